@@ -1,0 +1,184 @@
+// The storage port. Only the adapters (sqlite.ts, mongo.ts) import a database driver; services talk to this.
+//
+// Writes go through `commit`, which applies one command's changes atomically: all of it is durable, or none.
+// Unique keys (incident seq, call intakeId, transfer key, opId) are enforced by the database, so a retried or
+// racing command can never write twice even if the in-process write queue were bypassed.
+import type { Role, UnitStatus, UnitType, IncidentStatus, IncidentType } from "../../shared/domain";
+import type { IncidentEvent, NewIncidentEvent } from "../../shared/events";
+import type { IncidentState } from "../../shared/incident";
+import type { LatLng } from "../../shared/schemas";
+
+export type StoreKind = "sqlite" | "mongodb";
+
+/** The folded state of an incident plus the columns the queries filter on. */
+export interface IncidentRecord {
+  id: string;
+  number: string;
+  status: IncidentStatus;
+  incidentType: IncidentType;
+  /** Epoch milliseconds of the earliest call; indexed with lat/lng for duplicate lookups. */
+  receivedAtMs: number;
+  lat: number;
+  lng: number;
+  /** normalizeAddress(location.address), or null. */
+  addressKey: string | null;
+  externalId: string | null;
+  state: IncidentState;
+}
+
+export interface CallRecord {
+  id: string;
+  intakeId: string;
+  /** sha-256 of the canonical request body: same intakeId + different body is a conflict. */
+  requestHash: string;
+  incidentId: string;
+  /** Incident the call is under now (changes when its incident is merged). */
+  receivedAtMs: number;
+  callerNumber: string | null;
+  /** `${fromCenter}:${externalId}` for transfers, else null; unique. */
+  transferKey: string | null;
+  recordedAt: string;
+}
+
+export interface UnitRecord {
+  id: string;
+  callSign: string;
+  type: UnitType;
+  station: string;
+  home: LatLng;
+  status: UnitStatus;
+  statusSince: string;
+  incidentId: string | null;
+  position: (LatLng & { at: string }) | null;
+  updatedAt: string;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  unitId: string | null;
+  displayName: string | null;
+  createdAt: string;
+}
+
+export interface SessionRecord {
+  /** sha-256 of the bearer token: a leaked database does not leak usable tokens. */
+  tokenHash: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+/** Result of an idempotent operation, so a retried opId returns the first answer. */
+export interface OpRecord {
+  opId: string;
+  kind: string;
+  actorId: string;
+  requestHash: string;
+  /** JSON-serialisable result returned to the first caller. */
+  result: unknown;
+  createdAt: string;
+}
+
+export interface Commit {
+  /** Appended in order; (incidentId, seq) must be new. Positions are assigned by the store, increasing. */
+  events: NewIncidentEvent[];
+  /** Upserted by id. */
+  incidents: IncidentRecord[];
+  /** Inserted; intakeId and transferKey must be new. Existing calls whose incident changed go in callMoves. */
+  calls: CallRecord[];
+  /** Move calls to another incident (merge). */
+  callMoves: { callId: string; incidentId: string }[];
+  /** Upserted by id. */
+  units: UnitRecord[];
+  /** Inserted; opId must be new. */
+  ops: OpRecord[];
+}
+
+export interface IncidentWindowQuery {
+  fromMs: number;
+  toMs: number;
+  minLat: number;
+  maxLat: number;
+  minLng: number;
+  maxLng: number;
+  /** Only incidents whose status is in this list. */
+  statuses: IncidentStatus[];
+  limit: number;
+}
+
+export interface IncidentListFilter {
+  statuses?: IncidentStatus[];
+  incidentType?: IncidentType;
+  fromMs?: number;
+  toMs?: number;
+  /** Keyset paging: strictly after this (receivedAtMs, id), ordered by receivedAtMs then id ascending. */
+  after?: { receivedAtMs: number; id: string };
+  /** Newest first instead (the console's list); `after` is then ignored. */
+  newestFirst?: boolean;
+  limit: number;
+}
+
+/** Raised by commit when a unique key already exists (a concurrent or repeated write). */
+export class UniqueViolationError extends Error {
+  constructor(readonly key: "event" | "intakeId" | "transferKey" | "opId" | "username" | "other", message: string) {
+    super(message);
+    this.name = "UniqueViolationError";
+  }
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** Where the data lives, safe to log (no credentials). */
+  readonly location: string;
+  init(): Promise<void>;
+  close(): Promise<void>;
+  ping(): Promise<{ ok: boolean; detail?: string }>;
+
+  /** Applies a command's changes atomically and durably; returns the events with positions. */
+  commit(changes: Partial<Commit>): Promise<IncidentEvent[]>;
+  /** Atomically increments and returns a named counter (starts at 1). */
+  nextSequence(name: string): Promise<number>;
+
+  getIncident(id: string): Promise<IncidentRecord | null>;
+  listIncidents(filter: IncidentListFilter): Promise<IncidentRecord[]>;
+  /** Must use an index on (receivedAtMs, lat) or a geo index: it runs on every keystroke of intake. */
+  findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]>;
+  findIncidentsByAddressKey(addressKey: string, fromMs: number, toMs: number, limit: number): Promise<IncidentRecord[]>;
+  getIncidentByExternalId(externalId: string): Promise<IncidentRecord | null>;
+
+  getIncidentEvents(incidentId: string, afterSeq?: number): Promise<IncidentEvent[]>;
+  /** Global log in position order, strictly after `position`. */
+  getEventsAfter(position: number, limit: number): Promise<IncidentEvent[]>;
+  getLastPosition(): Promise<number>;
+
+  getCall(id: string): Promise<CallRecord | null>;
+  getCallByIntakeId(intakeId: string): Promise<CallRecord | null>;
+  getCallByTransferKey(transferKey: string): Promise<CallRecord | null>;
+  findCallsByCallerNumber(callerNumber: string, fromMs: number, toMs: number, limit: number): Promise<CallRecord[]>;
+
+  getUnit(id: string): Promise<UnitRecord | null>;
+  listUnits(): Promise<UnitRecord[]>;
+  /** Position reports are not incident events: a plain, frequent update. */
+  updateUnitPosition(id: string, position: LatLng & { at: string }): Promise<void>;
+
+  createUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  getUserByUsername(username: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  countUsers(): Promise<number>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(tokenHash: string): Promise<SessionRecord | null>;
+  revokeSession(tokenHash: string, at: string): Promise<void>;
+  /** Returns how many sessions were revoked. */
+  revokeUserSessions(userId: string, at: string): Promise<number>;
+
+  getOp(opId: string): Promise<OpRecord | null>;
+
+  getSetting<T>(key: string): Promise<T | null>;
+  putSetting<T>(key: string, value: T): Promise<void>;
+}

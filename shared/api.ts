@@ -1,0 +1,131 @@
+// Shapes of REST responses (what presenters produce). The client types its fetches with these.
+import type { IncidentType, Role, UnitStatus, UnitType } from "./domain";
+import type { IncidentEvent } from "./events";
+import type { IncidentCall, IncidentState, ResponseIntervals } from "./incident";
+import type { LatLng, RunCard } from "./schemas";
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: Role;
+  unitId?: string;
+  displayName?: string;
+}
+
+export interface LoginResult {
+  token: string;
+  user: UserView;
+  expiresAt: string;
+}
+
+export interface UnitView {
+  id: string;
+  callSign: string;
+  type: UnitType;
+  station: string;
+  home: LatLng;
+  status: UnitStatus;
+  statusSince: string;
+  incidentId: string | null;
+  position: (LatLng & { at: string }) | null;
+}
+
+export interface IncidentView extends IncidentState {
+  intervals: ResponseIntervals;
+}
+
+export interface IncidentDetailView extends IncidentView {
+  events: IncidentEvent[];
+}
+
+export interface CallView extends IncidentCall {
+  incidentId: string;
+  recordedAt: string;
+}
+
+export interface DuplicateCandidate {
+  incidentId: string;
+  number: string;
+  incidentType: IncidentType;
+  address?: string;
+  distanceM: number;
+  minutesApart: number;
+  score: number;
+  level: "strong" | "possible";
+  reasons: string[];
+}
+
+export interface CallIntakeResult {
+  call: CallView;
+  incident: IncidentView;
+  duplicates: DuplicateCandidate[];
+  /** True when this intakeId (or transfer) had been taken before and the stored result is returned. */
+  replayed: boolean;
+}
+
+export interface Recommendation {
+  unitId: string;
+  callSign: string;
+  type: UnitType;
+  station: string;
+  distanceM: number;
+  etaSeconds: number;
+  reason: string;
+}
+
+export interface RecommendationsView {
+  incidentId: string;
+  alarmLevel: number;
+  runCard: RunCard | null;
+  recommended: Recommendation[];
+  /** Run-card slots no available unit could fill. */
+  unfilled: { type: UnitType; missing: number }[];
+}
+
+export interface DispatchResult {
+  incident: IncidentView;
+  units: UnitView[];
+}
+
+export interface UnitStatusResult {
+  unit: UnitView;
+  incident: IncidentView | null;
+}
+
+export interface ResponseTimeRow {
+  incidentId: string;
+  number: string;
+  externalId: string | null;
+  incidentType: IncidentType;
+  receivedAt: string;
+  intervals: ResponseIntervals;
+}
+
+export interface IntervalSummary {
+  count: number;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface ResponseTimeReport {
+  incidents: ResponseTimeRow[];
+  summary: Record<keyof ResponseIntervals, IntervalSummary>;
+  nextCursor: string | null;
+}
+
+export interface HealthView {
+  status: "ok" | "degraded";
+  store: { kind: "sqlite" | "mongodb"; location: string; ok: boolean; detail?: string };
+  uptimeSeconds: number;
+  version: string;
+}
+
+export interface ClientConfigView {
+  tileUrl: string;
+  tileAttribution: string;
+  timeZone: string;
+  mapCenter: LatLng;
+  mapZoom: number;
+  realertSeconds: number;
+  overdueSeconds: number;
+}

@@ -1,0 +1,146 @@
+// Vocabulary of the 119 domain shared by server and client. See shared/../DOMAIN.md notes in README.
+import { z } from "zod";
+
+export const INCIDENT_TYPES = [
+  "structure_fire",
+  "vehicle_fire",
+  "outside_fire",
+  "wildland_fire",
+  "alarm",
+  "hazmat",
+  "rescue",
+  "medical",
+  "service",
+  "other",
+] as const;
+export const IncidentType = z.enum(INCIDENT_TYPES);
+export type IncidentType = z.infer<typeof IncidentType>;
+
+export const UNIT_TYPES = [
+  "engine",
+  "ladder",
+  "rescue",
+  "tanker",
+  "hazmat",
+  "command",
+  "medic",
+  "ambulance",
+  "wildland",
+  "support",
+  "other",
+] as const;
+export const UnitType = z.enum(UNIT_TYPES);
+export type UnitType = z.infer<typeof UnitType>;
+
+/** Statuses in the order a crew normally walks through them. */
+export const UNIT_STATUSES = [
+  "available",
+  "dispatched",
+  "acknowledged",
+  "en_route",
+  "on_scene",
+  "transporting",
+  "at_hospital",
+  "returning",
+  "out_of_service",
+] as const;
+export const UnitStatus = z.enum(UNIT_STATUSES);
+export type UnitStatus = z.infer<typeof UnitStatus>;
+
+/** Statuses a unit reports by itself; `dispatched` only comes from a dispatch. */
+export const REPORTABLE_UNIT_STATUSES = UNIT_STATUSES.filter((status) => status !== "dispatched");
+export const ReportableUnitStatus = z.enum(
+  REPORTABLE_UNIT_STATUSES as [Exclude<UnitStatus, "dispatched">, ...Exclude<UnitStatus, "dispatched">[]],
+);
+export type ReportableUnitStatus = z.infer<typeof ReportableUnitStatus>;
+
+/** Statuses in which a unit is committed to an incident. */
+export const COMMITTED_STATUSES: readonly UnitStatus[] = [
+  "dispatched",
+  "acknowledged",
+  "en_route",
+  "on_scene",
+  "transporting",
+  "at_hospital",
+];
+
+/**
+ * The live order rules: which status may follow which. Anything else needs a dispatcher override
+ * with a reason (or comes from an import, where history is recorded as it happened).
+ */
+export const ALLOWED_TRANSITIONS: Record<UnitStatus, readonly UnitStatus[]> = {
+  available: ["out_of_service"],
+  dispatched: ["acknowledged", "en_route", "available"],
+  acknowledged: ["en_route", "available"],
+  en_route: ["on_scene", "available"],
+  on_scene: ["transporting", "returning", "available"],
+  transporting: ["at_hospital", "returning", "available"],
+  at_hospital: ["returning", "available"],
+  returning: ["available", "out_of_service"],
+  out_of_service: ["available"],
+};
+
+export function isAllowedTransition(from: UnitStatus, to: UnitStatus): boolean {
+  return ALLOWED_TRANSITIONS[from].includes(to);
+}
+
+export const ROLES = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration"] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** Roles that run the console and see every incident live. */
+export const CONSOLE_ROLES: readonly Role[] = ["dispatcher", "supervisor", "admin"];
+/** Roles that may change operational records (take calls, dispatch, override). */
+export const OPERATOR_ROLES: readonly Role[] = ["dispatcher", "supervisor", "admin", "integration"];
+/** Roles that may post history with any past time (`source: "import"`). */
+export const IMPORT_ROLES: readonly Role[] = ["admin", "integration"];
+
+export const CALL_SOURCES = ["phone", "transfer", "import"] as const;
+export const CallSource = z.enum(CALL_SOURCES);
+export type CallSource = z.infer<typeof CallSource>;
+
+/** Where an event's `occurredAt` came from: a live device/console clock or recorded history. */
+export const EVENT_SOURCES = ["live", "transfer", "import"] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/**
+ * Fireground benchmarks (NERIS tactic times plus common ICS benchmarks), recorded as incident phases.
+ */
+export const INCIDENT_PHASES = [
+  "command_established",
+  "size_up_complete",
+  "primary_search_begun",
+  "all_clear",
+  "water_on_fire",
+  "under_control",
+  "knocked_down",
+  "loss_stopped",
+  "suppression_complete",
+  "extrication_complete",
+  "par_check",
+] as const;
+export const IncidentPhase = z.enum(INCIDENT_PHASES);
+export type IncidentPhase = z.infer<typeof IncidentPhase>;
+
+export const INCIDENT_STATUSES = ["open", "closed", "merged"] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** Centers that transfer calls in (110 police, 120 medical, 122 traffic, a neighbouring 119). */
+export const TRANSFER_CENTERS = ["110", "120", "122", "119"] as const;
+
+/** NFPA 1710 / NFPA 1225 figures the console and reports compare against, in seconds. */
+export const RESPONSE_STANDARDS = {
+  alarmProcessing: 60,
+  turnoutFire: 80,
+  turnoutEms: 60,
+  travelFirstEngine: 240,
+  travelFullFirstAlarm: 480,
+} as const;
+
+export function turnoutStandardFor(type: IncidentType): number {
+  return type === "medical" ? RESPONSE_STANDARDS.turnoutEms : RESPONSE_STANDARDS.turnoutFire;
+}
+
+/** Limits on what live clocks may claim: small skew into the future, at most a day into the past. */
+export const CLOCK_SKEW_TOLERANCE_MS = 2 * 60 * 1000;
+export const LIVE_MAX_AGE_MS = 24 * 60 * 60 * 1000;

@@ -1,0 +1,33 @@
+// Stable error codes: the client maps these back to messages; never rename one.
+export const ERROR_CODES = {
+  validation_failed: 400,
+  malformed_json: 400,
+  payload_too_large: 413,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  token_revoked: 401,
+  forbidden: 403,
+  not_found: 404,
+  idempotency_conflict: 409,
+  unit_unavailable: 409,
+  invalid_transition: 409,
+  incident_closed: 409,
+  already_exists: 409,
+  time_out_of_range: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  store_unavailable: 503,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Field-level problems for validation errors: path and message, safe to show. */
+  issues?: { path: string; message: string }[];
+  requestId?: string;
+}
+
+/** The one envelope every socket ack uses. */
+export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+export type Ack<T> = (result: AckResult<T>) => void;

@@ -1,0 +1,240 @@
+// The current state of an incident is a pure fold of its events. The server stores the folded state as a
+// projection; the client folds the same events with this same code.
+import type { IncidentPhase, IncidentStatus, IncidentType, UnitStatus, UnitType } from "./domain";
+import type { CallRecordPayload, EventTime, IncidentEvent, IncidentEventType } from "./events";
+import type { Location } from "./schemas";
+
+export type StampedTime = EventTime;
+
+/** One unit's assignment to this incident. A unit dispatched again gets a new assignment. */
+export interface Assignment {
+  unitId: string;
+  callSign: string;
+  unitType: UnitType;
+  /** Latest status on this incident. */
+  status: UnitStatus;
+  /** False once the unit cleared (available), was reassigned, or was handed over by a merge. */
+  active: boolean;
+  dispatchedAt: StampedTime;
+  times: Partial<Record<UnitStatus, StampedTime>>;
+  reassignedTo?: string;
+}
+
+export interface IncidentCall extends CallRecordPayload {
+  /** Incident the call was first taken under, when it came in by a merge. */
+  mergedFrom?: string;
+}
+
+export interface ResponseIntervals {
+  alarmProcessing: number | null;
+  turnout: number | null;
+  travel: number | null;
+  totalResponse: number | null;
+}
+export const INTERVAL_NAMES = ["alarmProcessing", "turnout", "travel", "totalResponse"] as const;
+export type IntervalName = (typeof INTERVAL_NAMES)[number];
+
+export interface IncidentState {
+  id: string;
+  number: string;
+  status: IncidentStatus;
+  incidentType: IncidentType;
+  alarmLevel: number;
+  location: Location;
+  description?: string;
+  externalId?: string;
+  receivedAt: string;
+  createdAt: StampedTime;
+  calls: IncidentCall[];
+  assignments: Assignment[];
+  phases: Partial<Record<IncidentPhase, StampedTime>>;
+  notes: { text: string; at: StampedTime; by: string }[];
+  mergedInto?: string;
+  mergedFrom: string[];
+  closedAt?: StampedTime;
+  lastSeq: number;
+  lastHash: string;
+  lastPosition: number;
+}
+
+export class FoldError extends Error {}
+
+function stamp(event: IncidentEvent): StampedTime {
+  return { occurredAt: event.occurredAt, recordedAt: event.recordedAt };
+}
+
+function activeAssignment(state: IncidentState, unitId: string): Assignment | undefined {
+  for (let i = state.assignments.length - 1; i >= 0; i--) {
+    const assignment = state.assignments[i];
+    if (assignment && assignment.unitId === unitId && assignment.active) return assignment;
+  }
+  return undefined;
+}
+
+function earliest(a: string | undefined, b: string): string {
+  return a === undefined || Date.parse(b) < Date.parse(a) ? b : a;
+}
+
+type Reducer<T extends IncidentEventType> = (state: IncidentState, event: Extract<IncidentEvent, { type: T }>) => void;
+
+const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer<T> } = {
+  "call.received": (state, event) => {
+    state.calls.push({ ...event.payload });
+    state.receivedAt = earliest(state.receivedAt, event.payload.receivedAt);
+  },
+  "unit.dispatched": (state, event) => {
+    const { unitId, callSign, unitType } = event.payload;
+    const previous = activeAssignment(state, unitId);
+    if (previous) previous.active = false;
+    state.assignments.push({
+      unitId,
+      callSign,
+      unitType,
+      status: "dispatched",
+      active: true,
+      dispatchedAt: stamp(event),
+      times: { dispatched: stamp(event) },
+    });
+  },
+  "unit.status": (state, event) => {
+    const assignment = activeAssignment(state, event.payload.unitId);
+    if (!assignment) throw new FoldError(`unit ${event.payload.unitId} has no active assignment`);
+    assignment.status = event.payload.status;
+    // The first report of a status counts: a repeated "on scene" does not move the arrival.
+    assignment.times[event.payload.status] ??= stamp(event);
+    if (event.payload.status === "available" || event.payload.status === "out_of_service") assignment.active = false;
+  },
+  "unit.reassigned": (state, event) => {
+    const assignment = activeAssignment(state, event.payload.unitId);
+    if (!assignment) throw new FoldError(`unit ${event.payload.unitId} has no active assignment`);
+    assignment.active = false;
+    assignment.reassignedTo = event.payload.toIncidentId;
+  },
+  "incident.phase": (state, event) => {
+    state.phases[event.payload.phase] ??= stamp(event);
+  },
+  "incident.note": (state, event) => {
+    state.notes.push({ text: event.payload.text, at: stamp(event), by: event.actor.username });
+  },
+  "incident.merged": (state, event) => {
+    state.status = "merged";
+    state.mergedInto = event.payload.into;
+    for (const assignment of state.assignments) {
+      if (assignment.active) {
+        assignment.active = false;
+        assignment.reassignedTo = event.payload.into;
+      }
+    }
+  },
+  "incident.absorbed": (state, event) => {
+    state.mergedFrom.push(event.payload.from);
+    for (const call of event.payload.calls) {
+      state.calls.push({ ...call, mergedFrom: event.payload.from });
+      state.receivedAt = earliest(state.receivedAt, call.receivedAt);
+    }
+    for (const unit of event.payload.units) {
+      if (activeAssignment(state, unit.unitId)) continue;
+      state.assignments.push({ ...structuredClone(unit), active: true });
+    }
+  },
+  "incident.closed": (state, event) => {
+    state.status = "closed";
+    state.closedAt = stamp(event);
+  },
+};
+
+function createState(event: Extract<IncidentEvent, { type: "incident.created" }>): IncidentState {
+  const { payload } = event;
+  return {
+    id: event.incidentId,
+    number: payload.number,
+    status: "open",
+    incidentType: payload.incidentType,
+    alarmLevel: payload.alarmLevel,
+    location: payload.location,
+    ...(payload.description !== undefined ? { description: payload.description } : {}),
+    ...(payload.externalId !== undefined ? { externalId: payload.externalId } : {}),
+    receivedAt: payload.receivedAt,
+    createdAt: stamp(event),
+    calls: [],
+    assignments: [],
+    phases: {},
+    notes: [],
+    mergedFrom: [],
+    lastSeq: event.seq,
+    lastHash: event.hash,
+    lastPosition: event.position,
+  };
+}
+
+/**
+ * Applies one event to a state. Returns a new state (the input is not modified), so a store's
+ * projection and a client's cached state can both be advanced safely.
+ */
+export function applyIncidentEvent(state: IncidentState | undefined, event: IncidentEvent): IncidentState {
+  if (event.type === "incident.created") {
+    if (state) throw new FoldError(`incident ${event.incidentId} is created twice`);
+    return createState(event);
+  }
+  if (!state) throw new FoldError(`event ${event.type} before incident.created`);
+  if (event.seq !== state.lastSeq + 1) {
+    throw new FoldError(`incident ${state.id}: expected seq ${state.lastSeq + 1}, got ${event.seq}`);
+  }
+  const next: IncidentState = structuredClone(state);
+  (reducers[event.type] as Reducer<typeof event.type>)(next, event as never);
+  next.lastSeq = event.seq;
+  next.lastHash = event.hash;
+  next.lastPosition = event.position;
+  return next;
+}
+
+export function foldIncident(events: readonly IncidentEvent[]): IncidentState {
+  let state: IncidentState | undefined;
+  for (const event of events) state = applyIncidentEvent(state, event);
+  if (!state) throw new FoldError("no events to fold");
+  return state;
+}
+
+function seconds(from: string | undefined, to: string | undefined): number | null {
+  if (from === undefined || to === undefined) return null;
+  return Math.round((Date.parse(to) - Date.parse(from)) / 1000);
+}
+
+/** The assignment with the earliest on-scene time (ties: first dispatched), or undefined. */
+export function firstArriving(state: IncidentState): Assignment | undefined {
+  let first: Assignment | undefined;
+  for (const assignment of state.assignments) {
+    const onScene = assignment.times.on_scene?.occurredAt;
+    if (onScene === undefined) continue;
+    const best = first?.times.on_scene?.occurredAt;
+    if (best === undefined || Date.parse(onScene) < Date.parse(best)) first = assignment;
+  }
+  return first;
+}
+
+export function firstDispatchedAt(state: IncidentState): string | undefined {
+  let first: string | undefined;
+  for (const assignment of state.assignments) first = earliest(first, assignment.dispatchedAt.occurredAt);
+  return first;
+}
+
+/**
+ * Response-time intervals in seconds (NFPA 1710 names). Computed from `occurredAt`; null when an end is missing.
+ * Units handed over by a merge keep their original times, so a merged incident reports the true response.
+ */
+export function computeIntervals(state: IncidentState): ResponseIntervals {
+  const arriving = firstArriving(state);
+  const dispatched = arriving?.times.dispatched?.occurredAt;
+  const enRoute = arriving?.times.en_route?.occurredAt;
+  const onScene = arriving?.times.on_scene?.occurredAt;
+  return {
+    alarmProcessing: seconds(state.receivedAt, firstDispatchedAt(state)),
+    turnout: seconds(dispatched, enRoute),
+    travel: seconds(enRoute, onScene),
+    totalResponse: seconds(state.receivedAt, onScene),
+  };
+}
+
+export function activeAssignments(state: IncidentState): Assignment[] {
+  return state.assignments.filter((assignment) => assignment.active);
+}

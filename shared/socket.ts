@@ -1,0 +1,75 @@
+// The typed socket.io contract. Server and client both import these types.
+import type { IncidentType, UnitStatus } from "./domain";
+import type { Ack } from "./errors";
+import type { IncidentEvent } from "./events";
+import type { UnitView } from "./api";
+import type { DispatchAckPayload, Location, SyncPayload, UnitPositionPayload, UnitStatusPayload } from "./schemas";
+import type { UnitStatusResult } from "./api";
+
+export interface DispatchAlert {
+  incidentId: string;
+  incidentNumber: string;
+  unitId: string;
+  callSign: string;
+  incidentType: IncidentType;
+  location: Location;
+  description?: string;
+  notes?: string;
+  /** Other units on the incident, so the crew knows who else is rolling. */
+  otherUnits: { unitId: string; callSign: string; status: UnitStatus }[];
+  dispatchedAt: string;
+  /** 1 for the first alert, then 2, 3... for re-sends. */
+  attempt: number;
+}
+
+export interface DispatchOverdue {
+  incidentId: string;
+  incidentNumber: string;
+  unitId: string;
+  callSign: string;
+  dispatchedAt: string;
+  secondsWaiting: number;
+}
+
+export interface UnitPositionUpdate {
+  unitId: string;
+  lat: number;
+  lng: number;
+  at: string;
+  heading?: number;
+  speed?: number;
+}
+
+export interface SyncResult {
+  /** Number of events re-sent (as `incident.event`) before this ack. */
+  replayed: number;
+  /** Latest global position the client now has. */
+  position: number;
+}
+
+export interface ServerToClientEvents {
+  /** Every appended incident event, once, in log order, to everyone allowed to see it. */
+  "incident.event": (event: IncidentEvent) => void;
+  "dispatch.alert": (alert: DispatchAlert) => void;
+  "dispatch.overdue": (overdue: DispatchOverdue) => void;
+  /** A unit's record changed (status, incident, configuration). */
+  "unit.updated": (unit: UnitView) => void;
+  /** Volatile: may be dropped under load; the next report supersedes it. */
+  "unit.position": (update: UnitPositionUpdate) => void;
+  /** The session's token was revoked: the client must log in again. */
+  "session.revoked": () => void;
+}
+
+export interface ClientToServerEvents {
+  /** Replays what the client missed since its cursor, then acks; live events follow without a gap. */
+  sync: (payload: SyncPayload, ack: Ack<SyncResult>) => void;
+  "dispatch.ack": (payload: DispatchAckPayload, ack: Ack<UnitStatusResult>) => void;
+  "unit.status": (payload: UnitStatusPayload, ack: Ack<UnitStatusResult>) => void;
+  "unit.position": (payload: UnitPositionPayload, ack: Ack<{ received: true }>) => void;
+}
+
+export const ROOMS = {
+  consoles: "consoles",
+  unit: (unitId: string) => `unit:${unitId}`,
+  incident: (incidentId: string) => `incident:${incidentId}`,
+} as const;
