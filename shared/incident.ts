@@ -1,7 +1,7 @@
 // The current state of an incident is a pure fold of its events. The server stores the folded state as a
 // projection; the client folds the same events with this same code.
 import type { IncidentPhase, IncidentStatus, IncidentType, UnitStatus, UnitType } from "./domain";
-import type { CallRecordPayload, EventTime, IncidentEvent, IncidentEventType } from "./events";
+import type { CallRecordPayload, EventTime, NewIncidentEventType, NewIncidentEvent } from "./events";
 import type { Location } from "./schemas";
 
 export type StampedTime = EventTime;
@@ -54,12 +54,11 @@ export interface IncidentState {
   closedAt?: StampedTime;
   lastSeq: number;
   lastHash: string;
-  lastPosition: number;
 }
 
 export class FoldError extends Error {}
 
-function stamp(event: IncidentEvent): StampedTime {
+function stamp(event: NewIncidentEvent): StampedTime {
   return { occurredAt: event.occurredAt, recordedAt: event.recordedAt };
 }
 
@@ -75,9 +74,9 @@ function earliest(a: string | undefined, b: string): string {
   return a === undefined || Date.parse(b) < Date.parse(a) ? b : a;
 }
 
-type Reducer<T extends IncidentEventType> = (state: IncidentState, event: Extract<IncidentEvent, { type: T }>) => void;
+type Reducer<T extends NewIncidentEventType> = (state: IncidentState, event: Extract<NewIncidentEvent, { type: T }>) => void;
 
-const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer<T> } = {
+const reducers: { [T in Exclude<NewIncidentEventType, "incident.created">]: Reducer<T> } = {
   "call.received": (state, event) => {
     state.calls.push({ ...event.payload });
     state.receivedAt = earliest(state.receivedAt, event.payload.receivedAt);
@@ -143,7 +142,7 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
   },
 };
 
-function createState(event: Extract<IncidentEvent, { type: "incident.created" }>): IncidentState {
+function createState(event: Extract<NewIncidentEvent, { type: "incident.created" }>): IncidentState {
   const { payload } = event;
   return {
     id: event.incidentId,
@@ -163,7 +162,6 @@ function createState(event: Extract<IncidentEvent, { type: "incident.created" }>
     mergedFrom: [],
     lastSeq: event.seq,
     lastHash: event.hash,
-    lastPosition: event.position,
   };
 }
 
@@ -171,7 +169,7 @@ function createState(event: Extract<IncidentEvent, { type: "incident.created" }>
  * Applies one event to a state. Returns a new state (the input is not modified), so a store's
  * projection and a client's cached state can both be advanced safely.
  */
-export function applyIncidentEvent(state: IncidentState | undefined, event: IncidentEvent): IncidentState {
+export function applyNewIncidentEvent(state: IncidentState | undefined, event: NewIncidentEvent): IncidentState {
   if (event.type === "incident.created") {
     if (state) throw new FoldError(`incident ${event.incidentId} is created twice`);
     return createState(event);
@@ -184,13 +182,12 @@ export function applyIncidentEvent(state: IncidentState | undefined, event: Inci
   (reducers[event.type] as Reducer<typeof event.type>)(next, event as never);
   next.lastSeq = event.seq;
   next.lastHash = event.hash;
-  next.lastPosition = event.position;
   return next;
 }
 
-export function foldIncident(events: readonly IncidentEvent[]): IncidentState {
+export function foldIncident(events: readonly NewIncidentEvent[]): IncidentState {
   let state: IncidentState | undefined;
-  for (const event of events) state = applyIncidentEvent(state, event);
+  for (const event of events) state = applyNewIncidentEvent(state, event);
   if (!state) throw new FoldError("no events to fold");
   return state;
 }
@@ -200,14 +197,18 @@ function seconds(from: string | undefined, to: string | undefined): number | nul
   return Math.round((Date.parse(to) - Date.parse(from)) / 1000);
 }
 
-/** The assignment with the earliest on-scene time (ties: first dispatched), or undefined. */
+/** The assignment with the earliest on-scene time; ties go to the earliest dispatched, then the first recorded. */
 export function firstArriving(state: IncidentState): Assignment | undefined {
   let first: Assignment | undefined;
+  let firstKey: [number, number] | undefined;
   for (const assignment of state.assignments) {
     const onScene = assignment.times.on_scene?.occurredAt;
     if (onScene === undefined) continue;
-    const best = first?.times.on_scene?.occurredAt;
-    if (best === undefined || Date.parse(onScene) < Date.parse(best)) first = assignment;
+    const key: [number, number] = [Date.parse(onScene), Date.parse(assignment.dispatchedAt.occurredAt)];
+    if (!firstKey || key[0] < firstKey[0] || (key[0] === firstKey[0] && key[1] < firstKey[1])) {
+      first = assignment;
+      firstKey = key;
+    }
   }
   return first;
 }
