@@ -1,7 +1,7 @@
 // The current state of an incident is a pure fold of its events. The server stores the folded state as a
 // projection; the client folds the same events with this same code.
 import type { IncidentPhase, IncidentStatus, IncidentType, UnitStatus, UnitType } from "./domain";
-import type { CallRecordPayload, EventTime, NewIncidentEventType, NewIncidentEvent } from "./events";
+import type { CallRecordPayload, EventTime, IncidentEventType, NewIncidentEvent } from "./events";
 import type { Location } from "./schemas";
 
 export type StampedTime = EventTime;
@@ -74,9 +74,9 @@ function earliest(a: string | undefined, b: string): string {
   return a === undefined || Date.parse(b) < Date.parse(a) ? b : a;
 }
 
-type Reducer<T extends NewIncidentEventType> = (state: IncidentState, event: Extract<NewIncidentEvent, { type: T }>) => void;
+type Reducer<T extends IncidentEventType> = (state: IncidentState, event: Extract<NewIncidentEvent, { type: T }>) => void;
 
-const reducers: { [T in Exclude<NewIncidentEventType, "incident.created">]: Reducer<T> } = {
+const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer<T> } = {
   "call.received": (state, event) => {
     state.calls.push({ ...event.payload });
     state.receivedAt = earliest(state.receivedAt, event.payload.receivedAt);
@@ -169,7 +169,7 @@ function createState(event: Extract<NewIncidentEvent, { type: "incident.created"
  * Applies one event to a state. Returns a new state (the input is not modified), so a store's
  * projection and a client's cached state can both be advanced safely.
  */
-export function applyNewIncidentEvent(state: IncidentState | undefined, event: NewIncidentEvent): IncidentState {
+export function applyIncidentEvent(state: IncidentState | undefined, event: NewIncidentEvent): IncidentState {
   if (event.type === "incident.created") {
     if (state) throw new FoldError(`incident ${event.incidentId} is created twice`);
     return createState(event);
@@ -187,7 +187,7 @@ export function applyNewIncidentEvent(state: IncidentState | undefined, event: N
 
 export function foldIncident(events: readonly NewIncidentEvent[]): IncidentState {
   let state: IncidentState | undefined;
-  for (const event of events) state = applyNewIncidentEvent(state, event);
+  for (const event of events) state = applyIncidentEvent(state, event);
   if (!state) throw new FoldError("no events to fold");
   return state;
 }
