@@ -31,11 +31,14 @@ export interface CallRecord {
   intakeId: string;
   /** sha-256 of the canonical request body: same intakeId + different body is a conflict. */
   requestHash: string;
-  incidentId: string;
   /** Incident the call is under now (changes when its incident is merged). */
+  incidentId: string;
   receivedAtMs: number;
   callerNumber: string | null;
-  /** `${fromCenter}:${externalId}` for transfers, else null; unique. */
+  /**
+   * `${fromCenter}:${externalId}` for transfers, else null. NOT unique: a center may transfer several calls
+   * under one of its incidents, and each links to the same incident here.
+   */
   transferKey: string | null;
   recordedAt: string;
 }
@@ -88,7 +91,7 @@ export interface Commit {
   events: NewIncidentEvent[];
   /** Upserted by id. */
   incidents: IncidentRecord[];
-  /** Inserted; intakeId and transferKey must be new. Existing calls whose incident changed go in callMoves. */
+  /** Inserted; intakeId must be new. Existing calls whose incident changed go in callMoves. */
   calls: CallRecord[];
   /** Move calls to another incident (merge). */
   callMoves: { callId: string; incidentId: string }[];
@@ -157,6 +160,7 @@ export interface Store {
 
   getCall(id: string): Promise<CallRecord | null>;
   getCallByIntakeId(intakeId: string): Promise<CallRecord | null>;
+  /** The most recently recorded call with this transfer key. */
   getCallByTransferKey(transferKey: string): Promise<CallRecord | null>;
   findCallsByCallerNumber(callerNumber: string, fromMs: number, toMs: number, limit: number): Promise<CallRecord[]>;
 
