@@ -1,0 +1,110 @@
+// Configuration comes from the environment only; every setting is documented in the README.
+import path from "node:path";
+import { INCIDENT_TYPES, type IncidentType } from "../shared/domain";
+
+export interface DuplicateWindow {
+  /** Within this distance and time a call is a strong candidate; up to twice the distance, a possible one. */
+  radiusM: number;
+  windowMinutes: number;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  sqliteFile?: string;
+  mongoUrl?: string;
+  adminUsername?: string;
+  adminPassword?: string;
+  /** Seed a demo roster and one account per role on an empty database (when no admin is configured). */
+  seedDemo: boolean;
+  tokenTtlHours: number;
+  loginAttemptsPerWindow: number;
+  loginWindowSeconds: number;
+  realertSeconds: number;
+  overdueSeconds: number;
+  travelSpeedKmh: number;
+  duplicateWindows: Record<IncidentType, DuplicateWindow>;
+  tileUrl: string;
+  tileAttribution: string;
+  timeZone: string;
+  mapCenter: { lat: number; lng: number };
+  mapZoom: number;
+  /** Built client to serve; absent in tests that do not need it. */
+  clientDir: string;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+/** Defaults per incident type: near 80 m / 10 min for building fires, kilometres for wildland. */
+export const DEFAULT_DUPLICATE_WINDOWS: Record<IncidentType, DuplicateWindow> = {
+  structure_fire: { radiusM: 80, windowMinutes: 10 },
+  vehicle_fire: { radiusM: 150, windowMinutes: 10 },
+  outside_fire: { radiusM: 300, windowMinutes: 20 },
+  wildland_fire: { radiusM: 3000, windowMinutes: 60 },
+  alarm: { radiusM: 80, windowMinutes: 10 },
+  hazmat: { radiusM: 300, windowMinutes: 30 },
+  rescue: { radiusM: 150, windowMinutes: 15 },
+  medical: { radiusM: 50, windowMinutes: 10 },
+  service: { radiusM: 50, windowMinutes: 10 },
+  other: { radiusM: 100, windowMinutes: 10 },
+};
+
+type Env = Record<string, string | undefined>;
+
+function numberFrom(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`);
+  return value;
+}
+
+/** DUPLICATE_WINDOWS="structure_fire=80:10,wildland_fire=5000:90" overrides per type. */
+function duplicateWindowsFrom(raw: string | undefined): Record<IncidentType, DuplicateWindow> {
+  const windows = { ...DEFAULT_DUPLICATE_WINDOWS };
+  if (!raw) return windows;
+  for (const entry of raw.split(",")) {
+    const match = /^\s*([a-z_]+)=(\d+):(\d+)\s*$/.exec(entry);
+    const type = match?.[1] as IncidentType | undefined;
+    if (!match || !type || !INCIDENT_TYPES.includes(type)) {
+      throw new Error(`DUPLICATE_WINDOWS entry "${entry}" must look like structure_fire=80:10`);
+    }
+    windows[type] = { radiusM: Number(match[2]), windowMinutes: Number(match[3]) };
+  }
+  return windows;
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const dataDir = path.resolve(env.DATA_DIR || "./data");
+  const [centerLat, centerLng] = (env.MAP_CENTER || "37.7749,-122.4194").split(",").map(Number);
+  const logLevel = (env.LOG_LEVEL || "info") as AppConfig["logLevel"];
+  const config: AppConfig = {
+    port: numberFrom(env, "PORT", 3000),
+    host: env.HOST || "0.0.0.0",
+    dataDir,
+    ...(env.SQLITE_FILE ? { sqliteFile: path.resolve(env.SQLITE_FILE) } : {}),
+    ...(env.MONGO_URL ? { mongoUrl: env.MONGO_URL } : {}),
+    ...(env.ADMIN_USERNAME ? { adminUsername: env.ADMIN_USERNAME } : {}),
+    ...(env.ADMIN_PASSWORD ? { adminPassword: env.ADMIN_PASSWORD } : {}),
+    seedDemo: env.SEED_DEMO !== "false",
+    tokenTtlHours: numberFrom(env, "TOKEN_TTL_HOURS", 14),
+    loginAttemptsPerWindow: numberFrom(env, "LOGIN_MAX_ATTEMPTS", 10),
+    loginWindowSeconds: numberFrom(env, "LOGIN_WINDOW_SECONDS", 300),
+    realertSeconds: numberFrom(env, "REALERT_SECONDS", 15),
+    overdueSeconds: numberFrom(env, "OVERDUE_SECONDS", 30),
+    travelSpeedKmh: numberFrom(env, "TRAVEL_SPEED_KMH", 40),
+    duplicateWindows: duplicateWindowsFrom(env.DUPLICATE_WINDOWS),
+    tileUrl: env.TILE_URL || "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    tileAttribution: env.TILE_ATTRIBUTION || "© OpenStreetMap contributors",
+    timeZone: env.TIME_ZONE || "Asia/Shanghai",
+    mapCenter: { lat: centerLat ?? 37.7749, lng: centerLng ?? -122.4194 },
+    mapZoom: numberFrom(env, "MAP_ZOOM", 13),
+    clientDir: path.resolve(env.CLIENT_DIR || "./dist/client"),
+    logLevel: ["debug", "info", "warn", "error", "silent"].includes(logLevel) ? logLevel : "info",
+    ...overrides,
+  };
+  if ((config.adminUsername === undefined) !== (config.adminPassword === undefined)) {
+    throw new Error("ADMIN_USERNAME and ADMIN_PASSWORD must be set together");
+  }
+  return config;
+}

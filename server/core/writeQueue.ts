@@ -1,0 +1,14 @@
+/**
+ * Runs commands one at a time. Each command reads state, decides and commits before the next starts, so two
+ * dispatchers racing for one unit get one winner without database locks; broadcasts happen inside the queue,
+ * so every client sees events in log order. Unique keys in the store remain the backstop.
+ */
+export class WriteQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(command: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(command, command);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

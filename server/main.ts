@@ -1,0 +1,73 @@
+// Composition root: config -> store -> services -> http and realtime.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { AppConfig } from "./config";
+import { systemClock, type Clock } from "./core/time";
+import { WriteQueue } from "./core/writeQueue";
+import { buildApp } from "./http/app";
+import { createLogger, type Logger } from "./logger";
+import { attachRealtime, type RealtimeServer } from "./realtime/socketServer";
+import type { Realtime } from "./realtime/types";
+import { bootstrap } from "./services/bootstrap";
+import type { ServiceContext } from "./services/context";
+import { createStore, describeStore } from "./store/index";
+import type { Store } from "./store/types";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  context: ServiceContext;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: AppConfig,
+  options: { clock?: Clock; logger?: Logger } = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = createStore(config);
+  await store.init();
+  logger.info(`store: ${describeStore(store)}`);
+
+  let realtime: RealtimeServer | undefined;
+  // Services and routes need the realtime layer, which needs the HTTP server: bind it late.
+  const lateRealtime: Realtime = {
+    committed: (change) => realtime?.committed(change),
+    endSession: (tokenHash) => realtime?.endSession(tokenHash),
+    endUserSessions: (userId) => realtime?.endUserSessions(userId),
+  };
+  const context: ServiceContext = {
+    store,
+    config,
+    queue: new WriteQueue(),
+    clock: options.clock ?? systemClock,
+    logger,
+    notifier: lateRealtime,
+  };
+  await bootstrap(context);
+
+  const httpServer = http.createServer();
+  httpServer.on("request", buildApp(context, lateRealtime));
+  realtime = await attachRealtime(httpServer, context);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+  logger.info(`listening on ${url}`);
+
+  return {
+    url,
+    port,
+    store,
+    context,
+    close: async () => {
+      await realtime?.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

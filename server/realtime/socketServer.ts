@@ -1,0 +1,228 @@
+// socket.io transport: authenticates the handshake, puts sockets in rooms, turns committed changes into
+// broadcasts, and answers client events through the same services as REST.
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { CONSOLE_ROLES } from "../../shared/domain";
+import type { AckResult } from "../../shared/errors";
+import type { IncidentEvent } from "../../shared/events";
+import {
+  DispatchAckPayload,
+  LIMITS,
+  SyncPayload,
+  UnitPositionPayload,
+  UnitStatusPayload,
+} from "../../shared/schemas";
+import { ROOMS, type ClientToServerEvents, type ServerToClientEvents, type SyncResult } from "../../shared/socket";
+import type { z } from "zod";
+import { errors, fromZodError, toErrorBody } from "../core/errors";
+import { authenticate, type AuthenticatedSession } from "../services/auth";
+import type { CommittedChange, ServiceContext } from "../services/context";
+import { presentEvent, presentUnit } from "../services/presenters";
+import { changeUnitStatus, reportPosition } from "../services/units";
+import { AlertMonitor, buildAlert } from "./alerts";
+import type { Realtime } from "./types";
+
+interface SocketData {
+  session: AuthenticatedSession;
+}
+type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const REPLAY_BATCH = 500;
+const userRoom = (userId: string) => `user:${userId}`;
+const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
+const isConsole = (socket: AppSocket) =>
+  CONSOLE_ROLES.includes(socket.data.session.actor.role) || socket.data.session.actor.role === "integration";
+
+export interface RealtimeServer extends Realtime {
+  io: AppServer;
+  close(): Promise<void>;
+}
+
+export async function attachRealtime(httpServer: HttpServer, context: ServiceContext): Promise<RealtimeServer> {
+  const io: AppServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: LIMITS.bodyBytes });
+  const alerts = new AlertMonitor(
+    {
+      sendAlert: (alert) => io.to(ROOMS.unit(alert.unitId)).emit("dispatch.alert", alert),
+      sendOverdue: (overdue) => io.to(ROOMS.consoles).emit("dispatch.overdue", overdue),
+    },
+    context.config.realertSeconds * 1000,
+    context.config.overdueSeconds * 1000,
+  );
+  // Units still waiting for an acknowledgement when the server stopped are alerted again.
+  for (const unit of await context.store.listUnits()) {
+    if (unit.status !== "dispatched" || !unit.incidentId) continue;
+    const incident = await context.store.getIncident(unit.incidentId);
+    if (incident) alerts.resume(buildAlert(incident.state, unit), Date.parse(unit.statusSince));
+  }
+  const timer = setInterval(() => alerts.tick(context.clock().getTime()), 1000);
+  timer.unref();
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    authenticate(context, typeof token === "string" ? token : undefined)
+      .then((session) => {
+        socket.data.session = session;
+        next();
+      })
+      .catch((error: unknown) => next(new Error(toErrorBody(error).body.code)));
+  });
+
+  io.on("connection", (socket: AppSocket) => {
+    const { actor, tokenHash } = socket.data.session;
+    void socket.join([userRoom(actor.userId), sessionRoom(tokenHash)]);
+    if (actor.role === "crew" && actor.unitId) void socket.join(ROOMS.unit(actor.unitId));
+
+    handle(socket, "sync", SyncPayload, (payload) => sync(socket, payload));
+    handle(socket, "dispatch.ack", DispatchAckPayload, (payload) =>
+      changeUnitStatus(
+        context,
+        actor,
+        payload.unitId,
+        {
+          status: "acknowledged",
+          opId: payload.opId,
+          source: "live",
+          ...(payload.occurredAt ? { occurredAt: payload.occurredAt } : {}),
+        },
+        payload.incidentId,
+      ),
+    );
+    handle(socket, "unit.status", UnitStatusPayload, ({ unitId, ...body }) => changeUnitStatus(context, actor, unitId, body));
+    handle(socket, "unit.position", UnitPositionPayload, async (payload) => {
+      const position = await reportPosition(context, actor, payload);
+      if (position) {
+        io.to(ROOMS.consoles).volatile.emit("unit.position", {
+          unitId: payload.unitId,
+          ...position,
+          ...(payload.heading !== undefined ? { heading: payload.heading } : {}),
+          ...(payload.speed !== undefined ? { speed: payload.speed } : {}),
+        });
+      }
+      return { received: true as const };
+    });
+  });
+
+  /** Every client event: parse with the shared schema, run, answer with the one ack envelope. */
+  function handle<S extends z.ZodType, R>(
+    socket: AppSocket,
+    event: keyof ClientToServerEvents,
+    schema: S,
+    run: (payload: z.infer<S>) => Promise<R>,
+  ): void {
+    const listener = (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === "function" ? (ack as (result: AckResult<R>) => void) : () => undefined;
+      if (Date.parse(socket.data.session.expiresAt) <= Date.now()) {
+        reply({ ok: false, error: toErrorBody(errors.unauthenticated("This session has expired; log in again.")).body });
+        socket.disconnect(true);
+        return;
+      }
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        reply({ ok: false, error: toErrorBody(fromZodError(parsed.error, `${event} payload`)).body });
+        return;
+      }
+      run(parsed.data).then(
+        (data) => reply({ ok: true, data }),
+        (error: unknown) => {
+          const mapped = toErrorBody(error);
+          if (mapped.unexpected) context.logger.error("socket handler failed", { event, error: String(error) });
+          reply({ ok: false, error: mapped.body });
+        },
+      );
+    };
+    socket.on(event, listener as never);
+  }
+
+  /**
+   * Replays what the client missed, then puts it in the live rooms. Runs in the write queue, so no event can
+   * be committed between the replay and the join: no gap and no duplicate.
+   */
+  function sync(socket: AppSocket, payload: z.infer<typeof SyncPayload>): Promise<SyncResult> {
+    return context.queue.run(async () => {
+      const { actor } = socket.data.session;
+      let replayed = 0;
+      const send = (event: IncidentEvent) => {
+        socket.emit("incident.event", presentEvent(event, actor));
+        replayed += 1;
+      };
+      if (isConsole(socket)) {
+        let position = payload.position ?? (await context.store.getLastPosition());
+        for (;;) {
+          const batch = await context.store.getEventsAfter(position, REPLAY_BATCH);
+          batch.forEach(send);
+          const last = batch[batch.length - 1];
+          if (!last) break;
+          position = last.position;
+        }
+        await socket.join(ROOMS.consoles);
+        return { replayed, position };
+      }
+      const position = await context.store.getLastPosition();
+      if (actor.role === "crew" && actor.unitId) {
+        const unit = await context.store.getUnit(actor.unitId);
+        const wanted = new Map(Object.entries(payload.incidents ?? {}));
+        if (unit?.incidentId && !wanted.has(unit.incidentId)) wanted.set(unit.incidentId, 0);
+        for (const [incidentId, afterSeq] of wanted) {
+          const record = await context.store.getIncident(incidentId);
+          const wasOnIt = record?.state.assignments.some((assignment) => assignment.unitId === actor.unitId);
+          if (!record || !wasOnIt) continue;
+          (await context.store.getIncidentEvents(incidentId, afterSeq)).forEach(send);
+        }
+        if (unit?.incidentId) await socket.join(ROOMS.incident(unit.incidentId));
+        const waiting = alerts.current(actor.unitId);
+        if (waiting) socket.emit("dispatch.alert", waiting);
+      }
+      return { replayed, position };
+    });
+  }
+
+  function committed({ events, units, incidents }: CommittedChange): void {
+    const states = new Map(incidents.map((state) => [state.id, state]));
+    const nowMs = context.clock().getTime();
+    for (const event of events) {
+      if (event.type === "unit.dispatched") {
+        io.in(ROOMS.unit(event.payload.unitId)).socketsJoin(ROOMS.incident(event.incidentId));
+      }
+      if (event.type === "incident.absorbed") {
+        for (const unit of event.payload.units) io.in(ROOMS.unit(unit.unitId)).socketsJoin(ROOMS.incident(event.incidentId));
+      }
+      io.to(ROOMS.consoles).to(ROOMS.incident(event.incidentId)).emit("incident.event", event);
+      const leaving =
+        (event.type === "unit.status" && (event.payload.status === "available" || event.payload.status === "out_of_service")) ||
+        event.type === "unit.reassigned";
+      if (leaving) io.in(ROOMS.unit(event.payload.unitId)).socketsLeave(ROOMS.incident(event.incidentId));
+      if (event.type === "incident.merged") {
+        for (const unitId of event.payload.unitIds) io.in(ROOMS.unit(unitId)).socketsLeave(ROOMS.incident(event.incidentId));
+      }
+    }
+    for (const unit of units) {
+      alerts.unitChanged(unit);
+      io.to(ROOMS.consoles).to(ROOMS.unit(unit.id)).emit("unit.updated", presentUnit(unit));
+    }
+    // History from an import does not page crews.
+    for (const event of events) {
+      if (event.type !== "unit.dispatched" || event.source === "import") continue;
+      const unit = units.find((candidate) => candidate.id === event.payload.unitId);
+      const state = states.get(event.incidentId);
+      if (unit && state) alerts.dispatched(buildAlert(state, unit, event.payload.notes), Date.parse(event.recordedAt), nowMs);
+    }
+  }
+
+  function disconnectRoom(room: string): void {
+    io.to(room).emit("session.revoked");
+    io.in(room).disconnectSockets(true);
+  }
+
+  return {
+    io,
+    committed,
+    endSession: (tokenHash) => disconnectRoom(sessionRoom(tokenHash)),
+    endUserSessions: (userId) => disconnectRoom(userRoom(userId)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        void io.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,112 @@
+// Finds open incidents a call may belong to. Judged at the call's own receivedAt, so replays and transfers
+// are matched as they would have been live. Every lookup is an indexed query, never a scan of all incidents.
+import type { DuplicateCandidate } from "../../shared/api";
+import type { IncidentType } from "../../shared/domain";
+import { boundingBox, distanceMeters, normalizeAddress } from "../../shared/geo";
+import type { IncidentRecord, Store } from "../store/types";
+import type { DuplicateWindow } from "../config";
+
+export interface DuplicateQueryInput {
+  lat: number;
+  lng: number;
+  incidentType: IncidentType;
+  at: Date;
+  callerNumber?: string;
+  address?: string;
+  excludeIncidentId?: string;
+}
+
+const CANDIDATE_LIMIT = 50;
+const RESULT_LIMIT = 10;
+
+/** Digits only, so "+86 138-0000-0000" and "8613800000000" are the same caller. */
+export function normalizePhone(number: string): string {
+  return number.replace(/\D/g, "");
+}
+
+export async function findDuplicates(
+  store: Store,
+  windows: Record<IncidentType, DuplicateWindow>,
+  input: DuplicateQueryInput,
+): Promise<DuplicateCandidate[]> {
+  const window = windows[input.incidentType];
+  const windowMs = window.windowMinutes * 60_000;
+  // The widest window of any type bounds how old an incident can be and still match by caller or address.
+  const atMs = input.at.getTime();
+  const box = boundingBox(input, window.radiusM * 2);
+  const found = new Map<string, { incident: IncidentRecord; sameCaller: boolean; sameAddress: boolean }>();
+  const consider = (incident: IncidentRecord) => {
+    if (incident.id === input.excludeIncidentId || incident.status !== "open") return;
+    if (!found.has(incident.id)) found.set(incident.id, { incident, sameCaller: false, sameAddress: false });
+  };
+
+  for (const incident of await store.findIncidentsInWindow({
+    fromMs: atMs - windowMs,
+    toMs: atMs + windowMs,
+    ...box,
+    statuses: ["open"],
+    limit: CANDIDATE_LIMIT,
+  })) {
+    consider(incident);
+  }
+
+  if (input.callerNumber) {
+    const caller = normalizePhone(input.callerNumber);
+    const calls = await store.findCallsByCallerNumber(caller, atMs - windowMs, atMs + windowMs, CANDIDATE_LIMIT);
+    for (const call of calls) {
+      const incident = await store.getIncident(call.incidentId);
+      if (!incident) continue;
+      consider(incident);
+      const entry = found.get(incident.id);
+      if (entry) entry.sameCaller = true;
+    }
+  }
+
+  if (input.address) {
+    const key = normalizeAddress(input.address);
+    for (const incident of await store.findIncidentsByAddressKey(key, atMs - windowMs, atMs + windowMs, CANDIDATE_LIMIT)) {
+      consider(incident);
+      const entry = found.get(incident.id);
+      if (entry) entry.sameAddress = true;
+    }
+  }
+
+  const candidates: DuplicateCandidate[] = [];
+  for (const { incident, sameCaller, sameAddress } of found.values()) {
+    const distanceM = Math.round(distanceMeters(input, incident));
+    const minutesApart = Math.abs(atMs - incident.receivedAtMs) / 60_000;
+    const near = distanceM <= window.radiusM;
+    const nearish = distanceM <= window.radiusM * 2;
+    const recent = minutesApart <= window.windowMinutes;
+    const sameType = incident.incidentType === input.incidentType;
+    if (!sameCaller && !sameAddress && !(nearish && recent)) continue;
+
+    const reasons: string[] = [];
+    if (near) reasons.push("within_radius");
+    else if (nearish) reasons.push("near_radius");
+    if (recent) reasons.push("within_window");
+    if (sameType) reasons.push("same_type");
+    if (sameCaller) reasons.push("same_caller");
+    if (sameAddress) reasons.push("same_address");
+
+    const proximity = Math.max(0, 1 - distanceM / (window.radiusM * 2));
+    const recency = Math.max(0, 1 - minutesApart / window.windowMinutes);
+    const score = Math.min(
+      1,
+      0.45 * proximity + 0.25 * recency + (sameType ? 0.1 : 0) + (sameCaller ? 0.35 : 0) + (sameAddress ? 0.3 : 0),
+    );
+    const strong = (near && recent && sameType) || sameCaller || sameAddress;
+    candidates.push({
+      incidentId: incident.id,
+      number: incident.number,
+      incidentType: incident.incidentType,
+      ...(incident.state.location.address ? { address: incident.state.location.address } : {}),
+      distanceM,
+      minutesApart: Math.round(minutesApart * 10) / 10,
+      score: Math.round(score * 100) / 100,
+      level: strong ? "strong" : "possible",
+      reasons,
+    });
+  }
+  return candidates.sort((a, b) => b.score - a.score).slice(0, RESULT_LIMIT);
+}

@@ -1,0 +1,216 @@
+import type { IncidentDetailView, IncidentView } from "../../shared/api";
+import { CONSOLE_ROLES, OPERATOR_ROLES, type IncidentStatus } from "../../shared/domain";
+import type { Actor, IncidentEvent } from "../../shared/events";
+import { activeAssignments } from "../../shared/incident";
+import type { CloseBody, IncidentListQuery, MergeBody, NoteBody, PhaseBody } from "../../shared/schemas";
+import { CommitBuilder } from "../core/commitBuilder";
+import { errors } from "../core/errors";
+import { resolveOccurredAt } from "../core/time";
+import type { IncidentRecord } from "../store/types";
+import { authorize, commitAndPublish, type ServiceContext } from "./context";
+import { recordOp, replayOp } from "./idempotency";
+import { presentEvent, presentIncident } from "./presenters";
+
+const READ_ROLES = [...CONSOLE_ROLES, "pr", "integration"] as const;
+
+async function loadIncident(context: ServiceContext, incidentId: string): Promise<IncidentRecord> {
+  const record = await context.store.getIncident(incidentId);
+  if (!record) throw errors.notFound(`Incident ${incidentId}`);
+  return record;
+}
+
+/** Crews may read the incidents their unit has been on; the other reading roles see all. */
+function authorizeRead(actor: Actor, record: IncidentRecord): void {
+  if (actor.role === "crew") {
+    if (!record.state.assignments.some((assignment) => assignment.unitId === actor.unitId)) {
+      throw errors.forbidden("A crew account may read only incidents its unit was sent to.");
+    }
+    return;
+  }
+  authorize(actor, READ_ROLES, "read incidents");
+}
+
+export async function getIncidentDetail(
+  context: ServiceContext,
+  actor: Actor,
+  incidentId: string,
+): Promise<IncidentDetailView> {
+  const record = await loadIncident(context, incidentId);
+  authorizeRead(actor, record);
+  const events = await context.store.getIncidentEvents(incidentId);
+  return { ...presentIncident(record.state, actor), events: events.map((event) => presentEvent(event, actor)) };
+}
+
+export async function listIncidents(
+  context: ServiceContext,
+  actor: Actor,
+  query: IncidentListQuery,
+): Promise<{ incidents: IncidentView[]; position: number }> {
+  authorize(actor, READ_ROLES, "list incidents");
+  // Read the position first: anything appended after it will also reach the client live or by sync.
+  const position = await context.store.getLastPosition();
+  const statuses: IncidentStatus[] | undefined = query.status === "all" ? undefined : [query.status];
+  const records = await context.store.listIncidents({
+    ...(statuses ? { statuses } : {}),
+    newestFirst: true,
+    limit: query.limit,
+  });
+  return { incidents: records.map((record) => presentIncident(record.state, actor)), position };
+}
+
+export async function eventsAfter(
+  context: ServiceContext,
+  actor: Actor,
+  after: number,
+  limit: number,
+): Promise<{ events: IncidentEvent[]; position: number }> {
+  authorize(actor, [...CONSOLE_ROLES, "integration"], "read the global event log");
+  const events = await context.store.getEventsAfter(after, limit);
+  const position = events.length > 0 ? events[events.length - 1]!.position : after;
+  return { events, position };
+}
+
+/** Merges `incidentId` into `body.into`: calls move, active units are handed over, both logs record it. */
+export async function mergeIncidents(
+  context: ServiceContext,
+  actor: Actor,
+  incidentId: string,
+  body: MergeBody,
+): Promise<{ from: IncidentView; into: IncidentView }> {
+  authorize(actor, OPERATOR_ROLES, "merge incidents");
+  if (incidentId === body.into) throw errors.validation("An incident cannot be merged into itself.");
+  return context.queue.run(async () => {
+    const request = { incidentId, ...body };
+    if (body.opId) {
+      const replayed = await replayOp<{ from: IncidentView; into: IncidentView }>(
+        context.store, body.opId, "incident.merge", actor, request,
+      );
+      if (replayed) return replayed;
+    }
+    const from = await loadIncident(context, incidentId);
+    const into = await loadIncident(context, body.into);
+    if (from.state.mergedInto === into.id) {
+      return { from: presentIncident(from.state), into: presentIncident(into.state) };
+    }
+    if (from.status !== "open") throw errors.incidentClosed(`Incident ${from.number} is ${from.status}; it cannot be merged.`);
+    if (into.status !== "open") throw errors.incidentClosed(`Incident ${into.number} is ${into.status}; merge into an open incident.`);
+
+    const now = context.clock();
+    const builder = new CommitBuilder(now.toISOString());
+    const eventContext = { actor, occurredAt: builder.recordedAt, source: "live" as const };
+    const handedOver = activeAssignments(from.state);
+    const reason = body.reason !== undefined ? { reason: body.reason } : {};
+    const fromState = builder.append(from.id, from.state, "incident.merged", {
+      into: into.id,
+      intoNumber: into.number,
+      callIds: from.state.calls.map((call) => call.callId),
+      unitIds: handedOver.map((assignment) => assignment.unitId),
+      ...reason,
+    }, eventContext);
+    const intoState = builder.append(into.id, into.state, "incident.absorbed", {
+      from: from.id,
+      fromNumber: from.number,
+      calls: from.state.calls.map(({ mergedFrom: _mergedFrom, ...call }) => call),
+      units: handedOver.map(({ active: _active, reassignedTo: _reassignedTo, ...assignment }) => assignment),
+      ...reason,
+    }, eventContext);
+    for (const call of from.state.calls) builder.moveCall(call.callId, into.id);
+    for (const assignment of handedOver) {
+      const unit = await context.store.getUnit(assignment.unitId);
+      if (unit) builder.putUnit({ ...unit, incidentId: into.id, updatedAt: builder.recordedAt });
+    }
+    const result = { from: presentIncident(fromState), into: presentIncident(intoState) };
+    if (body.opId) recordOp(builder, body.opId, "incident.merge", actor, request, result);
+    await commitAndPublish(context, builder);
+    return result;
+  });
+}
+
+export async function closeIncident(
+  context: ServiceContext,
+  actor: Actor,
+  incidentId: string,
+  body: CloseBody,
+): Promise<IncidentView> {
+  authorize(actor, OPERATOR_ROLES, "close incidents");
+  return context.queue.run(async () => {
+    const request = { incidentId, ...body };
+    const replayed = await replayOp<IncidentView>(context.store, body.opId, "incident.close", actor, request);
+    if (replayed) return replayed;
+    const record = await loadIncident(context, incidentId);
+    if (record.status !== "open") throw errors.incidentClosed(`Incident ${record.number} is already ${record.status}.`);
+    const stillAssigned = activeAssignments(record.state).map((assignment) => assignment.callSign);
+    if (stillAssigned.length > 0) {
+      throw errors.invalidTransition(`Units are still assigned (${stillAssigned.join(", ")}); clear them before closing.`);
+    }
+    const now = context.clock();
+    const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
+    const builder = new CommitBuilder(now.toISOString());
+    const state = builder.append(incidentId, record.state, "incident.closed",
+      body.reason !== undefined ? { reason: body.reason } : {}, { actor, occurredAt, source: body.source });
+    const result = presentIncident(state);
+    recordOp(builder, body.opId, "incident.close", actor, request, result);
+    await commitAndPublish(context, builder);
+    return result;
+  });
+}
+
+/** Who may write tactical records: operators, and crews of units on the incident (the commander's tablet). */
+function authorizeFieldRecord(actor: Actor, record: IncidentRecord, action: string): void {
+  if (actor.role === "crew") {
+    if (!activeAssignments(record.state).some((assignment) => assignment.unitId === actor.unitId)) {
+      throw errors.forbidden(`A crew account may ${action} only on the incident its unit is working.`);
+    }
+    return;
+  }
+  authorize(actor, OPERATOR_ROLES, action);
+}
+
+export async function recordPhase(
+  context: ServiceContext,
+  actor: Actor,
+  incidentId: string,
+  body: PhaseBody,
+): Promise<IncidentView> {
+  return context.queue.run(async () => {
+    const record = await loadIncident(context, incidentId);
+    authorizeFieldRecord(actor, record, "record fireground phases");
+    const request = { incidentId, ...body };
+    const replayed = await replayOp<IncidentView>(context.store, body.opId, "incident.phase", actor, request);
+    if (replayed) return replayed;
+    if (record.status !== "open") throw errors.incidentClosed(`Incident ${record.number} is ${record.status}.`);
+    const now = context.clock();
+    const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
+    const builder = new CommitBuilder(now.toISOString());
+    const state = builder.append(incidentId, record.state, "incident.phase",
+      { phase: body.phase, ...(body.note !== undefined ? { note: body.note } : {}) },
+      { actor, occurredAt, source: body.source });
+    const result = presentIncident(state);
+    recordOp(builder, body.opId, "incident.phase", actor, request, result);
+    await commitAndPublish(context, builder);
+    return result;
+  });
+}
+
+export async function addNote(
+  context: ServiceContext,
+  actor: Actor,
+  incidentId: string,
+  body: NoteBody,
+): Promise<IncidentView> {
+  return context.queue.run(async () => {
+    const record = await loadIncident(context, incidentId);
+    authorizeFieldRecord(actor, record, "add notes");
+    const request = { incidentId, ...body };
+    const replayed = await replayOp<IncidentView>(context.store, body.opId, "incident.note", actor, request);
+    if (replayed) return replayed;
+    const now = context.clock();
+    const builder = new CommitBuilder(now.toISOString());
+    const state = builder.append(incidentId, record.state, "incident.note", { text: body.text },
+      { actor, occurredAt: builder.recordedAt, source: "live" });
+    const result = presentIncident(state);
+    recordOp(builder, body.opId, "incident.note", actor, request, result);
+    await commitAndPublish(context, builder);
+    return result;
+  });
+}

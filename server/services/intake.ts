@@ -1,0 +1,140 @@
+// Taking a call: once per intakeId, linked to an existing incident when asked (or when its transfer was seen
+// before), otherwise opening a new incident; duplicates are reported, never merged silently.
+import { randomUUID } from "node:crypto";
+import type { CallIntakeResult } from "../../shared/api";
+import { OPERATOR_ROLES, type EventSource } from "../../shared/domain";
+import type { Actor, CallRecordPayload } from "../../shared/events";
+import type { IncidentState } from "../../shared/incident";
+import type { CallIntakeBody } from "../../shared/schemas";
+import { CommitBuilder } from "../core/commitBuilder";
+import { errors } from "../core/errors";
+import { resolveOccurredAt } from "../core/time";
+import type { IncidentRecord } from "../store/types";
+import { authorize, commitAndPublish, type ServiceContext } from "./context";
+import { findDuplicates, normalizePhone } from "./duplicates";
+import { replayOp, recordOp, requestHash } from "./idempotency";
+import { presentCall, presentIncident } from "./presenters";
+
+const INTAKE_OP = "call.intake";
+
+export function transferKeyOf(body: CallIntakeBody): string | null {
+  return body.transfer ? `${body.transfer.fromCenter}:${body.transfer.externalId}` : null;
+}
+
+/** Follows merges to the incident that is live now. */
+export async function resolveSurvivingIncident(context: ServiceContext, id: string): Promise<IncidentRecord | null> {
+  let record = await context.store.getIncident(id);
+  for (let hops = 0; record?.state.mergedInto && hops < 20; hops++) {
+    record = await context.store.getIncident(record.state.mergedInto);
+  }
+  return record;
+}
+
+export async function allocateIncidentNumber(context: ServiceContext, receivedAt: string): Promise<string> {
+  const year = new Date(receivedAt).getUTCFullYear();
+  const sequence = await context.store.nextSequence(`incident-number-${year}`);
+  return `${year}-${String(sequence).padStart(5, "0")}`;
+}
+
+export async function intakeCall(
+  context: ServiceContext,
+  actor: Actor,
+  body: CallIntakeBody,
+): Promise<{ result: CallIntakeResult; created: boolean }> {
+  authorize(actor, OPERATOR_ROLES, "take calls");
+  const eventSource: EventSource = body.source === "phone" ? "live" : body.source;
+  return context.queue.run(async () => {
+    const opId = `intake:${body.intakeId}`;
+    const replayed = await replayOp<CallIntakeResult>(context.store, opId, INTAKE_OP, actor, body);
+    if (replayed) return { result: { ...replayed, replayed: true }, created: false };
+    if (await context.store.getCallByIntakeId(body.intakeId)) {
+      throw errors.idempotencyConflict(`intakeId ${body.intakeId} was already used by another account.`);
+    }
+
+    const now = context.clock();
+    const receivedAt = resolveOccurredAt(actor, eventSource, body.receivedAt, now, "receivedAt");
+    const transferKey = transferKeyOf(body);
+    let target: IncidentRecord | null = null;
+    if (body.incidentId) {
+      target = await resolveSurvivingIncident(context, body.incidentId);
+      if (!target) throw errors.notFound(`Incident ${body.incidentId}`);
+      if (target.status !== "open") {
+        throw errors.incidentClosed(`Incident ${target.number} is closed; take the call as a new incident.`);
+      }
+    } else if (transferKey) {
+      const earlier = await context.store.getCallByTransferKey(transferKey);
+      const linked = earlier ? await resolveSurvivingIncident(context, earlier.incidentId) : null;
+      if (linked?.status === "open") target = linked;
+    }
+
+    const call: CallRecordPayload = {
+      callId: randomUUID(),
+      intakeId: body.intakeId,
+      source: body.source,
+      receivedAt,
+      ...(body.callerNumber !== undefined ? { callerNumber: body.callerNumber } : {}),
+      ...(body.callerName !== undefined ? { callerName: body.callerName } : {}),
+      location: body.location,
+      incidentType: body.incidentType,
+      ...(body.description !== undefined ? { description: body.description } : {}),
+      ...(body.transfer !== undefined ? { transfer: body.transfer } : {}),
+      ...(body.externalId !== undefined ? { externalId: body.externalId } : {}),
+    };
+    const eventContext = { actor, occurredAt: receivedAt, source: eventSource };
+    const builder = new CommitBuilder(now.toISOString());
+    let incidentId: string;
+    let base: IncidentState | undefined;
+    if (target) {
+      incidentId = target.id;
+      base = target.state;
+    } else {
+      const number = await allocateIncidentNumber(context, receivedAt);
+      incidentId = number;
+      const externalId = body.transfer?.externalId ?? body.externalId;
+      base = builder.append(
+        incidentId,
+        undefined,
+        "incident.created",
+        {
+          number,
+          incidentType: body.incidentType,
+          location: body.location,
+          receivedAt,
+          alarmLevel: 1,
+          ...(externalId !== undefined ? { externalId } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+        },
+        eventContext,
+      );
+    }
+    const state = builder.append(incidentId, base, "call.received", call, eventContext);
+    builder.addCall({
+      id: call.callId,
+      intakeId: body.intakeId,
+      requestHash: requestHash(body),
+      incidentId,
+      receivedAtMs: Date.parse(receivedAt),
+      callerNumber: body.callerNumber ? normalizePhone(body.callerNumber) : null,
+      transferKey,
+      recordedAt: builder.recordedAt,
+    });
+    const duplicates = await findDuplicates(context.store, context.config.duplicateWindows, {
+      lat: body.location.lat,
+      lng: body.location.lng,
+      incidentType: body.incidentType,
+      at: new Date(receivedAt),
+      ...(body.callerNumber !== undefined ? { callerNumber: body.callerNumber } : {}),
+      ...(body.location.address !== undefined ? { address: body.location.address } : {}),
+      excludeIncidentId: incidentId,
+    });
+    const result: CallIntakeResult = {
+      call: presentCall(call, incidentId, builder.recordedAt),
+      incident: presentIncident(state),
+      duplicates,
+      replayed: false,
+    };
+    recordOp(builder, opId, INTAKE_OP, actor, body, result);
+    await commitAndPublish(context, builder);
+    return { result, created: true };
+  });
+}

@@ -1,0 +1,152 @@
+// Unit records and the status state machine. A status change of a committed unit is an incident event;
+// position reports are not (they go out as volatile updates).
+import type { UnitStatusResult, UnitView } from "../../shared/api";
+import { isAllowedTransition, OPERATOR_ROLES, type UnitStatus } from "../../shared/domain";
+import type { Actor } from "../../shared/events";
+import type { IncidentState } from "../../shared/incident";
+import type { UnitPositionPayload, UnitStatusBody, UnitUpsertBody } from "../../shared/schemas";
+import { CommitBuilder } from "../core/commitBuilder";
+import { errors } from "../core/errors";
+import { resolveOccurredAt } from "../core/time";
+import type { UnitRecord } from "../store/types";
+import { authorize, commitAndPublish, type ServiceContext } from "./context";
+import { recordOp, replayOp } from "./idempotency";
+import { presentIncident, presentUnit } from "./presenters";
+
+const STATUS_OP = "unit.status";
+const OVERRIDE_ROLES = ["dispatcher", "supervisor", "admin"] as const;
+/** Statuses after which the unit is free of its incident. */
+const RELEASING: readonly UnitStatus[] = ["available", "out_of_service"];
+
+export async function listUnits(context: ServiceContext): Promise<UnitView[]> {
+  return (await context.store.listUnits()).map(presentUnit);
+}
+
+export async function upsertUnit(
+  context: ServiceContext,
+  actor: Actor,
+  unitId: string,
+  body: UnitUpsertBody,
+): Promise<{ unit: UnitView; created: boolean }> {
+  authorize(actor, ["admin", "integration"], "configure units");
+  return context.queue.run(async () => {
+    const existing = await context.store.getUnit(unitId);
+    const now = context.clock().toISOString();
+    const unit: UnitRecord = existing
+      ? { ...existing, ...body, updatedAt: now }
+      : {
+          id: unitId,
+          ...body,
+          status: "available",
+          statusSince: now,
+          incidentId: null,
+          position: null,
+          updatedAt: now,
+        };
+    const builder = new CommitBuilder(now);
+    builder.putUnit(unit);
+    await commitAndPublish(context, builder);
+    return { unit: presentUnit(unit), created: !existing };
+  });
+}
+
+/** Crew accounts act only for their own unit; PR accounts never change operational records. */
+export function authorizeUnitAction(actor: Actor, unitId: string, action: string): void {
+  if (actor.role === "crew") {
+    if (actor.unitId !== unitId) throw errors.forbidden(`This crew account belongs to ${actor.unitId}, not ${unitId}.`);
+    return;
+  }
+  authorize(actor, OPERATOR_ROLES, action);
+}
+
+export async function changeUnitStatus(
+  context: ServiceContext,
+  actor: Actor,
+  unitId: string,
+  body: UnitStatusBody,
+  expectIncidentId?: string,
+): Promise<UnitStatusResult> {
+  authorizeUnitAction(actor, unitId, "change unit status");
+  if (body.override && !OVERRIDE_ROLES.includes(actor.role as (typeof OVERRIDE_ROLES)[number])) {
+    throw errors.forbidden("Only a dispatcher, supervisor or admin may override the order of status steps.");
+  }
+  return context.queue.run(async () => {
+    const request = { unitId, ...body, ...(expectIncidentId ? { expectIncidentId } : {}) };
+    const replayed = await replayOp<UnitStatusResult>(context.store, body.opId, STATUS_OP, actor, request);
+    if (replayed) return replayed;
+
+    const unit = await context.store.getUnit(unitId);
+    if (!unit) throw errors.notFound(`Unit ${unitId}`);
+    if (expectIncidentId !== undefined && unit.incidentId !== expectIncidentId) {
+      throw errors.invalidTransition(`Unit ${unit.callSign} is not assigned to incident ${expectIncidentId} any more.`);
+    }
+    const now = context.clock();
+    const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
+    const builder = new CommitBuilder(now.toISOString());
+    let incident: IncidentState | null = null;
+
+    if (unit.status === body.status) {
+      // Nothing changes: a second tap on the same step is answered as done, not logged twice.
+      const record = unit.incidentId ? await context.store.getIncident(unit.incidentId) : null;
+      incident = record?.state ?? null;
+    } else {
+      const checked = body.source === "import" || body.override !== undefined;
+      if (!checked && !isAllowedTransition(unit.status, body.status)) {
+        throw errors.invalidTransition(
+          `${unit.callSign} cannot go from ${unit.status} to ${body.status}; a dispatcher may override with a reason.`,
+        );
+      }
+      if (!unit.incidentId && !RELEASING.includes(body.status) && body.status !== "returning") {
+        throw errors.invalidTransition(`${unit.callSign} is not on an incident, so it cannot report ${body.status}.`);
+      }
+      if (unit.incidentId) {
+        const record = await context.store.getIncident(unit.incidentId);
+        if (!record) throw errors.notFound(`Incident ${unit.incidentId}`);
+        incident = builder.append(
+          record.id,
+          record.state,
+          "unit.status",
+          {
+            unitId,
+            status: body.status,
+            previousStatus: unit.status,
+            ...(body.position ? { position: body.position } : {}),
+            ...(body.override ? { override: body.override } : {}),
+          },
+          { actor, occurredAt, source: body.source },
+        );
+      }
+      const releases = RELEASING.includes(body.status);
+      builder.putUnit({
+        ...unit,
+        status: body.status,
+        statusSince: occurredAt,
+        incidentId: releases ? null : unit.incidentId,
+        ...(body.position ? { position: { ...body.position, at: occurredAt } } : {}),
+        updatedAt: builder.recordedAt,
+      });
+    }
+    const updated = builder.changedUnits()[0] ?? unit;
+    const result: UnitStatusResult = {
+      unit: presentUnit(updated),
+      incident: incident ? presentIncident(incident) : null,
+    };
+    recordOp(builder, body.opId, STATUS_OP, actor, request, result);
+    await commitAndPublish(context, builder);
+    return result;
+  });
+}
+
+export async function reportPosition(
+  context: ServiceContext,
+  actor: Actor,
+  payload: UnitPositionPayload,
+): Promise<UnitRecord["position"]> {
+  authorizeUnitAction(actor, payload.unitId, "report unit positions");
+  const unit = await context.store.getUnit(payload.unitId);
+  if (!unit) throw errors.notFound(`Unit ${payload.unitId}`);
+  const at = resolveOccurredAt(actor, "live", payload.occurredAt, context.clock());
+  const position = { lat: payload.lat, lng: payload.lng, at };
+  await context.store.updateUnitPosition(payload.unitId, position);
+  return position;
+}
