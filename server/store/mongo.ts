@@ -1,0 +1,811 @@
+// MongoDB adapter of the storage port. Needs a replica set (transactions). Every commit is one transaction with
+// write concern majority + journal, so a commit that returned survives a primary failover.
+//
+// Documents are plain fields; JSON-shaped values (state, payload, actor, result, settings) are Mixed and go through
+// a JSON round trip on the way in, so both adapters store exactly the same thing (undefined keys dropped).
+import mongoose from "mongoose";
+import type { ClientSession, Connection, FilterQuery, Model } from "mongoose";
+import type { IncidentStatus, IncidentType, Role, UnitStatus, UnitType } from "../../shared/domain";
+import type { Actor, IncidentEvent, NewIncidentEvent } from "../../shared/events";
+import type { IncidentState } from "../../shared/incident";
+import type { LatLng } from "../../shared/schemas";
+import {
+  UniqueViolationError,
+  type CallRecord,
+  type Commit,
+  type IncidentListFilter,
+  type IncidentRecord,
+  type IncidentWindowQuery,
+  type OpRecord,
+  type SessionRecord,
+  type Store,
+  type UnitRecord,
+  type UserRecord,
+} from "./types";
+
+const { Schema } = mongoose;
+const Mixed = Schema.Types.Mixed;
+
+/** The counters document the global event position comes from; named counters live beside it as `seq:<name>`. */
+const EVENT_POSITION_COUNTER = "eventPosition";
+
+interface EventDoc {
+  position: number;
+  incidentId: string;
+  seq: number;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  source: string;
+  actor: Actor;
+  payload: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+interface IncidentDoc {
+  _id: string;
+  number: string;
+  status: IncidentStatus;
+  incidentType: IncidentType;
+  receivedAtMs: number;
+  lat: number;
+  lng: number;
+  addressKey: string | null;
+  externalId: string | null;
+  state: IncidentState;
+}
+
+interface CallDoc {
+  _id: string;
+  intakeId: string;
+  requestHash: string;
+  incidentId: string;
+  receivedAtMs: number;
+  callerNumber: string | null;
+  /** Not unique: one external incident may be transferred as several calls. */
+  transferKey: string | null;
+  recordedAt: string;
+}
+
+interface UnitDoc {
+  _id: string;
+  callSign: string;
+  type: UnitType;
+  station: string;
+  home: LatLng;
+  status: UnitStatus;
+  statusSince: string;
+  incidentId: string | null;
+  position: (LatLng & { at: string }) | null;
+  updatedAt: string;
+}
+
+interface UserDoc {
+  _id: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  unitId: string | null;
+  displayName: string | null;
+  createdAt: string;
+}
+
+interface SessionDoc {
+  _id: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+interface OpDoc {
+  _id: string;
+  kind: string;
+  actorId: string;
+  requestHash: string;
+  result: unknown;
+  createdAt: string;
+}
+
+interface CounterDoc {
+  _id: string;
+  value: number;
+}
+
+interface SettingDoc {
+  _id: string;
+  value: unknown;
+}
+
+// Indexes are built by syncIndexes() in init(), never implicitly; minimize:false keeps empty objects ({} phases)
+// inside Mixed values; no __v.
+const schemaOptions = { autoIndex: false, autoCreate: false, minimize: false, versionKey: false } as const;
+
+function buildModels(connection: Connection) {
+  const events = new Schema<EventDoc>(
+    {
+      position: Number,
+      incidentId: String,
+      seq: Number,
+      // `type` is mongoose's type key, so the field named "type" needs the long form.
+      type: { type: String },
+      occurredAt: String,
+      recordedAt: String,
+      source: String,
+      actor: Mixed,
+      payload: Mixed,
+      prevHash: String,
+      hash: String,
+    },
+    schemaOptions,
+  );
+  events.index({ incidentId: 1, seq: 1 }, { unique: true });
+  events.index({ position: 1 }, { unique: true });
+
+  const incidents = new Schema<IncidentDoc>(
+    {
+      _id: String,
+      number: String,
+      status: String,
+      incidentType: String,
+      receivedAtMs: Number,
+      lat: Number,
+      lng: Number,
+      addressKey: String,
+      externalId: String,
+      state: Mixed,
+    },
+    schemaOptions,
+  );
+  incidents.index({ receivedAtMs: 1, lat: 1 });
+  incidents.index({ addressKey: 1, receivedAtMs: 1 });
+  incidents.index({ status: 1, receivedAtMs: 1 });
+  incidents.index({ externalId: 1 });
+
+  const calls = new Schema<CallDoc>(
+    {
+      _id: String,
+      intakeId: String,
+      requestHash: String,
+      incidentId: String,
+      receivedAtMs: Number,
+      callerNumber: String,
+      transferKey: String,
+      recordedAt: String,
+    },
+    schemaOptions,
+  );
+  calls.index({ intakeId: 1 }, { unique: true });
+  calls.index({ transferKey: 1, recordedAt: -1 });
+  calls.index({ callerNumber: 1, receivedAtMs: 1 });
+
+  const units = new Schema<UnitDoc>(
+    {
+      _id: String,
+      callSign: String,
+      type: { type: String },
+      station: String,
+      home: Mixed,
+      status: String,
+      statusSince: String,
+      incidentId: String,
+      position: Mixed,
+      updatedAt: String,
+    },
+    schemaOptions,
+  );
+
+  const users = new Schema<UserDoc>(
+    {
+      _id: String,
+      username: String,
+      passwordHash: String,
+      role: String,
+      unitId: String,
+      displayName: String,
+      createdAt: String,
+    },
+    schemaOptions,
+  );
+  users.index({ username: 1 }, { unique: true });
+
+  const sessions = new Schema<SessionDoc>(
+    { _id: String, userId: String, createdAt: String, expiresAt: String, revokedAt: String },
+    schemaOptions,
+  );
+  sessions.index({ userId: 1 });
+
+  const ops = new Schema<OpDoc>(
+    { _id: String, kind: String, actorId: String, requestHash: String, result: Mixed, createdAt: String },
+    schemaOptions,
+  );
+
+  const counters = new Schema<CounterDoc>({ _id: String, value: Number }, schemaOptions);
+  const settings = new Schema<SettingDoc>({ _id: String, value: Mixed }, schemaOptions);
+
+  return {
+    events: connection.model<EventDoc>("Event", events, "events"),
+    incidents: connection.model<IncidentDoc>("Incident", incidents, "incidents"),
+    calls: connection.model<CallDoc>("Call", calls, "calls"),
+    units: connection.model<UnitDoc>("Unit", units, "units"),
+    users: connection.model<UserDoc>("User", users, "users"),
+    sessions: connection.model<SessionDoc>("Session", sessions, "sessions"),
+    ops: connection.model<OpDoc>("Op", ops, "ops"),
+    counters: connection.model<CounterDoc>("Counter", counters, "counters"),
+    settings: connection.model<SettingDoc>("Setting", settings, "settings"),
+  };
+}
+
+type Models = ReturnType<typeof buildModels>;
+type CollectionName = keyof Models;
+
+/** A JSON-shaped copy: what SQLite would store. undefined becomes null at the top, is dropped inside. */
+function plain<T>(value: T): T {
+  const text = JSON.stringify(value);
+  return (text === undefined ? null : JSON.parse(text)) as T;
+}
+
+/**
+ * Unique index -> port key, per collection (an `_id_` duplicate means opId only in ops). Index names are
+ * MongoDB's defaults, e.g. `incidentId_1_seq_1`.
+ */
+const UNIQUE_KEYS: Partial<Record<CollectionName, Record<string, UniqueViolationError["key"]>>> = {
+  events: { incidentId_1_seq_1: "event" },
+  calls: { intakeId_1: "intakeId" },
+  ops: { _id_: "opId" },
+  users: { username_1: "username" },
+};
+
+function isDuplicateKeyError(error: unknown): error is Error & { code: number; keyPattern?: unknown } {
+  return error instanceof Error && "code" in error && error.code === 11000;
+}
+
+/**
+ * The index a duplicate-key error names. Single writes carry `keyPattern`; insertMany's bulk error does not,
+ * so fall back to the server message ("E11000 duplicate key error collection: db.calls index: intakeId_1 dup key").
+ */
+function duplicateIndexName(error: Error & { keyPattern?: unknown }): string | null {
+  if (error.keyPattern && typeof error.keyPattern === "object") {
+    const pattern = Object.entries(error.keyPattern);
+    if (pattern.length > 0) {
+      const name = pattern.map(([field, direction]) => `${field}_${String(direction)}`).join("_");
+      return name === "_id_1" ? "_id_" : name;
+    }
+  }
+  return /index: (\S+)/.exec(error.message)?.[1] ?? null;
+}
+
+function toUniqueViolation(collection: CollectionName, error: unknown): unknown {
+  if (!isDuplicateKeyError(error)) return error;
+  const index = duplicateIndexName(error);
+  const key = (index !== null ? UNIQUE_KEYS[collection]?.[index] : undefined) ?? "other";
+  return new UniqueViolationError(key, `duplicate ${collection} key: ${error.message}`);
+}
+
+/** Runs one write; a duplicate key becomes UniqueViolationError (which aborts, never retries, a transaction). */
+async function write<T>(collection: CollectionName, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toUniqueViolation(collection, error);
+  }
+}
+
+/** The URL without its password (and without credential-looking query values), safe to log. */
+export function redactMongoUrl(url: string): string {
+  const withoutPassword = url.replace(/^(mongodb(?:\+srv)?:\/\/)([^@/]*)@/, (_match, scheme: string, userInfo: string) => {
+    const user = userInfo.split(":")[0] ?? "";
+    return `${scheme}${user}@`;
+  });
+  return withoutPassword.replace(/([?&])([^=&]*(?:pass|secret|token|key|auth)[^=&]*)=([^&]*)/gi, "$1$2=***");
+}
+
+function toEvent(doc: EventDoc): IncidentEvent {
+  return {
+    position: doc.position,
+    incidentId: doc.incidentId,
+    seq: doc.seq,
+    type: doc.type,
+    occurredAt: doc.occurredAt,
+    recordedAt: doc.recordedAt,
+    source: doc.source,
+    actor: doc.actor,
+    payload: doc.payload,
+    prevHash: doc.prevHash,
+    hash: doc.hash,
+  } as IncidentEvent;
+}
+
+function eventDoc(event: NewIncidentEvent, position: number): EventDoc {
+  return {
+    position,
+    incidentId: event.incidentId,
+    seq: event.seq,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    recordedAt: event.recordedAt,
+    source: event.source,
+    actor: plain(event.actor),
+    payload: plain(event.payload),
+    prevHash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+function toIncident(doc: IncidentDoc): IncidentRecord {
+  return {
+    id: doc._id,
+    number: doc.number,
+    status: doc.status,
+    incidentType: doc.incidentType,
+    receivedAtMs: doc.receivedAtMs,
+    lat: doc.lat,
+    lng: doc.lng,
+    addressKey: doc.addressKey ?? null,
+    externalId: doc.externalId ?? null,
+    state: doc.state,
+  };
+}
+
+function incidentDoc(incident: IncidentRecord): IncidentDoc {
+  return {
+    _id: incident.id,
+    number: incident.number,
+    status: incident.status,
+    incidentType: incident.incidentType,
+    receivedAtMs: incident.receivedAtMs,
+    lat: incident.lat,
+    lng: incident.lng,
+    addressKey: incident.addressKey,
+    externalId: incident.externalId,
+    state: plain(incident.state),
+  };
+}
+
+function toCall(doc: CallDoc): CallRecord {
+  return {
+    id: doc._id,
+    intakeId: doc.intakeId,
+    requestHash: doc.requestHash,
+    incidentId: doc.incidentId,
+    receivedAtMs: doc.receivedAtMs,
+    callerNumber: doc.callerNumber ?? null,
+    transferKey: doc.transferKey ?? null,
+    recordedAt: doc.recordedAt,
+  };
+}
+
+function callDoc(call: CallRecord): CallDoc {
+  return {
+    _id: call.id,
+    intakeId: call.intakeId,
+    requestHash: call.requestHash,
+    incidentId: call.incidentId,
+    receivedAtMs: call.receivedAtMs,
+    callerNumber: call.callerNumber,
+    transferKey: call.transferKey,
+    recordedAt: call.recordedAt,
+  };
+}
+
+function toUnit(doc: UnitDoc): UnitRecord {
+  return {
+    id: doc._id,
+    callSign: doc.callSign,
+    type: doc.type,
+    station: doc.station,
+    home: doc.home,
+    status: doc.status,
+    statusSince: doc.statusSince,
+    incidentId: doc.incidentId ?? null,
+    position: doc.position ?? null,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+function unitDoc(unit: UnitRecord): UnitDoc {
+  return {
+    _id: unit.id,
+    callSign: unit.callSign,
+    type: unit.type,
+    station: unit.station,
+    home: plain(unit.home),
+    status: unit.status,
+    statusSince: unit.statusSince,
+    incidentId: unit.incidentId,
+    position: unit.position === null ? null : plain(unit.position),
+    updatedAt: unit.updatedAt,
+  };
+}
+
+function toUser(doc: UserDoc): UserRecord {
+  return {
+    id: doc._id,
+    username: doc.username,
+    passwordHash: doc.passwordHash,
+    role: doc.role,
+    unitId: doc.unitId ?? null,
+    displayName: doc.displayName ?? null,
+    createdAt: doc.createdAt,
+  };
+}
+
+function toSession(doc: SessionDoc): SessionRecord {
+  return {
+    tokenHash: doc._id,
+    userId: doc.userId,
+    createdAt: doc.createdAt,
+    expiresAt: doc.expiresAt,
+    revokedAt: doc.revokedAt ?? null,
+  };
+}
+
+function toOp(doc: OpDoc): OpRecord {
+  return {
+    opId: doc._id,
+    kind: doc.kind,
+    actorId: doc.actorId,
+    requestHash: doc.requestHash,
+    result: doc.result ?? null,
+    createdAt: doc.createdAt,
+  };
+}
+
+function opDoc(op: OpRecord): OpDoc {
+  return {
+    _id: op.opId,
+    kind: op.kind,
+    actorId: op.actorId,
+    requestHash: op.requestHash,
+    result: plain(op.result),
+    createdAt: op.createdAt,
+  };
+}
+
+export class MongoStore implements Store {
+  readonly kind = "mongodb" as const;
+  readonly location: string;
+  private readonly url: string;
+  private connection: Connection | null = null;
+  private models: Models | null = null;
+
+  constructor(url: string) {
+    this.url = url;
+    this.location = redactMongoUrl(url);
+  }
+
+  async init(): Promise<void> {
+    if (this.connection) return;
+    const connection = mongoose.createConnection(this.url, {
+      // Fail a write at once when the database is unreachable instead of queueing it in memory.
+      bufferCommands: false,
+      autoIndex: false,
+      autoCreate: false,
+      writeConcern: { w: "majority", journal: true },
+      serverSelectionTimeoutMS: 10_000,
+    });
+    try {
+      await connection.asPromise();
+      const models = buildModels(connection);
+      for (const model of Object.values(models)) {
+        // Collections first: a transaction cannot create them on every server version.
+        await model.createCollection();
+        await model.syncIndexes();
+      }
+      this.connection = connection;
+      this.models = models;
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = null;
+    this.models = null;
+    await connection?.close();
+  }
+
+  async ping(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      const db = this.connection?.db;
+      if (!db) return { ok: false, detail: "not connected" };
+      await db.command({ ping: 1 });
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Drops this store's whole database. Not part of the port: for throw-away test databases only. */
+  async dropDatabase(): Promise<void> {
+    await this.conn.dropDatabase();
+  }
+
+  private get m(): Models {
+    if (!this.models) throw new Error(`mongodb store at ${this.location} is not open (call init())`);
+    return this.models;
+  }
+
+  private get conn(): Connection {
+    if (!this.connection) throw new Error(`mongodb store at ${this.location} is not open (call init())`);
+    return this.connection;
+  }
+
+  async commit(changes: Partial<Commit>): Promise<IncidentEvent[]> {
+    const models = this.m;
+    // withTransaction retries the whole callback on transient errors, so it starts from scratch every time.
+    return this.conn.transaction((session) => this.writeCommit(models, session, changes), {
+      readConcern: { level: "snapshot" },
+      writeConcern: new mongoose.mongo.WriteConcern("majority", undefined, true),
+      readPreference: "primary",
+    });
+  }
+
+  private async writeCommit(models: Models, session: ClientSession, changes: Partial<Commit>): Promise<IncidentEvent[]> {
+    const events = changes.events ?? [];
+    const stored: IncidentEvent[] = [];
+    if (events.length > 0) {
+      // Incremented inside the transaction: concurrent commits conflict on this document, so positions are
+      // handed out in commit order and a rolled-back commit does not consume any.
+      const counter = await models.counters
+        .findOneAndUpdate(
+          { _id: EVENT_POSITION_COUNTER },
+          { $inc: { value: events.length } },
+          { upsert: true, new: true, session },
+        )
+        .lean<CounterDoc>()
+        .exec();
+      if (!counter) throw new Error("event position counter returned no document");
+      const first = counter.value - events.length + 1;
+      const docs = events.map((event, index) => eventDoc(event, first + index));
+      await write("events", () => models.events.insertMany(docs, { session, ordered: true }));
+      events.forEach((event, index) => stored.push({ ...event, position: first + index }));
+    }
+    for (const incident of changes.incidents ?? []) {
+      const doc = incidentDoc(incident);
+      await write("incidents", () => models.incidents.replaceOne({ _id: doc._id }, doc, { upsert: true, session }).exec());
+    }
+    const calls = (changes.calls ?? []).map(callDoc);
+    if (calls.length > 0) await write("calls", () => models.calls.insertMany(calls, { session, ordered: true }));
+    for (const move of changes.callMoves ?? []) {
+      const result = await models.calls
+        .updateOne({ _id: move.callId }, { $set: { incidentId: move.incidentId } }, { session })
+        .exec();
+      // A move of a call that does not exist is a bug in the caller: fail the whole commit rather than lose it.
+      if (result.matchedCount !== 1) throw new Error(`call ${move.callId} not found`);
+    }
+    for (const unit of changes.units ?? []) {
+      const doc = unitDoc(unit);
+      await write("units", () => models.units.replaceOne({ _id: doc._id }, doc, { upsert: true, session }).exec());
+    }
+    const ops = (changes.ops ?? []).map(opDoc);
+    if (ops.length > 0) await write("ops", () => models.ops.insertMany(ops, { session, ordered: true }));
+    return stored;
+  }
+
+  async nextSequence(name: string): Promise<number> {
+    const counter = await this.m.counters
+      .findOneAndUpdate({ _id: `seq:${name}` }, { $inc: { value: 1 } }, { upsert: true, new: true })
+      .lean<CounterDoc>()
+      .exec();
+    if (!counter) throw new Error(`counter ${name} returned no document`);
+    return counter.value;
+  }
+
+  async getIncident(id: string): Promise<IncidentRecord | null> {
+    const doc = await this.m.incidents.findOne({ _id: id }).lean<IncidentDoc>().exec();
+    return doc ? toIncident(doc) : null;
+  }
+
+  async listIncidents(filter: IncidentListFilter): Promise<IncidentRecord[]> {
+    if (!(filter.limit > 0)) return [];
+    const query: FilterQuery<IncidentDoc> = {};
+    if (filter.statuses) query.status = { $in: filter.statuses };
+    if (filter.incidentType !== undefined) query.incidentType = filter.incidentType;
+    if (filter.fromMs !== undefined || filter.toMs !== undefined) {
+      query.receivedAtMs = {
+        ...(filter.fromMs !== undefined ? { $gte: filter.fromMs } : {}),
+        ...(filter.toMs !== undefined ? { $lte: filter.toMs } : {}),
+      };
+    }
+    if (filter.after && !filter.newestFirst) {
+      const { receivedAtMs, id } = filter.after;
+      query.$or = [{ receivedAtMs: { $gt: receivedAtMs } }, { receivedAtMs, _id: { $gt: id } }];
+    }
+    const direction = filter.newestFirst ? -1 : 1;
+    const docs = await this.m.incidents
+      .find(query)
+      .sort({ receivedAtMs: direction, _id: direction })
+      .limit(filter.limit)
+      .lean<IncidentDoc[]>()
+      .exec();
+    return docs.map(toIncident);
+  }
+
+  async findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]> {
+    if (!(query.limit > 0)) return [];
+    const docs = await this.m.incidents
+      .find({
+        receivedAtMs: { $gte: query.fromMs, $lte: query.toMs },
+        lat: { $gte: query.minLat, $lte: query.maxLat },
+        lng: { $gte: query.minLng, $lte: query.maxLng },
+        status: { $in: query.statuses },
+      })
+      .sort({ receivedAtMs: -1, _id: -1 })
+      .limit(query.limit)
+      .lean<IncidentDoc[]>()
+      .exec();
+    return docs.map(toIncident);
+  }
+
+  async findIncidentsByAddressKey(
+    addressKey: string,
+    fromMs: number,
+    toMs: number,
+    limit: number,
+  ): Promise<IncidentRecord[]> {
+    if (!(limit > 0)) return [];
+    const docs = await this.m.incidents
+      .find({ addressKey, receivedAtMs: { $gte: fromMs, $lte: toMs } })
+      .sort({ receivedAtMs: -1, _id: -1 })
+      .limit(limit)
+      .lean<IncidentDoc[]>()
+      .exec();
+    return docs.map(toIncident);
+  }
+
+  async getIncidentByExternalId(externalId: string): Promise<IncidentRecord | null> {
+    // externalId is not unique in the port; the earliest incident that carries it is the original one.
+    const doc = await this.m.incidents
+      .findOne({ externalId })
+      .sort({ receivedAtMs: 1, _id: 1 })
+      .lean<IncidentDoc>()
+      .exec();
+    return doc ? toIncident(doc) : null;
+  }
+
+  async getIncidentEvents(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
+    const docs = await this.m.events
+      .find({ incidentId, seq: { $gt: afterSeq } })
+      .sort({ seq: 1 })
+      .lean<EventDoc[]>()
+      .exec();
+    return docs.map(toEvent);
+  }
+
+  async getEventsAfter(position: number, limit: number): Promise<IncidentEvent[]> {
+    if (!(limit > 0)) return [];
+    const docs = await this.m.events
+      .find({ position: { $gt: position } })
+      .sort({ position: 1 })
+      .limit(limit)
+      .lean<EventDoc[]>()
+      .exec();
+    return docs.map(toEvent);
+  }
+
+  async getLastPosition(): Promise<number> {
+    const doc = await this.m.events.findOne({}).sort({ position: -1 }).lean<EventDoc>().exec();
+    return doc?.position ?? 0;
+  }
+
+  async getCall(id: string): Promise<CallRecord | null> {
+    const doc = await this.m.calls.findOne({ _id: id }).lean<CallDoc>().exec();
+    return doc ? toCall(doc) : null;
+  }
+
+  async getCallByIntakeId(intakeId: string): Promise<CallRecord | null> {
+    const doc = await this.m.calls.findOne({ intakeId }).lean<CallDoc>().exec();
+    return doc ? toCall(doc) : null;
+  }
+
+  async getCallByTransferKey(transferKey: string): Promise<CallRecord | null> {
+    // Several calls may share a transfer key (one external incident, several transfers): the latest recorded wins.
+    const doc = await this.m.calls
+      .findOne({ transferKey })
+      .sort({ recordedAt: -1, _id: -1 })
+      .lean<CallDoc>()
+      .exec();
+    return doc ? toCall(doc) : null;
+  }
+
+  async findCallsByCallerNumber(callerNumber: string, fromMs: number, toMs: number, limit: number): Promise<CallRecord[]> {
+    if (!(limit > 0)) return [];
+    const docs = await this.m.calls
+      .find({ callerNumber, receivedAtMs: { $gte: fromMs, $lte: toMs } })
+      .sort({ receivedAtMs: -1, _id: -1 })
+      .limit(limit)
+      .lean<CallDoc[]>()
+      .exec();
+    return docs.map(toCall);
+  }
+
+  async getUnit(id: string): Promise<UnitRecord | null> {
+    const doc = await this.m.units.findOne({ _id: id }).lean<UnitDoc>().exec();
+    return doc ? toUnit(doc) : null;
+  }
+
+  async listUnits(): Promise<UnitRecord[]> {
+    const docs = await this.m.units.find({}).sort({ callSign: 1, _id: 1 }).lean<UnitDoc[]>().exec();
+    return docs.map(toUnit);
+  }
+
+  async updateUnitPosition(id: string, position: LatLng & { at: string }): Promise<void> {
+    await this.m.units.updateOne({ _id: id }, { $set: { position: plain(position) } }).exec();
+  }
+
+  async createUser(user: UserRecord): Promise<void> {
+    const doc: UserDoc = {
+      _id: user.id,
+      username: user.username,
+      passwordHash: user.passwordHash,
+      role: user.role,
+      unitId: user.unitId,
+      displayName: user.displayName,
+      createdAt: user.createdAt,
+    };
+    await write("users", () => this.m.users.create(doc));
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const doc = await this.m.users.findOne({ _id: id }).lean<UserDoc>().exec();
+    return doc ? toUser(doc) : null;
+  }
+
+  async getUserByUsername(username: string): Promise<UserRecord | null> {
+    const doc = await this.m.users.findOne({ username }).lean<UserDoc>().exec();
+    return doc ? toUser(doc) : null;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    const docs = await this.m.users.find({}).sort({ username: 1 }).lean<UserDoc[]>().exec();
+    return docs.map(toUser);
+  }
+
+  async countUsers(): Promise<number> {
+    return this.m.users.countDocuments({}).exec();
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    const doc: SessionDoc = {
+      _id: session.tokenHash,
+      userId: session.userId,
+      createdAt: session.createdAt,
+      expiresAt: session.expiresAt,
+      revokedAt: session.revokedAt,
+    };
+    await write("sessions", () => this.m.sessions.create(doc));
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | null> {
+    const doc = await this.m.sessions.findOne({ _id: tokenHash }).lean<SessionDoc>().exec();
+    return doc ? toSession(doc) : null;
+  }
+
+  async revokeSession(tokenHash: string, at: string): Promise<void> {
+    // The first revocation time stands: revoking twice does not move it.
+    await this.m.sessions.updateOne({ _id: tokenHash, revokedAt: null }, { $set: { revokedAt: at } }).exec();
+  }
+
+  async revokeUserSessions(userId: string, at: string): Promise<number> {
+    const result = await this.m.sessions.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: at } }).exec();
+    return result.modifiedCount;
+  }
+
+  async getOp(opId: string): Promise<OpRecord | null> {
+    const doc = await this.m.ops.findOne({ _id: opId }).lean<OpDoc>().exec();
+    return doc ? toOp(doc) : null;
+  }
+
+  async getSetting<T>(key: string): Promise<T | null> {
+    const doc = await this.m.settings.findOne({ _id: key }).lean<SettingDoc>().exec();
+    return doc ? ((doc.value ?? null) as T | null) : null;
+  }
+
+  async putSetting<T>(key: string, value: T): Promise<void> {
+    await this.m.settings.replaceOne({ _id: key }, { _id: key, value: plain(value) }, { upsert: true }).exec();
+  }
+}

@@ -1,0 +1,812 @@
+// SQLite adapter of the storage port: the embedded default. One file, WAL, synchronous=FULL so a commit that
+// returned is on disk. better-sqlite3 is synchronous; the methods are async only to honour the port.
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { IncidentEvent, NewIncidentEvent } from "../../shared/events";
+import type { LatLng } from "../../shared/schemas";
+import {
+  UniqueViolationError,
+  type CallRecord,
+  type Commit,
+  type IncidentListFilter,
+  type IncidentRecord,
+  type IncidentWindowQuery,
+  type OpRecord,
+  type SessionRecord,
+  type Store,
+  type UnitRecord,
+  type UserRecord,
+} from "./types";
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  source TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  UNIQUE (incident_id, seq)
+);
+CREATE TABLE IF NOT EXISTS incidents (
+  id TEXT PRIMARY KEY,
+  number TEXT NOT NULL,
+  status TEXT NOT NULL,
+  incident_type TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  lat REAL NOT NULL,
+  lng REAL NOT NULL,
+  address_key TEXT,
+  external_id TEXT,
+  state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS incidents_window ON incidents (received_at_ms, lat);
+CREATE INDEX IF NOT EXISTS incidents_address ON incidents (address_key, received_at_ms);
+CREATE INDEX IF NOT EXISTS incidents_status ON incidents (status, received_at_ms);
+CREATE INDEX IF NOT EXISTS incidents_external ON incidents (external_id);
+CREATE TABLE IF NOT EXISTS calls (
+  id TEXT PRIMARY KEY,
+  intake_id TEXT NOT NULL UNIQUE,
+  request_hash TEXT NOT NULL,
+  incident_id TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  caller_number TEXT,
+  transfer_key TEXT,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calls_caller ON calls (caller_number, received_at_ms);
+CREATE INDEX IF NOT EXISTS calls_transfer ON calls (transfer_key, recorded_at);
+CREATE TABLE IF NOT EXISTS units (
+  id TEXT PRIMARY KEY,
+  call_sign TEXT NOT NULL,
+  type TEXT NOT NULL,
+  station TEXT NOT NULL,
+  home TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_since TEXT NOT NULL,
+  incident_id TEXT,
+  position TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  unit_id TEXT,
+  display_name TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+CREATE TABLE IF NOT EXISTS ops (
+  op_id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  result TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+interface EventRow {
+  position: number;
+  incident_id: string;
+  seq: number;
+  type: string;
+  occurred_at: string;
+  recorded_at: string;
+  source: string;
+  actor: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface IncidentRow {
+  id: string;
+  number: string;
+  status: string;
+  incident_type: string;
+  received_at_ms: number;
+  lat: number;
+  lng: number;
+  address_key: string | null;
+  external_id: string | null;
+  state: string;
+}
+
+interface CallRow {
+  id: string;
+  intake_id: string;
+  request_hash: string;
+  incident_id: string;
+  received_at_ms: number;
+  caller_number: string | null;
+  transfer_key: string | null;
+  recorded_at: string;
+}
+
+interface UnitRow {
+  id: string;
+  call_sign: string;
+  type: string;
+  station: string;
+  home: string;
+  status: string;
+  status_since: string;
+  incident_id: string | null;
+  position: string | null;
+  updated_at: string;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: string;
+  unit_id: string | null;
+  display_name: string | null;
+  created_at: string;
+}
+
+interface SessionRow {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+interface OpRow {
+  op_id: string;
+  kind: string;
+  actor_id: string;
+  request_hash: string;
+  result: string;
+  created_at: string;
+}
+
+/** The one place stored JSON becomes a typed value again: the store only reads back what it wrote. */
+function fromJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+/** JSON.stringify(undefined) is undefined, which SQLite cannot bind: store it as null. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value) ?? "null";
+}
+
+function rowToEvent(row: EventRow): IncidentEvent {
+  return {
+    position: row.position,
+    incidentId: row.incident_id,
+    seq: row.seq,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    source: row.source,
+    actor: fromJson(row.actor),
+    payload: fromJson(row.payload),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  } as IncidentEvent;
+}
+
+function rowToIncident(row: IncidentRow): IncidentRecord {
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status as IncidentRecord["status"],
+    incidentType: row.incident_type as IncidentRecord["incidentType"],
+    receivedAtMs: row.received_at_ms,
+    lat: row.lat,
+    lng: row.lng,
+    addressKey: row.address_key,
+    externalId: row.external_id,
+    state: fromJson(row.state),
+  };
+}
+
+function rowToCall(row: CallRow): CallRecord {
+  return {
+    id: row.id,
+    intakeId: row.intake_id,
+    requestHash: row.request_hash,
+    incidentId: row.incident_id,
+    receivedAtMs: row.received_at_ms,
+    callerNumber: row.caller_number,
+    transferKey: row.transfer_key,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function rowToUnit(row: UnitRow): UnitRecord {
+  return {
+    id: row.id,
+    callSign: row.call_sign,
+    type: row.type as UnitRecord["type"],
+    station: row.station,
+    home: fromJson(row.home),
+    status: row.status as UnitRecord["status"],
+    statusSince: row.status_since,
+    incidentId: row.incident_id,
+    position: row.position === null ? null : fromJson(row.position),
+    updatedAt: row.updated_at,
+  };
+}
+
+function rowToUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    role: row.role as UserRecord["role"],
+    unitId: row.unit_id,
+    displayName: row.display_name,
+    createdAt: row.created_at,
+  };
+}
+
+function rowToSession(row: SessionRow): SessionRecord {
+  return {
+    tokenHash: row.token_hash,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function rowToOp(row: OpRow): OpRecord {
+  return {
+    opId: row.op_id,
+    kind: row.kind,
+    actorId: row.actor_id,
+    requestHash: row.request_hash,
+    result: fromJson(row.result),
+    createdAt: row.created_at,
+  };
+}
+
+/** Which unique key a constraint message names, e.g. "UNIQUE constraint failed: calls.intake_id". */
+const UNIQUE_KEYS: [columns: string, key: UniqueViolationError["key"]][] = [
+  ["events.incident_id, events.seq", "event"],
+  ["calls.intake_id", "intakeId"],
+  ["ops.op_id", "opId"],
+  ["users.username", "username"],
+];
+
+function isSqliteError(error: unknown): error is InstanceType<typeof Database.SqliteError> {
+  return error instanceof Database.SqliteError;
+}
+
+/** Turns a SQLite UNIQUE/PRIMARY KEY failure into the port's error; anything else passes through unchanged. */
+function toUniqueViolation(error: unknown): unknown {
+  if (!isSqliteError(error)) return error;
+  if (error.code !== "SQLITE_CONSTRAINT_UNIQUE" && error.code !== "SQLITE_CONSTRAINT_PRIMARYKEY") return error;
+  const failed = error.message.replace(/^UNIQUE constraint failed: /, "");
+  const match = UNIQUE_KEYS.find(([columns]) => failed === columns);
+  return new UniqueViolationError(match ? match[1] : "other", error.message);
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertEvent: db.prepare<[EventRowInput], void>(
+      `INSERT INTO events (incident_id, seq, type, occurred_at, recorded_at, source, actor, payload, prev_hash, hash)
+       VALUES (@incident_id, @seq, @type, @occurred_at, @recorded_at, @source, @actor, @payload, @prev_hash, @hash)`,
+    ),
+    upsertIncident: db.prepare<[IncidentRow], void>(
+      `INSERT INTO incidents (id, number, status, incident_type, received_at_ms, lat, lng, address_key, external_id, state)
+       VALUES (@id, @number, @status, @incident_type, @received_at_ms, @lat, @lng, @address_key, @external_id, @state)
+       ON CONFLICT (id) DO UPDATE SET
+         number = excluded.number, status = excluded.status, incident_type = excluded.incident_type,
+         received_at_ms = excluded.received_at_ms, lat = excluded.lat, lng = excluded.lng,
+         address_key = excluded.address_key, external_id = excluded.external_id, state = excluded.state`,
+    ),
+    insertCall: db.prepare<[CallRow], void>(
+      `INSERT INTO calls (id, intake_id, request_hash, incident_id, received_at_ms, caller_number, transfer_key, recorded_at)
+       VALUES (@id, @intake_id, @request_hash, @incident_id, @received_at_ms, @caller_number, @transfer_key, @recorded_at)`,
+    ),
+    moveCall: db.prepare<[incidentId: string, callId: string], void>(`UPDATE calls SET incident_id = ? WHERE id = ?`),
+    upsertUnit: db.prepare<[UnitRow], void>(
+      `INSERT INTO units (id, call_sign, type, station, home, status, status_since, incident_id, position, updated_at)
+       VALUES (@id, @call_sign, @type, @station, @home, @status, @status_since, @incident_id, @position, @updated_at)
+       ON CONFLICT (id) DO UPDATE SET
+         call_sign = excluded.call_sign, type = excluded.type, station = excluded.station, home = excluded.home,
+         status = excluded.status, status_since = excluded.status_since, incident_id = excluded.incident_id,
+         position = excluded.position, updated_at = excluded.updated_at`,
+    ),
+    insertOp: db.prepare<[OpRow], void>(
+      `INSERT INTO ops (op_id, kind, actor_id, request_hash, result, created_at)
+       VALUES (@op_id, @kind, @actor_id, @request_hash, @result, @created_at)`,
+    ),
+    nextSequence: db.prepare<[name: string], { value: number }>(
+      `INSERT INTO counters (name, value) VALUES (?, 1)
+       ON CONFLICT (name) DO UPDATE SET value = value + 1
+       RETURNING value`,
+    ),
+
+    getIncident: db.prepare<[id: string], IncidentRow>(`SELECT * FROM incidents WHERE id = ?`),
+    // The duplicate lookup of intake, run on every keystroke: a range on the (received_at_ms, lat) index walked
+    // newest first, lat checked in the index, the rest on the rows it yields. INDEXED BY because the planner would
+    // otherwise take (status, received_at_ms) and sort every match before the LIMIT. Statuses come as one JSON
+    // array so the statement is prepared once whatever their number.
+    findIncidentsInWindow: db.prepare<[WindowParams], IncidentRow>(
+      `SELECT * FROM incidents INDEXED BY incidents_window
+       WHERE received_at_ms BETWEEN @fromMs AND @toMs
+         AND lat BETWEEN @minLat AND @maxLat
+         AND lng BETWEEN @minLng AND @maxLng
+         AND status IN (SELECT value FROM json_each(@statuses))
+       ORDER BY received_at_ms DESC, id DESC
+       LIMIT @limit`,
+    ),
+    findIncidentsByAddressKey: db.prepare<[addressKey: string, fromMs: number, toMs: number, limit: number], IncidentRow>(
+      `SELECT * FROM incidents
+       WHERE address_key = ? AND received_at_ms BETWEEN ? AND ?
+       ORDER BY received_at_ms DESC, id DESC
+       LIMIT ?`,
+    ),
+    // externalId is not unique in the port; the earliest incident that carries it is the original one.
+    getIncidentByExternalId: db.prepare<[externalId: string], IncidentRow>(
+      `SELECT * FROM incidents WHERE external_id = ? ORDER BY received_at_ms, id LIMIT 1`,
+    ),
+
+    getIncidentEvents: db.prepare<[incidentId: string, afterSeq: number], EventRow>(
+      `SELECT * FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq`,
+    ),
+    getEventsAfter: db.prepare<[position: number, limit: number], EventRow>(
+      `SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    ),
+    getLastPosition: db.prepare<[], { last: number }>(`SELECT COALESCE(MAX(position), 0) AS last FROM events`),
+
+    getCall: db.prepare<[id: string], CallRow>(`SELECT * FROM calls WHERE id = ?`),
+    getCallByIntakeId: db.prepare<[intakeId: string], CallRow>(`SELECT * FROM calls WHERE intake_id = ?`),
+    // Several calls may share a transfer key (one external incident, several transfers): the latest recorded wins.
+    getCallByTransferKey: db.prepare<[transferKey: string], CallRow>(
+      `SELECT * FROM calls WHERE transfer_key = ? ORDER BY recorded_at DESC, id DESC LIMIT 1`,
+    ),
+    findCallsByCallerNumber: db.prepare<[callerNumber: string, fromMs: number, toMs: number, limit: number], CallRow>(
+      `SELECT * FROM calls
+       WHERE caller_number = ? AND received_at_ms BETWEEN ? AND ?
+       ORDER BY received_at_ms DESC, id DESC
+       LIMIT ?`,
+    ),
+
+    getUnit: db.prepare<[id: string], UnitRow>(`SELECT * FROM units WHERE id = ?`),
+    listUnits: db.prepare<[], UnitRow>(`SELECT * FROM units ORDER BY call_sign, id`),
+    updateUnitPosition: db.prepare<[position: string, id: string], void>(`UPDATE units SET position = ? WHERE id = ?`),
+
+    insertUser: db.prepare<[UserRow], void>(
+      `INSERT INTO users (id, username, password_hash, role, unit_id, display_name, created_at)
+       VALUES (@id, @username, @password_hash, @role, @unit_id, @display_name, @created_at)`,
+    ),
+    getUser: db.prepare<[id: string], UserRow>(`SELECT * FROM users WHERE id = ?`),
+    getUserByUsername: db.prepare<[username: string], UserRow>(`SELECT * FROM users WHERE username = ?`),
+    listUsers: db.prepare<[], UserRow>(`SELECT * FROM users ORDER BY username`),
+    countUsers: db.prepare<[], { count: number }>(`SELECT COUNT(*) AS count FROM users`),
+
+    insertSession: db.prepare<[SessionRow], void>(
+      `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at)
+       VALUES (@token_hash, @user_id, @created_at, @expires_at, @revoked_at)`,
+    ),
+    getSession: db.prepare<[tokenHash: string], SessionRow>(`SELECT * FROM sessions WHERE token_hash = ?`),
+    // The first revocation time stands: revoking twice does not move it.
+    revokeSession: db.prepare<[at: string, tokenHash: string], void>(
+      `UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL`,
+    ),
+    revokeUserSessions: db.prepare<[at: string, userId: string], void>(
+      `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`,
+    ),
+
+    getOp: db.prepare<[opId: string], OpRow>(`SELECT * FROM ops WHERE op_id = ?`),
+
+    getSetting: db.prepare<[key: string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
+    putSetting: db.prepare<[key: string, value: string], void>(
+      `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ),
+  };
+}
+
+type EventRowInput = Omit<EventRow, "position">;
+type WindowParams = Omit<IncidentWindowQuery, "statuses"> & { statuses: string };
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** Bind values of a listIncidents query; only the ones its SQL names are passed. */
+type ListParams = Partial<Record<"statuses" | "incidentType" | "fromMs" | "toMs" | "afterMs" | "afterId", string | number>> & {
+  limit: number;
+};
+
+export class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  readonly location: string;
+  private db: Database.Database | null = null;
+  private statements: Statements | null = null;
+  private applyCommit: ((changes: Partial<Commit>) => IncidentEvent[]) | null = null;
+  /** listIncidents has one SQL text per combination of filters; each is prepared the first time it is used. */
+  private readonly listStatements = new Map<string, Database.Statement<[ListParams], IncidentRow>>();
+
+  constructor(filePath: string) {
+    this.location = path.resolve(filePath);
+  }
+
+  async init(): Promise<void> {
+    if (this.db) return;
+    fs.mkdirSync(path.dirname(this.location), { recursive: true });
+    const db = new Database(this.location);
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = FULL");
+      db.pragma("foreign_keys = ON");
+      db.pragma("busy_timeout = 5000");
+      db.exec(SCHEMA);
+      this.checkSchemaVersion(db);
+      const statements = prepareStatements(db);
+      this.statements = statements;
+      this.applyCommit = db.transaction((changes: Partial<Commit>) => this.writeCommit(statements, changes));
+      this.db = db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  private checkSchemaVersion(db: Database.Database): void {
+    const row = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).get();
+    if (!row) {
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+      return;
+    }
+    const version = Number(row.value);
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`${this.location} has schema version ${version}; this server knows up to ${SCHEMA_VERSION}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = null;
+    this.statements = null;
+    this.applyCommit = null;
+    this.listStatements.clear();
+  }
+
+  async ping(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      this.open().prepare("SELECT 1").get();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private open(): Database.Database {
+    if (!this.db) throw new Error(`sqlite store at ${this.location} is not open (call init())`);
+    return this.db;
+  }
+
+  private get s(): Statements {
+    if (!this.statements) throw new Error(`sqlite store at ${this.location} is not open (call init())`);
+    return this.statements;
+  }
+
+  async commit(changes: Partial<Commit>): Promise<IncidentEvent[]> {
+    if (!this.applyCommit) throw new Error(`sqlite store at ${this.location} is not open (call init())`);
+    try {
+      return this.applyCommit(changes);
+    } catch (error) {
+      throw toUniqueViolation(error);
+    }
+  }
+
+  /** Runs inside the transaction: any throw rolls the whole commit back. */
+  private writeCommit(s: Statements, changes: Partial<Commit>): IncidentEvent[] {
+    const stored: IncidentEvent[] = [];
+    for (const event of changes.events ?? []) {
+      const result = s.insertEvent.run(eventToRow(event));
+      stored.push({ ...event, position: Number(result.lastInsertRowid) });
+    }
+    for (const incident of changes.incidents ?? []) s.upsertIncident.run(incidentToRow(incident));
+    for (const call of changes.calls ?? []) s.insertCall.run(callToRow(call));
+    for (const move of changes.callMoves ?? []) {
+      // A move of a call that does not exist is a bug in the caller: fail the whole commit rather than lose it.
+      if (s.moveCall.run(move.incidentId, move.callId).changes !== 1) throw new Error(`call ${move.callId} not found`);
+    }
+    for (const unit of changes.units ?? []) s.upsertUnit.run(unitToRow(unit));
+    for (const op of changes.ops ?? []) s.insertOp.run(opToRow(op));
+    return stored;
+  }
+
+  async nextSequence(name: string): Promise<number> {
+    const row = this.s.nextSequence.get(name);
+    if (!row) throw new Error(`counter ${name} returned no value`);
+    return row.value;
+  }
+
+  async getIncident(id: string): Promise<IncidentRecord | null> {
+    const row = this.s.getIncident.get(id);
+    return row ? rowToIncident(row) : null;
+  }
+
+  async listIncidents(filter: IncidentListFilter): Promise<IncidentRecord[]> {
+    if (!(filter.limit > 0)) return [];
+    const where: string[] = [];
+    const params: ListParams = { limit: filter.limit };
+    if (filter.statuses) {
+      where.push("status IN (SELECT value FROM json_each(@statuses))");
+      params.statuses = JSON.stringify(filter.statuses);
+    }
+    if (filter.incidentType !== undefined) {
+      where.push("incident_type = @incidentType");
+      params.incidentType = filter.incidentType;
+    }
+    if (filter.fromMs !== undefined) {
+      where.push("received_at_ms >= @fromMs");
+      params.fromMs = filter.fromMs;
+    }
+    if (filter.toMs !== undefined) {
+      where.push("received_at_ms <= @toMs");
+      params.toMs = filter.toMs;
+    }
+    if (filter.after && !filter.newestFirst) {
+      where.push("(received_at_ms > @afterMs OR (received_at_ms = @afterMs AND id > @afterId))");
+      params.afterMs = filter.after.receivedAtMs;
+      params.afterId = filter.after.id;
+    }
+    const order = filter.newestFirst ? "received_at_ms DESC, id DESC" : "received_at_ms, id";
+    const sql = `SELECT * FROM incidents${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT @limit`;
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      statement = this.open().prepare<[ListParams], IncidentRow>(sql);
+      this.listStatements.set(sql, statement);
+    }
+    return statement.all(params).map(rowToIncident);
+  }
+
+  async findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]> {
+    if (!(query.limit > 0)) return [];
+    return this.s.findIncidentsInWindow
+      .all({
+        fromMs: query.fromMs,
+        toMs: query.toMs,
+        minLat: query.minLat,
+        maxLat: query.maxLat,
+        minLng: query.minLng,
+        maxLng: query.maxLng,
+        statuses: JSON.stringify(query.statuses),
+        limit: query.limit,
+      })
+      .map(rowToIncident);
+  }
+
+  async findIncidentsByAddressKey(
+    addressKey: string,
+    fromMs: number,
+    toMs: number,
+    limit: number,
+  ): Promise<IncidentRecord[]> {
+    if (!(limit > 0)) return [];
+    return this.s.findIncidentsByAddressKey.all(addressKey, fromMs, toMs, limit).map(rowToIncident);
+  }
+
+  async getIncidentByExternalId(externalId: string): Promise<IncidentRecord | null> {
+    const row = this.s.getIncidentByExternalId.get(externalId);
+    return row ? rowToIncident(row) : null;
+  }
+
+  async getIncidentEvents(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
+    return this.s.getIncidentEvents.all(incidentId, afterSeq).map(rowToEvent);
+  }
+
+  async getEventsAfter(position: number, limit: number): Promise<IncidentEvent[]> {
+    if (!(limit > 0)) return [];
+    return this.s.getEventsAfter.all(position, limit).map(rowToEvent);
+  }
+
+  async getLastPosition(): Promise<number> {
+    return this.s.getLastPosition.get()?.last ?? 0;
+  }
+
+  async getCall(id: string): Promise<CallRecord | null> {
+    const row = this.s.getCall.get(id);
+    return row ? rowToCall(row) : null;
+  }
+
+  async getCallByIntakeId(intakeId: string): Promise<CallRecord | null> {
+    const row = this.s.getCallByIntakeId.get(intakeId);
+    return row ? rowToCall(row) : null;
+  }
+
+  async getCallByTransferKey(transferKey: string): Promise<CallRecord | null> {
+    const row = this.s.getCallByTransferKey.get(transferKey);
+    return row ? rowToCall(row) : null;
+  }
+
+  async findCallsByCallerNumber(callerNumber: string, fromMs: number, toMs: number, limit: number): Promise<CallRecord[]> {
+    if (!(limit > 0)) return [];
+    return this.s.findCallsByCallerNumber.all(callerNumber, fromMs, toMs, limit).map(rowToCall);
+  }
+
+  async getUnit(id: string): Promise<UnitRecord | null> {
+    const row = this.s.getUnit.get(id);
+    return row ? rowToUnit(row) : null;
+  }
+
+  async listUnits(): Promise<UnitRecord[]> {
+    return this.s.listUnits.all().map(rowToUnit);
+  }
+
+  async updateUnitPosition(id: string, position: LatLng & { at: string }): Promise<void> {
+    this.s.updateUnitPosition.run(toJson(position), id);
+  }
+
+  async createUser(user: UserRecord): Promise<void> {
+    try {
+      this.s.insertUser.run({
+        id: user.id,
+        username: user.username,
+        password_hash: user.passwordHash,
+        role: user.role,
+        unit_id: user.unitId,
+        display_name: user.displayName,
+        created_at: user.createdAt,
+      });
+    } catch (error) {
+      throw toUniqueViolation(error);
+    }
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const row = this.s.getUser.get(id);
+    return row ? rowToUser(row) : null;
+  }
+
+  async getUserByUsername(username: string): Promise<UserRecord | null> {
+    const row = this.s.getUserByUsername.get(username);
+    return row ? rowToUser(row) : null;
+  }
+
+  async listUsers(): Promise<UserRecord[]> {
+    return this.s.listUsers.all().map(rowToUser);
+  }
+
+  async countUsers(): Promise<number> {
+    return this.s.countUsers.get()?.count ?? 0;
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    try {
+      this.s.insertSession.run({
+        token_hash: session.tokenHash,
+        user_id: session.userId,
+        created_at: session.createdAt,
+        expires_at: session.expiresAt,
+        revoked_at: session.revokedAt,
+      });
+    } catch (error) {
+      throw toUniqueViolation(error);
+    }
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | null> {
+    const row = this.s.getSession.get(tokenHash);
+    return row ? rowToSession(row) : null;
+  }
+
+  async revokeSession(tokenHash: string, at: string): Promise<void> {
+    this.s.revokeSession.run(at, tokenHash);
+  }
+
+  async revokeUserSessions(userId: string, at: string): Promise<number> {
+    return this.s.revokeUserSessions.run(at, userId).changes;
+  }
+
+  async getOp(opId: string): Promise<OpRecord | null> {
+    const row = this.s.getOp.get(opId);
+    return row ? rowToOp(row) : null;
+  }
+
+  async getSetting<T>(key: string): Promise<T | null> {
+    const row = this.s.getSetting.get(key);
+    return row ? fromJson<T>(row.value) : null;
+  }
+
+  async putSetting<T>(key: string, value: T): Promise<void> {
+    this.s.putSetting.run(key, toJson(value));
+  }
+}
+
+function eventToRow(event: NewIncidentEvent): EventRowInput {
+  return {
+    incident_id: event.incidentId,
+    seq: event.seq,
+    type: event.type,
+    occurred_at: event.occurredAt,
+    recorded_at: event.recordedAt,
+    source: event.source,
+    actor: toJson(event.actor),
+    payload: toJson(event.payload),
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+function incidentToRow(incident: IncidentRecord): IncidentRow {
+  return {
+    id: incident.id,
+    number: incident.number,
+    status: incident.status,
+    incident_type: incident.incidentType,
+    received_at_ms: incident.receivedAtMs,
+    lat: incident.lat,
+    lng: incident.lng,
+    address_key: incident.addressKey,
+    external_id: incident.externalId,
+    state: toJson(incident.state),
+  };
+}
+
+function callToRow(call: CallRecord): CallRow {
+  return {
+    id: call.id,
+    intake_id: call.intakeId,
+    request_hash: call.requestHash,
+    incident_id: call.incidentId,
+    received_at_ms: call.receivedAtMs,
+    caller_number: call.callerNumber,
+    transfer_key: call.transferKey,
+    recorded_at: call.recordedAt,
+  };
+}
+
+function unitToRow(unit: UnitRecord): UnitRow {
+  return {
+    id: unit.id,
+    call_sign: unit.callSign,
+    type: unit.type,
+    station: unit.station,
+    home: toJson(unit.home),
+    status: unit.status,
+    status_since: unit.statusSince,
+    incident_id: unit.incidentId,
+    position: unit.position === null ? null : toJson(unit.position),
+    updated_at: unit.updatedAt,
+  };
+}
+
+function opToRow(op: OpRecord): OpRow {
+  return {
+    op_id: op.opId,
+    kind: op.kind,
+    actor_id: op.actorId,
+    request_hash: op.requestHash,
+    result: toJson(op.result),
+    created_at: op.createdAt,
+  };
+}

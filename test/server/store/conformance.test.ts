@@ -1,0 +1,687 @@
+// One set of behaviours, run against every storage adapter. The MongoDB leg runs only when MONGO_URL points at a
+// replica set (transactions need one); otherwise it is reported as skipped, never silently passed.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { IncidentStatus, IncidentType } from "../../../shared/domain";
+import type { Actor, NewIncidentEvent } from "../../../shared/events";
+import type { IncidentState } from "../../../shared/incident";
+import { MongoStore } from "../../../server/store/mongo";
+import { SqliteStore } from "../../../server/store/sqlite";
+import {
+  UniqueViolationError,
+  type CallRecord,
+  type IncidentRecord,
+  type OpRecord,
+  type Store,
+  type UnitRecord,
+  type UserRecord,
+} from "../../../server/store/types";
+
+interface Leg {
+  name: string;
+  /** Makes a store over this leg's data; called again on the same data to test re-opening. */
+  make: () => Store;
+  /** Closes the store and removes this leg's data. */
+  dispose: (store: Store) => Promise<void>;
+}
+
+const MONGO_URL = process.env.MONGO_URL;
+
+function sqliteLeg(): Leg {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "store-conformance-"));
+  const file = path.join(dir, "nested", "dispatch.sqlite");
+  return {
+    name: "sqlite",
+    make: () => new SqliteStore(file),
+    dispose: async (store) => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh database name per leg, kept in the URL's path so the query string (replicaSet=...) survives. */
+function mongoLeg(url: string): Leg {
+  const parsed = new URL(url);
+  parsed.pathname = `/conformance_${randomUUID().replaceAll("-", "")}`;
+  const dbUrl = parsed.toString();
+  return {
+    name: "mongodb",
+    make: () => new MongoStore(dbUrl),
+    dispose: async (store) => {
+      if (store instanceof MongoStore) await store.dropDatabase();
+      await store.close();
+    },
+  };
+}
+
+const legs: { name: string; leg: () => Leg }[] = [
+  { name: "sqlite", leg: sqliteLeg },
+  ...(MONGO_URL ? [{ name: "mongodb", leg: () => mongoLeg(MONGO_URL) }] : []),
+];
+
+if (!MONGO_URL) {
+  console.warn(
+    "MongoDB conformance leg SKIPPED: set MONGO_URL=mongodb://localhost:27017/?replicaSet=rs0 to run it",
+  );
+  describe("store conformance", () => {
+    it.skip("mongodb leg (MONGO_URL not set)", () => undefined);
+  });
+}
+
+const actor: Actor = { userId: "u-1", username: "dispatcher1", role: "dispatcher" };
+const T0 = Date.parse("2025-03-01T10:00:00.000Z");
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Events with fake hashes: the store stores the chain, it does not verify it. */
+function noteEvent(incidentId: string, seq: number, text = `note ${seq}`): NewIncidentEvent {
+  return {
+    incidentId,
+    seq,
+    type: "incident.note",
+    occurredAt: iso(T0 + seq * 1000),
+    recordedAt: iso(T0 + seq * 1000 + 5),
+    source: "live",
+    actor,
+    payload: { text },
+    prevHash: seq === 1 ? "" : `hash-${incidentId}-${seq - 1}`,
+    hash: `hash-${incidentId}-${seq}`,
+  };
+}
+
+function createdEvent(incidentId: string): NewIncidentEvent {
+  return {
+    incidentId,
+    seq: 1,
+    type: "incident.created",
+    occurredAt: iso(T0),
+    recordedAt: iso(T0 + 5),
+    source: "live",
+    actor,
+    payload: {
+      number: `2025-${incidentId}`,
+      incidentType: "structure_fire",
+      location: { lat: 37.5, lng: 127.0, address: "1 Main St" },
+      receivedAt: iso(T0),
+      alarmLevel: 1,
+    },
+    prevHash: "",
+    hash: `hash-${incidentId}-1`,
+  };
+}
+
+interface IncidentOptions {
+  status?: IncidentStatus;
+  incidentType?: IncidentType;
+  receivedAtMs?: number;
+  lat?: number;
+  lng?: number;
+  addressKey?: string | null;
+  externalId?: string | null;
+  description?: string;
+}
+
+function incident(id: string, options: IncidentOptions = {}): IncidentRecord {
+  const receivedAtMs = options.receivedAtMs ?? T0;
+  const lat = options.lat ?? 37.5;
+  const lng = options.lng ?? 127.0;
+  const status = options.status ?? "open";
+  const incidentType = options.incidentType ?? "structure_fire";
+  const state: IncidentState = {
+    id,
+    number: `2025-${id}`,
+    status,
+    incidentType,
+    alarmLevel: 1,
+    location: { lat, lng, address: "1 Main St" },
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    receivedAt: iso(receivedAtMs),
+    createdAt: { occurredAt: iso(receivedAtMs), recordedAt: iso(receivedAtMs + 5) },
+    calls: [],
+    assignments: [],
+    phases: {},
+    notes: [],
+    mergedFrom: [],
+    lastSeq: 1,
+    lastHash: `hash-${id}-1`,
+  };
+  return {
+    id,
+    number: state.number,
+    status,
+    incidentType,
+    receivedAtMs,
+    lat,
+    lng,
+    addressKey: options.addressKey ?? null,
+    externalId: options.externalId ?? null,
+    state,
+  };
+}
+
+function call(id: string, overrides: Partial<CallRecord> = {}): CallRecord {
+  return {
+    id,
+    intakeId: `intake-${id}`,
+    requestHash: `req-${id}`,
+    incidentId: "inc-1",
+    receivedAtMs: T0,
+    callerNumber: null,
+    transferKey: null,
+    recordedAt: iso(T0 + 5),
+    ...overrides,
+  };
+}
+
+function op(opId: string, result: unknown = { ok: true, incidentId: "inc-1" }): OpRecord {
+  return { opId, kind: "intake", actorId: "u-1", requestHash: `req-${opId}`, result, createdAt: iso(T0) };
+}
+
+function unit(id: string, overrides: Partial<UnitRecord> = {}): UnitRecord {
+  return {
+    id,
+    callSign: `Engine ${id}`,
+    type: "engine",
+    station: "Station 1",
+    home: { lat: 37.4, lng: 126.9 },
+    status: "available",
+    statusSince: iso(T0),
+    incidentId: null,
+    position: null,
+    updatedAt: iso(T0),
+    ...overrides,
+  };
+}
+
+function user(id: string, username: string): UserRecord {
+  return {
+    id,
+    username,
+    passwordHash: `bcrypt-${id}`,
+    role: "dispatcher",
+    unitId: null,
+    displayName: `User ${id}`,
+    createdAt: iso(T0),
+  };
+}
+
+async function expectUniqueViolation(promise: Promise<unknown>, key: UniqueViolationError["key"]): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(UniqueViolationError);
+  expect((error as UniqueViolationError).key).toBe(key);
+}
+
+const ids = (records: { id: string }[]): string[] => records.map((record) => record.id);
+
+describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
+  let leg: Leg;
+  let store: Store;
+
+  beforeEach(async () => {
+    leg = makeLeg();
+    store = leg.make();
+    await store.init();
+  });
+
+  afterEach(async () => {
+    await leg.dispose(store);
+  });
+
+  describe("event log", () => {
+    it("appends events with increasing positions and returns them in global order after a position", async () => {
+      const first = await store.commit({ events: [createdEvent("inc-1"), noteEvent("inc-1", 2)] });
+      const second = await store.commit({ events: [createdEvent("inc-2"), noteEvent("inc-1", 3)] });
+
+      const positions = [...first, ...second].map((event) => event.position);
+      expect(positions).toEqual([...positions].sort((a, b) => a - b));
+      expect(new Set(positions).size).toBe(4);
+      expect(first[0]).toEqual({ ...createdEvent("inc-1"), position: positions[0] });
+
+      const all = await store.getEventsAfter(0, 100);
+      expect(all.map((event) => [event.incidentId, event.seq])).toEqual([
+        ["inc-1", 1],
+        ["inc-1", 2],
+        ["inc-2", 1],
+        ["inc-1", 3],
+      ]);
+      expect(all).toEqual([...first, ...second]);
+
+      const afterSecond = await store.getEventsAfter(positions[1] ?? 0, 1);
+      expect(afterSecond.map((event) => event.position)).toEqual([positions[2]]);
+    });
+
+    it("reports the last position, 0 when the log is empty", async () => {
+      expect(await store.getLastPosition()).toBe(0);
+      const stored = await store.commit({ events: [createdEvent("inc-1"), noteEvent("inc-1", 2)] });
+      expect(await store.getLastPosition()).toBe(stored[1]?.position);
+    });
+
+    it("returns one incident's events in seq order, only those after afterSeq", async () => {
+      await store.commit({ events: [createdEvent("inc-1"), noteEvent("inc-1", 2)] });
+      await store.commit({ events: [createdEvent("inc-2")] });
+      await store.commit({ events: [noteEvent("inc-1", 3, "third")] });
+
+      const all = await store.getIncidentEvents("inc-1");
+      expect(all.map((event) => event.seq)).toEqual([1, 2, 3]);
+      expect(all[2]).toMatchObject({ type: "incident.note", payload: { text: "third" }, actor });
+
+      const later = await store.getIncidentEvents("inc-1", 1);
+      expect(later.map((event) => event.seq)).toEqual([2, 3]);
+      expect(await store.getIncidentEvents("inc-1", 3)).toEqual([]);
+    });
+
+    it("rejects a duplicate (incidentId, seq) with key 'event' and writes nothing of that commit", async () => {
+      await store.commit({
+        events: [createdEvent("inc-1")],
+        incidents: [incident("inc-1", { description: "before" })],
+        calls: [call("call-1")],
+        ops: [op("op-1")],
+      });
+      const lastPosition = await store.getLastPosition();
+
+      await expectUniqueViolation(
+        store.commit({
+          events: [noteEvent("inc-2", 1), noteEvent("inc-1", 1, "racing writer")],
+          incidents: [incident("inc-1", { description: "after" }), incident("inc-2")],
+          calls: [call("call-2")],
+          callMoves: [{ callId: "call-1", incidentId: "inc-2" }],
+          units: [unit("unit-1")],
+          ops: [op("op-2")],
+        }),
+        "event",
+      );
+
+      expect(await store.getLastPosition()).toBe(lastPosition);
+      expect(await store.getIncidentEvents("inc-2")).toEqual([]);
+      expect((await store.getIncident("inc-1"))?.state.description).toBe("before");
+      expect(await store.getIncident("inc-2")).toBeNull();
+      expect(await store.getCall("call-2")).toBeNull();
+      expect((await store.getCall("call-1"))?.incidentId).toBe("inc-1");
+      expect(await store.getUnit("unit-1")).toBeNull();
+      expect(await store.getOp("op-2")).toBeNull();
+    });
+
+    it("keeps giving increasing positions after a rejected commit", async () => {
+      const [first] = await store.commit({ events: [createdEvent("inc-1")] });
+      await expectUniqueViolation(store.commit({ events: [createdEvent("inc-1")] }), "event");
+      const [second] = await store.commit({ events: [createdEvent("inc-2")] });
+      expect(second?.position).toBeGreaterThan(first?.position ?? Infinity);
+      expect((await store.getEventsAfter(0, 10)).map((event) => event.incidentId)).toEqual(["inc-1", "inc-2"]);
+    });
+  });
+
+  describe("unique keys", () => {
+    it("rejects a second call with the same intakeId with key 'intakeId'", async () => {
+      await store.commit({ calls: [call("call-1", { intakeId: "intake-A" })] });
+      await expectUniqueViolation(store.commit({ calls: [call("call-2", { intakeId: "intake-A" })] }), "intakeId");
+      expect(await store.getCall("call-2")).toBeNull();
+      expect((await store.getCallByIntakeId("intake-A"))?.id).toBe("call-1");
+    });
+
+    it("keeps several calls under one transfer key and finds the most recently recorded one", async () => {
+      await store.commit({ calls: [call("call-1"), call("call-2")] });
+      expect((await store.getCall("call-1"))?.transferKey).toBeNull();
+      expect((await store.getCall("call-2"))?.transferKey).toBeNull();
+
+      const transferKey = "center-B:ext-9";
+      await store.commit({
+        calls: [
+          call("call-3", { transferKey, recordedAt: iso(T0 + 1000) }),
+          call("call-5", { transferKey, recordedAt: iso(T0 + 3000) }),
+          call("call-4", { transferKey, recordedAt: iso(T0 + 2000) }),
+        ],
+      });
+      expect((await store.getCallByTransferKey(transferKey))?.id).toBe("call-5");
+      expect(await store.getCallByTransferKey("center-B:other")).toBeNull();
+    });
+
+    it("rejects a repeated opId with key 'opId' and returns the first stored result", async () => {
+      const result = { incidentId: "inc-1", created: true, nested: { calls: ["call-1"], empty: {} } };
+      await store.commit({ ops: [op("op-1", result)] });
+      await expectUniqueViolation(store.commit({ ops: [op("op-1", { incidentId: "inc-other" })] }), "opId");
+
+      expect(await store.getOp("op-1")).toEqual(op("op-1", result));
+      expect(await store.getOp("op-missing")).toBeNull();
+    });
+  });
+
+  describe("atomicity", () => {
+    it("rolls back every earlier write of a commit whose last write (the op) is a duplicate", async () => {
+      await store.commit({ ops: [op("op-1")], calls: [call("call-1")], units: [unit("u1")] });
+      const lastPosition = await store.getLastPosition();
+
+      await expectUniqueViolation(
+        store.commit({
+          events: [createdEvent("inc-1"), noteEvent("inc-1", 2)],
+          incidents: [incident("inc-1")],
+          calls: [call("call-2")],
+          callMoves: [{ callId: "call-1", incidentId: "inc-9" }],
+          units: [unit("u1", { status: "dispatched", incidentId: "inc-1" }), unit("u2")],
+          ops: [op("op-2"), op("op-1", { second: true })],
+        }),
+        "opId",
+      );
+
+      expect(await store.getLastPosition()).toBe(lastPosition);
+      expect(await store.getIncidentEvents("inc-1")).toEqual([]);
+      expect(await store.getIncident("inc-1")).toBeNull();
+      expect(await store.getCall("call-2")).toBeNull();
+      expect(await store.getCallByIntakeId("intake-call-2")).toBeNull();
+      expect((await store.getCall("call-1"))?.incidentId).toBe("inc-1");
+      expect(await store.getUnit("u1")).toEqual(unit("u1"));
+      expect(await store.getUnit("u2")).toBeNull();
+      expect(await store.getOp("op-2")).toBeNull();
+      expect(await store.getOp("op-1")).toEqual(op("op-1"));
+
+      // The rejected commit took no position: the next event follows the last committed one directly.
+      const [next] = await store.commit({ events: [createdEvent("inc-1")] });
+      expect(next?.position).toBeGreaterThan(lastPosition);
+      expect(await store.getEventsAfter(lastPosition, 10)).toEqual([next]);
+    });
+
+    it("fails the whole commit when a call to move does not exist", async () => {
+      await expect(
+        store.commit({
+          incidents: [incident("inc-1")],
+          callMoves: [{ callId: "call-missing", incidentId: "inc-1" }],
+        }),
+      ).rejects.toThrow(/call-missing/);
+      expect(await store.getIncident("inc-1")).toBeNull();
+    });
+  });
+
+  describe("incidents", () => {
+    it("upserts an incident by id, replacing its columns and state", async () => {
+      await store.commit({ incidents: [incident("inc-1", { description: "smoke" })] });
+      const original = await store.getIncident("inc-1");
+      expect(original).toEqual(incident("inc-1", { description: "smoke" }));
+
+      const replaced = incident("inc-1", { status: "closed", addressKey: "1 main st", lat: 37.6 });
+      replaced.state.notes.push({ text: "knocked down", at: { occurredAt: iso(T0), recordedAt: iso(T0) }, by: "x" });
+      await store.commit({ incidents: [replaced] });
+
+      const stored = await store.getIncident("inc-1");
+      expect(stored).toEqual(replaced);
+      expect(stored?.state.description).toBeUndefined();
+      expect(await store.getIncident("inc-missing")).toBeNull();
+    });
+
+    it("finds incidents inside the time window, the box and the statuses only, newest first, up to the limit", async () => {
+      const inside = { lat: 37.5, lng: 127.0 };
+      await store.commit({
+        incidents: [
+          incident("old-in", { ...inside, receivedAtMs: T0 }),
+          incident("mid-in", { ...inside, receivedAtMs: T0 + 60_000 }),
+          incident("new-in", { lat: 37.51, lng: 127.01, receivedAtMs: T0 + 120_000 }),
+          incident("edge-in", { lat: 37.52, lng: 127.02, receivedAtMs: T0 + 180_000 }),
+          incident("too-early", { ...inside, receivedAtMs: T0 - 1 }),
+          incident("too-late", { ...inside, receivedAtMs: T0 + 180_001 }),
+          incident("lat-out", { lat: 37.53, lng: 127.0, receivedAtMs: T0 + 60_000 }),
+          incident("lng-out", { lat: 37.5, lng: 126.97, receivedAtMs: T0 + 60_000 }),
+          incident("closed", { ...inside, status: "closed", receivedAtMs: T0 + 90_000 }),
+          incident("merged", { ...inside, status: "merged", receivedAtMs: T0 + 60_000 }),
+        ],
+      });
+      const query = {
+        fromMs: T0,
+        toMs: T0 + 180_000,
+        minLat: 37.48,
+        maxLat: 37.52,
+        minLng: 126.98,
+        maxLng: 127.02,
+        statuses: ["open"] as IncidentStatus[],
+        limit: 10,
+      };
+
+      expect(ids(await store.findIncidentsInWindow(query))).toEqual(["edge-in", "new-in", "mid-in", "old-in"]);
+      expect(ids(await store.findIncidentsInWindow({ ...query, limit: 2 }))).toEqual(["edge-in", "new-in"]);
+      expect(ids(await store.findIncidentsInWindow({ ...query, statuses: ["open", "closed"] }))).toEqual([
+        "edge-in",
+        "new-in",
+        "closed",
+        "mid-in",
+        "old-in",
+      ]);
+      expect(await store.findIncidentsInWindow({ ...query, statuses: [] })).toEqual([]);
+      // A limit of 0 means none (MongoDB would read it as "no limit", SQLite a negative one as well).
+      expect(await store.findIncidentsInWindow({ ...query, limit: 0 })).toEqual([]);
+      expect(await store.listIncidents({ limit: 0 })).toEqual([]);
+      const [first] = await store.findIncidentsInWindow(query);
+      expect(first).toEqual(incident("edge-in", { lat: 37.52, lng: 127.02, receivedAtMs: T0 + 180_000 }));
+    });
+
+    it("finds incidents by address key within the time window, newest first, up to the limit", async () => {
+      await store.commit({
+        incidents: [
+          incident("a1", { addressKey: "1 main st", receivedAtMs: T0 }),
+          incident("a2", { addressKey: "1 main st", receivedAtMs: T0 + 1000 }),
+          incident("a3", { addressKey: "1 main st", receivedAtMs: T0 + 2000 }),
+          incident("late", { addressKey: "1 main st", receivedAtMs: T0 + 10_000 }),
+          incident("other", { addressKey: "2 main st", receivedAtMs: T0 + 1000 }),
+          incident("none", { addressKey: null, receivedAtMs: T0 + 1000 }),
+        ],
+      });
+      expect(ids(await store.findIncidentsByAddressKey("1 main st", T0, T0 + 5000, 10))).toEqual(["a3", "a2", "a1"]);
+      expect(ids(await store.findIncidentsByAddressKey("1 main st", T0, T0 + 5000, 2))).toEqual(["a3", "a2"]);
+      expect(await store.findIncidentsByAddressKey("9 nowhere", T0, T0 + 5000, 10)).toEqual([]);
+    });
+
+    it("finds an incident by its external id", async () => {
+      await store.commit({
+        incidents: [incident("inc-1", { externalId: "CAD-77" }), incident("inc-2", { externalId: "CAD-78" })],
+      });
+      expect((await store.getIncidentByExternalId("CAD-78"))?.id).toBe("inc-2");
+      expect(await store.getIncidentByExternalId("CAD-00")).toBeNull();
+    });
+
+    describe("listing", () => {
+      beforeEach(async () => {
+        await store.commit({
+          incidents: [
+            incident("b", { receivedAtMs: T0 + 1000 }),
+            incident("a", { receivedAtMs: T0 + 1000 }),
+            incident("c", { receivedAtMs: T0 + 2000, status: "closed" }),
+            incident("d", { receivedAtMs: T0 + 3000, incidentType: "medical" }),
+            incident("e", { receivedAtMs: T0 + 4000, status: "merged", incidentType: "medical" }),
+            incident("f", { receivedAtMs: T0 }),
+          ],
+        });
+      });
+
+      it("lists oldest first by (receivedAtMs, id) and pages strictly after a keyset", async () => {
+        expect(ids(await store.listIncidents({ limit: 10 }))).toEqual(["f", "a", "b", "c", "d", "e"]);
+
+        const page1 = await store.listIncidents({ limit: 2 });
+        expect(ids(page1)).toEqual(["f", "a"]);
+        const last = page1[1];
+        if (!last) throw new Error("page 1 is short");
+        const page2 = await store.listIncidents({ limit: 2, after: { receivedAtMs: last.receivedAtMs, id: last.id } });
+        expect(ids(page2)).toEqual(["b", "c"]);
+        const page3 = await store.listIncidents({ limit: 2, after: { receivedAtMs: T0 + 3000, id: "d" } });
+        expect(ids(page3)).toEqual(["e"]);
+      });
+
+      it("lists newest first when asked, ignoring the keyset", async () => {
+        const newest = await store.listIncidents({ limit: 3, newestFirst: true, after: { receivedAtMs: T0 + 4000, id: "e" } });
+        expect(ids(newest)).toEqual(["e", "d", "c"]);
+      });
+
+      it("filters by statuses, incident type and an inclusive time range", async () => {
+        expect(ids(await store.listIncidents({ limit: 10, statuses: ["open"] }))).toEqual(["f", "a", "b", "d"]);
+        expect(ids(await store.listIncidents({ limit: 10, statuses: ["closed", "merged"] }))).toEqual(["c", "e"]);
+        expect(ids(await store.listIncidents({ limit: 10, incidentType: "medical" }))).toEqual(["d", "e"]);
+        expect(ids(await store.listIncidents({ limit: 10, fromMs: T0 + 1000, toMs: T0 + 3000 }))).toEqual([
+          "a",
+          "b",
+          "c",
+          "d",
+        ]);
+        expect(
+          ids(await store.listIncidents({ limit: 10, statuses: ["open"], incidentType: "medical", newestFirst: true })),
+        ).toEqual(["d"]);
+      });
+    });
+  });
+
+  describe("calls", () => {
+    it("finds calls from a caller number within the time window, newest first, up to the limit", async () => {
+      await store.commit({
+        calls: [
+          call("c1", { callerNumber: "010-1111", receivedAtMs: T0 }),
+          call("c2", { callerNumber: "010-1111", receivedAtMs: T0 + 1000 }),
+          call("c3", { callerNumber: "010-1111", receivedAtMs: T0 + 2000 }),
+          call("c-late", { callerNumber: "010-1111", receivedAtMs: T0 + 9000 }),
+          call("c-other", { callerNumber: "010-2222", receivedAtMs: T0 + 1000 }),
+        ],
+      });
+      expect(ids(await store.findCallsByCallerNumber("010-1111", T0, T0 + 5000, 10))).toEqual(["c3", "c2", "c1"]);
+      expect(ids(await store.findCallsByCallerNumber("010-1111", T0 + 500, T0 + 5000, 1))).toEqual(["c3"]);
+      expect(await store.findCallsByCallerNumber("010-9999", T0, T0 + 5000, 10)).toEqual([]);
+    });
+
+    it("stores a call as given and moves it to another incident on merge", async () => {
+      const original = call("call-1", { callerNumber: "010-1111", transferKey: "center-B:ext-1" });
+      await store.commit({ calls: [original, call("call-2")] });
+      expect(await store.getCall("call-1")).toEqual(original);
+
+      await store.commit({ callMoves: [{ callId: "call-1", incidentId: "inc-9" }] });
+      expect(await store.getCall("call-1")).toEqual({ ...original, incidentId: "inc-9" });
+      expect((await store.getCall("call-2"))?.incidentId).toBe("inc-1");
+    });
+  });
+
+  describe("units", () => {
+    it("upserts, lists and updates a unit's position without touching the rest", async () => {
+      await store.commit({ units: [unit("u1"), unit("u2", { callSign: "Ladder 2", type: "ladder" })] });
+      expect(await store.listUnits()).toHaveLength(2);
+
+      const dispatched = unit("u1", { status: "dispatched", incidentId: "inc-1", statusSince: iso(T0 + 1000) });
+      await store.commit({ units: [dispatched] });
+      expect(await store.getUnit("u1")).toEqual(dispatched);
+
+      const position = { lat: 37.45, lng: 126.95, at: iso(T0 + 2000) };
+      await store.updateUnitPosition("u1", position);
+      expect(await store.getUnit("u1")).toEqual({ ...dispatched, position });
+
+      const listed = await store.listUnits();
+      expect(listed.map((record) => record.id).sort()).toEqual(["u1", "u2"]);
+      expect(listed.find((record) => record.id === "u2")).toEqual(unit("u2", { callSign: "Ladder 2", type: "ladder" }));
+      expect(await store.getUnit("u-missing")).toBeNull();
+    });
+  });
+
+  describe("users and sessions", () => {
+    it("creates users, finds them by id and username, counts them and rejects a taken username", async () => {
+      expect(await store.countUsers()).toBe(0);
+      await store.createUser(user("user-1", "kim"));
+      await store.createUser({ ...user("user-2", "lee"), role: "crew", unitId: "u1", displayName: null });
+
+      expect(await store.getUser("user-1")).toEqual(user("user-1", "kim"));
+      expect(await store.getUserByUsername("lee")).toEqual({
+        ...user("user-2", "lee"),
+        role: "crew",
+        unitId: "u1",
+        displayName: null,
+      });
+      expect(await store.getUserByUsername("park")).toBeNull();
+      expect(await store.countUsers()).toBe(2);
+      expect((await store.listUsers()).map((record) => record.username).sort()).toEqual(["kim", "lee"]);
+
+      await expectUniqueViolation(store.createUser(user("user-3", "kim")), "username");
+      expect(await store.getUser("user-3")).toBeNull();
+      expect(await store.countUsers()).toBe(2);
+    });
+
+    it("creates, reads and revokes sessions, counting only the ones a user-wide revoke changed", async () => {
+      const session = (tokenHash: string, userId: string) => ({
+        tokenHash,
+        userId,
+        createdAt: iso(T0),
+        expiresAt: iso(T0 + 3_600_000),
+        revokedAt: null,
+      });
+      await store.createSession(session("t1", "user-1"));
+      await store.createSession(session("t2", "user-1"));
+      await store.createSession(session("t3", "user-1"));
+      await store.createSession(session("t4", "user-2"));
+      expect(await store.getSession("t1")).toEqual(session("t1", "user-1"));
+      expect(await store.getSession("t-missing")).toBeNull();
+
+      await store.revokeSession("t1", iso(T0 + 10));
+      expect((await store.getSession("t1"))?.revokedAt).toBe(iso(T0 + 10));
+      await store.revokeSession("t1", iso(T0 + 15));
+      expect((await store.getSession("t1"))?.revokedAt).toBe(iso(T0 + 10));
+
+      expect(await store.revokeUserSessions("user-1", iso(T0 + 20))).toBe(2);
+      expect((await store.getSession("t1"))?.revokedAt).toBe(iso(T0 + 10));
+      expect((await store.getSession("t2"))?.revokedAt).toBe(iso(T0 + 20));
+      expect((await store.getSession("t3"))?.revokedAt).toBe(iso(T0 + 20));
+      expect((await store.getSession("t4"))?.revokedAt).toBeNull();
+      expect(await store.revokeUserSessions("user-1", iso(T0 + 30))).toBe(0);
+    });
+  });
+
+  describe("counters and settings", () => {
+    it("increments each named counter from 1 independently", async () => {
+      expect(await store.nextSequence("incident-2025")).toBe(1);
+      expect(await store.nextSequence("incident-2025")).toBe(2);
+      expect(await store.nextSequence("incident-2026")).toBe(1);
+      expect(await store.nextSequence("incident-2025")).toBe(3);
+    });
+
+    it("round-trips JSON settings and returns null for an unknown key", async () => {
+      expect(await store.getSetting("recommend")).toBeNull();
+      const value = { radiusKm: 5, types: ["engine", "ladder"], nested: { on: true, empty: {} } };
+      await store.putSetting("recommend", value);
+      expect(await store.getSetting<typeof value>("recommend")).toEqual(value);
+      await store.putSetting("recommend", { radiusKm: 8 });
+      expect(await store.getSetting("recommend")).toEqual({ radiusKm: 8 });
+      await store.putSetting("flag", false);
+      expect(await store.getSetting("flag")).toBe(false);
+    });
+  });
+
+  describe("lifecycle", () => {
+    it("answers a ping when open", async () => {
+      expect(await store.ping()).toMatchObject({ ok: true });
+    });
+
+    it("keeps everything after close and re-open on the same data", async () => {
+      const [created] = await store.commit({
+        events: [createdEvent("inc-1")],
+        incidents: [incident("inc-1")],
+        calls: [call("call-1")],
+        units: [unit("u1")],
+        ops: [op("op-1")],
+      });
+      await store.createUser(user("user-1", "kim"));
+      await store.nextSequence("incident-2025");
+      await store.putSetting("theme", "dark");
+      await store.close();
+
+      store = leg.make();
+      await store.init();
+      expect(await store.getIncidentEvents("inc-1")).toEqual([created]);
+      expect(await store.getLastPosition()).toBe(created?.position);
+      expect(await store.getIncident("inc-1")).toEqual(incident("inc-1"));
+      expect(await store.getCall("call-1")).toEqual(call("call-1"));
+      expect(await store.getUnit("u1")).toEqual(unit("u1"));
+      expect(await store.getOp("op-1")).toEqual(op("op-1"));
+      expect(await store.getUserByUsername("kim")).toEqual(user("user-1", "kim"));
+      expect(await store.nextSequence("incident-2025")).toBe(2);
+      expect(await store.getSetting("theme")).toBe("dark");
+
+      const [next] = await store.commit({ events: [noteEvent("inc-1", 2)] });
+      expect(next?.position).toBeGreaterThan(created?.position ?? Infinity);
+    });
+  });
+});
