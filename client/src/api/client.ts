@@ -1,0 +1,14 @@
+// The app's singletons: the auth store and the API bound to its token.
+import { createAuthStore } from "../features/auth/authStore";
+import { browserStorage } from "../lib/storage";
+import { createApi } from "./endpoints";
+import { createHttpClient } from "./http";
+
+export const authStore = createAuthStore(browserStorage());
+
+export const api = createApi(
+  createHttpClient({
+    getToken: () => authStore.getState().session?.token ?? null,
+    onUnauthenticated: () => authStore.getState().logout(),
+  }),
+);

@@ -1,0 +1,71 @@
+// One function per REST endpoint, typed with the shared request and response shapes.
+import type {
+  CallIntakeResult,
+  ClientConfigView,
+  DispatchResult,
+  DuplicateCandidate,
+  IncidentDetailView,
+  IncidentView,
+  LoginResult,
+  RecommendationsView,
+  UnitStatusResult,
+  UnitView,
+  UserView,
+} from "../../../shared/api";
+import type { IncidentPhase } from "../../../shared/domain";
+import type { IncidentEvent } from "../../../shared/events";
+import type {
+  CallIntakeBody,
+  CreateUserBody,
+  DispatchBody,
+  DuplicateQuery,
+  LoginBody,
+  MergeBody,
+  RunCard,
+  UnitStatusBody,
+  UnitUpsertBody,
+} from "../../../shared/schemas";
+import type { HttpClient } from "./http";
+
+/** Request bodies as the client sends them: fields with server defaults are optional. */
+type Sendable<T> = Partial<T> & Record<string, unknown>;
+
+export function createApi(http: HttpClient) {
+  const id = encodeURIComponent;
+  return {
+    login: (body: LoginBody) => http.post<LoginResult>("/auth/login", body),
+    logout: () => http.post<void>("/auth/logout"),
+    me: () => http.get<UserView>("/auth/me"),
+    config: () => http.get<ClientConfigView>("/config"),
+    listUsers: () => http.get<{ users: UserView[] }>("/users"),
+    createUser: (body: CreateUserBody) => http.post<UserView>("/users", body),
+
+    intakeCall: (body: CallIntakeBody) => http.post<CallIntakeResult>("/calls", body),
+    findDuplicates: (query: DuplicateQuery) =>
+      http.get<{ duplicates: DuplicateCandidate[] }>("/calls/duplicates", { ...query }),
+
+    listIncidents: (status: "open" | "closed" | "merged" | "all" = "open", limit = 200) =>
+      http.get<{ incidents: IncidentView[]; position: number }>("/incidents", { status, limit }),
+    getIncident: (incidentId: string) => http.get<IncidentDetailView>(`/incidents/${id(incidentId)}`),
+    recommendations: (incidentId: string) =>
+      http.get<RecommendationsView>(`/incidents/${id(incidentId)}/recommendations`),
+    dispatch: (incidentId: string, body: Pick<DispatchBody, "unitIds" | "opId"> & Sendable<DispatchBody>) =>
+      http.post<DispatchResult>(`/incidents/${id(incidentId)}/dispatch`, body),
+    merge: (incidentId: string, body: Pick<MergeBody, "into"> & Sendable<MergeBody>) =>
+      http.post<{ from: IncidentView; into: IncidentView }>(`/incidents/${id(incidentId)}/merge`, body),
+    close: (incidentId: string, opId: string) => http.post<IncidentView>(`/incidents/${id(incidentId)}/close`, { opId }),
+    phase: (incidentId: string, phase: IncidentPhase, opId: string) =>
+      http.post<IncidentView>(`/incidents/${id(incidentId)}/phases`, { phase, opId }),
+    note: (incidentId: string, text: string, opId: string) =>
+      http.post<IncidentView>(`/incidents/${id(incidentId)}/notes`, { text, opId }),
+
+    listUnits: () => http.get<{ units: UnitView[] }>("/units"),
+    upsertUnit: (unitId: string, body: UnitUpsertBody) => http.put<UnitView>(`/units/${id(unitId)}`, body),
+    unitStatus: (unitId: string, body: Pick<UnitStatusBody, "status" | "opId"> & Sendable<UnitStatusBody>) =>
+      http.post<UnitStatusResult>(`/units/${id(unitId)}/status`, body),
+    runCards: () => http.get<{ runCards: RunCard[] }>("/run-cards"),
+    events: (after: number, limit = 500) => http.get<{ events: IncidentEvent[]; position: number }>("/events", { after, limit }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,252 @@
+// The selected incident: intervals against the standard, calls, units, the full time line with both times,
+// and the actions that change it (dispatch, merge, note, close).
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useStore } from "zustand";
+import type { IncidentState } from "../../../../shared/incident";
+import { api } from "../../api/client";
+import { incidentStore } from "../../app/stores";
+import { useNow } from "../../app/useNow";
+import { useTimeFormat } from "../../app/useTimeFormat";
+import { consoleUiStore } from "../../console/consoleUiStore";
+import { formatDuration } from "../../format/time";
+import { ErrorText } from "../../ui/ErrorText";
+import { DispatchPanel } from "../dispatch/DispatchPanel";
+import { describeEvent } from "./describeEvent";
+import { IntervalTable } from "./IntervalTable";
+
+function MergeAction({ incident }: { incident: IncidentState }) {
+  const { t } = useTranslation();
+  const incidents = useStore(incidentStore, (state) => state.byId);
+  const targets = useMemo(
+    () => Object.values(incidents).filter((other) => other.status === "open" && other.id !== incident.id).sort((a, b) => a.number.localeCompare(b.number)),
+    [incidents, incident.id],
+  );
+  const [into, setInto] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  if (incident.status !== "open") return null;
+  return (
+    <div className="merge">
+      <label className="field inline-field">
+        <span>{t("detail.mergeInto")}</span>
+        <select data-testid="merge-target" value={into} onChange={(event) => setInto(event.target.value)}>
+          <option value="">{t("detail.chooseIncident")}</option>
+          {targets.map((target) => (
+            <option key={target.id} value={target.id}>
+              {target.number} · {t(`incidentType.${target.incidentType}`)} · {target.location.address ?? ""}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="button"
+        data-testid="merge-submit"
+        disabled={!into || busy}
+        onClick={() => {
+          setBusy(true);
+          setError(null);
+          api
+            .merge(incident.id, { into, opId: crypto.randomUUID() })
+            .then((result) => {
+              incidentStore.getState().upsertFetched(result.from);
+              incidentStore.getState().upsertFetched(result.into);
+              consoleUiStore.getState().select(result.into.id);
+            })
+            .catch(setError)
+            .finally(() => setBusy(false));
+        }}
+      >
+        {t("detail.merge")}
+      </button>
+      <ErrorText error={error} />
+    </div>
+  );
+}
+
+function NoteAndClose({ incident }: { incident: IncidentState }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  if (incident.status !== "open") return null;
+  return (
+    <div className="note-close">
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!text.trim()) return;
+          api
+            .note(incident.id, text.trim(), crypto.randomUUID())
+            .then((view) => {
+              incidentStore.getState().upsertFetched(view);
+              setText("");
+            })
+            .catch(setError);
+        }}
+      >
+        <label className="field grow">
+          <span className="visually-hidden">{t("detail.note")}</span>
+          <input placeholder={t("detail.note")} aria-label={t("detail.note")} value={text} onChange={(event) => setText(event.target.value)} />
+        </label>
+        <button type="submit" className="button">
+          {t("detail.addNote")}
+        </button>
+      </form>
+      <button
+        type="button"
+        className="button danger"
+        data-testid="close-incident"
+        onClick={() => {
+          if (!window.confirm(t("detail.closeConfirm", { number: incident.number }))) return;
+          api
+            .close(incident.id, crypto.randomUUID())
+            .then((view) => incidentStore.getState().upsertFetched(view))
+            .catch(setError);
+        }}
+      >
+        {t("detail.close")}
+      </button>
+      <ErrorText error={error} />
+    </div>
+  );
+}
+
+export function IncidentDetail() {
+  const { t } = useTranslation();
+  const selectedId = useStore(consoleUiStore, (state) => state.selectedIncidentId);
+  const incident = useStore(incidentStore, (state) => (selectedId ? state.byId[selectedId] : undefined));
+  const events = useStore(incidentStore, (state) => (selectedId ? state.eventsById[selectedId] : undefined));
+  const [error, setError] = useState<unknown>(null);
+  const { clock, dateTime } = useTimeFormat();
+  const now = useNow(1000);
+  const hasHistory = events !== undefined;
+
+  useEffect(() => {
+    if (!selectedId || hasHistory) return;
+    let current = true;
+    api
+      .getIncident(selectedId)
+      .then((detail) => {
+        if (current) incidentStore.getState().upsertFetched(detail);
+      })
+      .catch((caught: unknown) => {
+        if (current) setError(caught);
+      });
+    return () => {
+      current = false;
+    };
+  }, [selectedId, hasHistory]);
+
+  if (!selectedId || !incident) {
+    return (
+      <section className="panel detail empty" aria-labelledby="detail-title">
+        <h2 id="detail-title">{t("detail.title")}</h2>
+        <p className="hint">{t("detail.none")}</p>
+        <ErrorText error={error} />
+      </section>
+    );
+  }
+
+  return (
+    <section className="panel detail" aria-labelledby="detail-title" data-testid="incident-detail" data-incident-id={incident.id}>
+      <div className="panel-head">
+        <h2 id="detail-title">
+          <span data-testid="detail-number">{incident.number}</span> · {t(`incidentType.${incident.incidentType}`)}
+        </h2>
+        <span className={`chip incident-status-${incident.status}`} data-testid="detail-status">
+          {t(`incidentStatus.${incident.status}`)}
+        </span>
+      </div>
+      <p className="detail-address">
+        {incident.location.address ?? "—"} <span className="hint">({incident.location.lat.toFixed(5)}, {incident.location.lng.toFixed(5)})</span>
+      </p>
+      <p className="hint">
+        {t("detail.received", { time: dateTime(incident.receivedAt) })} · {t("detail.age", { duration: formatDuration((now - Date.parse(incident.receivedAt)) / 1000) })}
+      </p>
+      {incident.description ? <p className="description">{incident.description}</p> : null}
+      {incident.mergedInto ? (
+        <p className="banner">
+          {t("detail.mergedInto")}{" "}
+          <button type="button" className="link-button" onClick={() => consoleUiStore.getState().select(incident.mergedInto ?? null)}>
+            {incident.mergedInto}
+          </button>
+        </p>
+      ) : null}
+
+      <DispatchPanel incident={incident} />
+
+      <h3>{t("detail.intervals")}</h3>
+      <IntervalTable incident={incident} />
+
+      <h3>{t("detail.units")}</h3>
+      <table className="assignments" data-testid="assignments">
+        <thead>
+          <tr>
+            <th scope="col">{t("units.callSign")}</th>
+            <th scope="col">{t("units.status")}</th>
+            <th scope="col">{t("detail.dispatchedAt")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {incident.assignments.map((assignment, index) => (
+            <tr key={`${assignment.unitId}:${index}`} data-testid="assignment" data-unit-id={assignment.unitId} data-status={assignment.status} className={assignment.active ? "" : "inactive"}>
+              <td className="call-sign">{assignment.callSign}</td>
+              <td>
+                <span className={`chip status-${assignment.status}`}>{t(`unitStatus.${assignment.status}`)}</span>
+                {!assignment.active ? <span className="hint"> ({t("detail.released")})</span> : null}
+              </td>
+              <td>{clock(assignment.dispatchedAt.occurredAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h3>{t("detail.calls", { count: incident.calls.length })}</h3>
+      <ul className="calls" data-testid="calls">
+        {incident.calls.map((call) => (
+          <li key={call.callId} data-testid="call">
+            <span className="time">{clock(call.receivedAt)}</span> {call.callerNumber ?? "—"} {call.callerName ? `(${call.callerName})` : ""}
+            {call.transfer ? <span className="chip"> {t("detail.transferFrom", { center: call.transfer.fromCenter, externalId: call.transfer.externalId })}</span> : null}
+            {call.mergedFrom ? <span className="hint"> {t("detail.callMerged")}</span> : null}
+            {call.description ? <div className="hint">{call.description}</div> : null}
+          </li>
+        ))}
+      </ul>
+
+      <h3>{t("detail.timeline")}</h3>
+      {events ? (
+        <table className="timeline" data-testid="timeline">
+          <thead>
+            <tr>
+              <th scope="col">{t("detail.occurredAt")}</th>
+              <th scope="col">{t("detail.recordedAt")}</th>
+              <th scope="col">{t("detail.event")}</th>
+              <th scope="col">{t("detail.by")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((event) => (
+              <tr key={event.seq} data-testid="timeline-event" data-type={event.type}>
+                <td className="time">{clock(event.occurredAt)}</td>
+                <td className="time recorded">{clock(event.recordedAt)}</td>
+                <td>
+                  {describeEvent(t, event, incident)}
+                  {event.source !== "live" ? <span className="chip"> {t(`source.${event.source}`)}</span> : null}
+                </td>
+                <td className="hint">{event.actor.username}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="hint">{t("common.loading")}</p>
+      )}
+      <ErrorText error={error} />
+
+      <MergeAction incident={incident} />
+      <NoteAndClose incident={incident} />
+    </section>
+  );
+}

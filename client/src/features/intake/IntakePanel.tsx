@@ -1,0 +1,316 @@
+// Call intake, keyboard first: F2/Alt+N starts a call, Tab walks the fields in the order a caller answers,
+// Enter submits, Alt+1..3 links the call to a suggested duplicate instead of creating a new incident.
+import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { useStore } from "zustand";
+import type { CallIntakeResult } from "../../../../shared/api";
+import { INCIDENT_TYPES, TRANSFER_CENTERS } from "../../../../shared/domain";
+import { api } from "../../api/client";
+import { ApiError } from "../../api/http";
+import { incidentStore } from "../../app/stores";
+import { consoleUiStore } from "../../console/consoleUiStore";
+import { formatDistance } from "../../format/time";
+import { ErrorText } from "../../ui/ErrorText";
+import { draftLocation, draftToBody, emptyDraft, parseTransfer, transferFromSearch, type IntakeDraft } from "./draft";
+import { useDuplicates } from "./useDuplicates";
+
+function initialDraft(): { draft: IntakeDraft; transferError: string | null } {
+  const draft = emptyDraft(crypto.randomUUID());
+  const fromUrl = typeof location !== "undefined" ? transferFromSearch(location.search) : null;
+  if (!fromUrl) return { draft, transferError: null };
+  const parsed = parseTransfer(fromUrl);
+  // The record is taken once; a reload must not fill the form again.
+  const url = new URL(location.href);
+  url.searchParams.delete("transfer");
+  history.replaceState(null, "", url.toString());
+  return parsed.ok ? { draft: { ...draft, ...parsed.fill }, transferError: null } : { draft, transferError: parsed.message };
+}
+
+export function IntakePanel() {
+  const { t } = useTranslation();
+  const [{ draft: startDraft, transferError: startError }] = useState(initialDraft);
+  const [draft, setDraft] = useState<IntakeDraft>(startDraft);
+  const [issues, setIssues] = useState<{ path: string; message: string }[]>([]);
+  const [error, setError] = useState<unknown>(startError ? new Error(startError) : null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ answer: CallIntakeResult; linked: boolean } | null>(null);
+  const [pasteOpen, setPasteOpen] = useState(false);
+  const [pasteText, setPasteText] = useState("");
+  const firstField = useRef<HTMLInputElement>(null);
+  const mapPick = useStore(consoleUiStore, (state) => state.mapPick);
+  const newCallSeq = useStore(consoleUiStore, (state) => state.newCallSeq);
+
+  const update = (change: Partial<IntakeDraft>) => setDraft((current) => ({ ...current, ...change }));
+
+  useEffect(() => {
+    if (mapPick) update({ coordinates: `${mapPick.position.lat.toFixed(6)}, ${mapPick.position.lng.toFixed(6)}` });
+  }, [mapPick?.seq]);
+
+  useEffect(() => {
+    if (newCallSeq === 0) return;
+    reset();
+    firstField.current?.focus();
+  }, [newCallSeq]);
+
+  const position = draftLocation(draft);
+  const duplicateInput =
+    position && draft.incidentType !== ""
+      ? { ...position, incidentType: draft.incidentType, callerNumber: draft.callerNumber, address: draft.address }
+      : null;
+  const { duplicates, checking } = useDuplicates(duplicateInput);
+
+  function reset() {
+    setDraft(emptyDraft(crypto.randomUUID()));
+    setIssues([]);
+    setError(null);
+  }
+
+  async function submit(linkTo?: string) {
+    if (busy) return;
+    const built = draftToBody(draft, linkTo);
+    if (!built.ok) {
+      setIssues(built.issues);
+      return;
+    }
+    setIssues([]);
+    setError(null);
+    setBusy(true);
+    try {
+      // The same intakeId is reused on a retry, so a lost answer never creates a second incident.
+      const answer = await api.intakeCall(built.body);
+      incidentStore.getState().upsertFetched(answer.incident);
+      consoleUiStore.getState().select(answer.incident.id);
+      setResult({ answer, linked: linkTo !== undefined });
+      setDraft(emptyDraft(crypto.randomUUID()));
+      firstField.current?.focus();
+    } catch (caught) {
+      setError(caught);
+      if (caught instanceof ApiError && caught.issues.length > 0) setIssues(caught.issues);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    void submit();
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.altKey && ["1", "2", "3"].includes(event.key)) {
+      const candidate = duplicates[Number(event.key) - 1];
+      if (candidate) {
+        event.preventDefault();
+        void submit(candidate.incidentId);
+      }
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void submit();
+    } else if (event.key === "Escape") {
+      (event.target as HTMLElement).blur();
+    }
+  }
+
+  function applyTransfer(text: string): boolean {
+    const parsed = parseTransfer(text);
+    if (!parsed.ok) {
+      setError(new Error(t("intake.transferInvalid", { reason: parsed.message })));
+      return false;
+    }
+    setDraft((current) => ({ ...emptyDraft(current.intakeId), ...parsed.fill }));
+    setError(null);
+    return true;
+  }
+
+  function onPaste(event: ClipboardEvent) {
+    const text = event.clipboardData.getData("text");
+    if (text.trim().startsWith("{") && parseTransfer(text).ok) {
+      event.preventDefault();
+      applyTransfer(text);
+    }
+  }
+
+  const issueFor = (path: string) => issues.find((issue) => issue.path === path || issue.path.startsWith(`${path}.`))?.message;
+
+  return (
+    <section className="panel intake" aria-labelledby="intake-title" data-testid="intake-panel">
+      <div className="panel-head">
+        <h2 id="intake-title">{t("intake.title")}</h2>
+        <button type="button" className="button" data-testid="new-call" onClick={() => consoleUiStore.getState().newCall()}>
+          {t("intake.newCall")} <kbd>F2</kbd>
+        </button>
+      </div>
+      <form onSubmit={onSubmit} onKeyDown={onKeyDown} onPaste={onPaste} noValidate>
+        {draft.source === "transfer" ? (
+          <div className="transfer-banner" data-testid="transfer-banner" role="note">
+            <strong>{t("intake.transferredFrom", { center: draft.fromCenter, externalId: draft.externalId })}</strong>
+            {draft.fromAgent ? <span> · {draft.fromAgent}</span> : null}
+            <span className="hint"> {t("intake.transferConfirm")}</span>
+          </div>
+        ) : null}
+        <div className="field-row">
+          <label className="field">
+            <span>{t("intake.callerNumber")}</span>
+            <input
+              ref={firstField}
+              data-testid="intake-caller-number"
+              inputMode="tel"
+              autoComplete="off"
+              value={draft.callerNumber}
+              aria-invalid={issueFor("callerNumber") ? true : undefined}
+              onChange={(event) => update({ callerNumber: event.target.value })}
+            />
+            {issueFor("callerNumber") ? <small className="field-error">{issueFor("callerNumber")}</small> : null}
+          </label>
+          <label className="field">
+            <span>{t("intake.callerName")}</span>
+            <input data-testid="intake-caller-name" autoComplete="off" value={draft.callerName} onChange={(event) => update({ callerName: event.target.value })} />
+          </label>
+        </div>
+        <label className="field">
+          <span>{t("intake.incidentType")}</span>
+          <select
+            data-testid="intake-type"
+            value={draft.incidentType}
+            aria-invalid={issueFor("incidentType") ? true : undefined}
+            onChange={(event) => update({ incidentType: event.target.value as IntakeDraft["incidentType"] })}
+          >
+            <option value="">{t("intake.chooseType")}</option>
+            {INCIDENT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t(`incidentType.${type}`)}
+              </option>
+            ))}
+          </select>
+          {issueFor("incidentType") ? <small className="field-error">{t("intake.typeRequired")}</small> : null}
+        </label>
+        <label className="field">
+          <span>{t("intake.address")}</span>
+          <input data-testid="intake-address" autoComplete="off" value={draft.address} onChange={(event) => update({ address: event.target.value })} />
+        </label>
+        <label className="field">
+          <span>{t("intake.coordinates")}</span>
+          <input
+            data-testid="intake-coordinates"
+            autoComplete="off"
+            placeholder="31.23040, 121.47370"
+            value={draft.coordinates}
+            aria-invalid={issueFor("location") ? true : undefined}
+            aria-describedby="coordinates-hint"
+            onChange={(event) => update({ coordinates: event.target.value })}
+          />
+          <small id="coordinates-hint" className={issueFor("location") ? "field-error" : "hint"}>
+            {issueFor("location") ? t("intake.locationRequired") : t("intake.coordinatesHint")}
+          </small>
+        </label>
+        <label className="field">
+          <span>{t("intake.description")}</span>
+          <textarea data-testid="intake-description" rows={2} value={draft.description} onChange={(event) => update({ description: event.target.value })} />
+        </label>
+
+        <div className="duplicates" aria-live="polite" data-testid="duplicates">
+          {checking && duplicates.length === 0 ? <p className="hint">{t("intake.checkingDuplicates")}</p> : null}
+          {duplicates.slice(0, 3).map((candidate, index) => (
+            <div key={candidate.incidentId} className={`duplicate duplicate-${candidate.level}`} data-testid="duplicate-candidate" data-incident-id={candidate.incidentId}>
+              <span>
+                <strong>{candidate.level === "strong" ? t("intake.duplicateStrong") : t("intake.duplicatePossible")}</strong>{" "}
+                {t("intake.duplicateText", {
+                  number: candidate.number,
+                  distance: formatDistance(candidate.distanceM),
+                  minutes: Math.round(candidate.minutesApart),
+                })}
+              </span>
+              <button type="button" className="button" data-testid="duplicate-link" disabled={busy} onClick={() => void submit(candidate.incidentId)}>
+                {t("intake.link")} <kbd>Alt+{index + 1}</kbd>
+              </button>
+            </div>
+          ))}
+        </div>
+
+        <details className="transfer-fields" open={draft.source === "transfer"}>
+          <summary>{t("intake.transferSection")}</summary>
+          <label className="field inline-check">
+            <input
+              type="checkbox"
+              data-testid="intake-is-transfer"
+              checked={draft.source === "transfer"}
+              onChange={(event) => update({ source: event.target.checked ? "transfer" : "phone" })}
+            />
+            <span>{t("intake.isTransfer")}</span>
+          </label>
+          {draft.source === "transfer" ? (
+            <div className="field-row">
+              <label className="field">
+                <span>{t("intake.fromCenter")}</span>
+                <input list="transfer-centers" data-testid="intake-from-center" value={draft.fromCenter} onChange={(event) => update({ fromCenter: event.target.value })} />
+                <datalist id="transfer-centers">
+                  {TRANSFER_CENTERS.map((center) => (
+                    <option key={center} value={center} />
+                  ))}
+                </datalist>
+              </label>
+              <label className="field">
+                <span>{t("intake.externalId")}</span>
+                <input data-testid="intake-external-id" value={draft.externalId} onChange={(event) => update({ externalId: event.target.value })} />
+              </label>
+            </div>
+          ) : null}
+          <button type="button" className="button" onClick={() => setPasteOpen((open) => !open)} aria-expanded={pasteOpen}>
+            {t("intake.pasteTransfer")}
+          </button>
+          {pasteOpen ? (
+            <div className="paste-box">
+              <label className="field">
+                <span>{t("intake.transferJson")}</span>
+                <textarea data-testid="transfer-json" rows={3} value={pasteText} onChange={(event) => setPasteText(event.target.value)} />
+              </label>
+              <button
+                type="button"
+                className="button"
+                data-testid="transfer-apply"
+                onClick={() => {
+                  if (applyTransfer(pasteText)) {
+                    setPasteOpen(false);
+                    setPasteText("");
+                  }
+                }}
+              >
+                {t("intake.fillFromTransfer")}
+              </button>
+            </div>
+          ) : null}
+        </details>
+
+        {issues.length > 0 && !issueFor("location") && !issueFor("incidentType") && !issueFor("callerNumber") ? (
+          <ul className="field-error" role="alert">
+            {issues.map((issue) => (
+              <li key={`${issue.path}:${issue.message}`}>
+                {issue.path}: {issue.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <ErrorText error={error} testId="intake-error" />
+        <div className="actions">
+          <button type="submit" className="button primary" data-testid="intake-submit" disabled={busy}>
+            {draft.source === "transfer" ? t("intake.confirmTransfer") : t("intake.submit")} <kbd>Enter</kbd>
+          </button>
+          <button type="button" className="button" onClick={reset}>
+            {t("intake.clear")}
+          </button>
+        </div>
+        {result ? (
+          <p className="intake-result" role="status" data-testid="intake-result" data-incident-id={result.answer.incident.id}>
+            {result.linked
+              ? t("intake.linked", { number: result.answer.incident.number })
+              : t("intake.created", { number: result.answer.incident.number })}
+            {result.answer.replayed ? ` · ${t("intake.replayed")}` : ""}
+            {!result.linked && result.answer.duplicates.length > 0
+              ? ` · ${t("intake.serverFlagged", { count: result.answer.duplicates.length })}`
+              : ""}
+          </p>
+        ) : null}
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+// Units normalised by id, written by `unit.updated` / `unit.position` listeners and by loads.
+import { createStore } from "zustand/vanilla";
+import type { UnitView } from "../../../../shared/api";
+import type { UnitPositionUpdate } from "../../../../shared/socket";
+
+export interface UnitStoreState {
+  byId: Record<string, UnitView>;
+  loaded: boolean;
+  replaceAll(units: readonly UnitView[]): void;
+  upsert(unit: UnitView): void;
+  updatePosition(update: UnitPositionUpdate): void;
+  reset(): void;
+}
+
+/** A unit record is newer when its status changed later; equal times take the incoming copy. */
+function isStale(current: UnitView | undefined, incoming: UnitView): boolean {
+  return current !== undefined && Date.parse(current.statusSince) > Date.parse(incoming.statusSince);
+}
+
+export function createUnitStore() {
+  return createStore<UnitStoreState>()((set, get) => ({
+    byId: {},
+    loaded: false,
+    replaceAll(units) {
+      const byId: Record<string, UnitView> = {};
+      for (const unit of units) byId[unit.id] = unit;
+      set({ byId, loaded: true });
+    },
+    upsert(unit) {
+      const current = get().byId[unit.id];
+      if (isStale(current, unit)) return;
+      // Keep a fresher live position than the one the record carries.
+      const position =
+        current?.position && unit.position && Date.parse(current.position.at) > Date.parse(unit.position.at)
+          ? current.position
+          : unit.position ?? current?.position ?? null;
+      set({ byId: { ...get().byId, [unit.id]: { ...unit, position } } });
+    },
+    updatePosition(update) {
+      const current = get().byId[update.unitId];
+      if (!current) return;
+      if (current.position && Date.parse(current.position.at) > Date.parse(update.at)) return;
+      set({
+        byId: { ...get().byId, [update.unitId]: { ...current, position: { lat: update.lat, lng: update.lng, at: update.at } } },
+      });
+    },
+    reset() {
+      set({ byId: {}, loaded: false });
+    },
+  }));
+}
+
+export type UnitStore = ReturnType<typeof createUnitStore>;

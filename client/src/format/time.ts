@@ -1,0 +1,67 @@
+// Times in the center's time zone on a 24-hour clock, whatever the device's zone or locale says.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, timeZone: string, withDate: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${withDate}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(locale, {
+      timeZone,
+      hourCycle: "h23",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      ...(withDate ? { year: "numeric", month: "2-digit", day: "2-digit" } : {}),
+    });
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+
+/** "14:03:27" in the center's zone. */
+export function formatClock(iso: string | number, timeZone: string, locale = "en-GB"): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "--:--:--";
+  return formatter(locale, timeZone, false).format(date);
+}
+
+/** "2026-11-22 14:03:27" in the center's zone (sortable, the same in every language). */
+export function formatDateTime(iso: string | number, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "----";
+  const parts = formatter("en-CA", timeZone, true).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
+}
+
+/** "0:45", "12:03", "1:02:03": elapsed seconds the way a dispatcher reads a stopwatch. */
+export function formatDuration(totalSeconds: number | null | undefined): string {
+  if (totalSeconds === null || totalSeconds === undefined || !Number.isFinite(totalSeconds)) return "–";
+  const sign = totalSeconds < 0 ? "-" : "";
+  const value = Math.abs(Math.round(totalSeconds));
+  const hours = Math.floor(value / 3600);
+  const minutes = Math.floor((value % 3600) / 60);
+  const seconds = value % 60;
+  const ss = String(seconds).padStart(2, "0");
+  return hours > 0 ? `${sign}${hours}:${String(minutes).padStart(2, "0")}:${ss}` : `${sign}${minutes}:${ss}`;
+}
+
+/** "60 m", "1.2 km". */
+export function formatDistance(metres: number): string {
+  if (!Number.isFinite(metres)) return "–";
+  return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
+}
+
+export function formatLatLng(lat: number, lng: number): string {
+  return `${lat.toFixed(5)}, ${lng.toFixed(5)}`;
+}
+
+/** Parses "31.23, 121.47" or "31.23 121.47" into a position, or null. */
+export function parseLatLng(text: string): { lat: number; lng: number } | null {
+  const match = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$/.exec(text);
+  if (!match) return null;
+  const lat = Number(match[1]);
+  const lng = Number(match[2]);
+  if (!(lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180)) return null;
+  return { lat, lng };
+}

@@ -1,0 +1,103 @@
+// The shell: language, config, login, and a lazily loaded layout per role. A tablet never downloads the console.
+import { lazy, StrictMode, Suspense, useEffect } from "react";
+import { createRoot } from "react-dom/client";
+import { useTranslation } from "react-i18next";
+import { useStore } from "zustand";
+import { api, authStore } from "./api/client";
+import { registerServiceWorker } from "./app/serviceWorker";
+import { configStore, prefsStore } from "./app/stores";
+import { LoginScreen } from "./features/auth/LoginScreen";
+import type { Layout } from "./features/prefs/prefsStore";
+import { initI18n } from "./i18n";
+import "./styles/base.css";
+
+const ConsoleApp = lazy(() => import("./console/ConsoleApp"));
+const TabletApp = lazy(() => import("./tablet/TabletApp"));
+const PrApp = lazy(() => import("./features/pr/PrApp"));
+
+initI18n();
+
+function loadConfig() {
+  api
+    .config()
+    .then((config) => configStore.getState().setConfig(config))
+    .catch(() => {
+      // Offline start: the cached copy (or the defaults) stays in use.
+    });
+}
+
+function layoutFor(role: string): Layout | "pr" | "none" {
+  if (role === "crew") return "tablet";
+  if (role === "pr") return "pr";
+  if (role === "dispatcher" || role === "supervisor" || role === "admin") return "console";
+  return "none";
+}
+
+function useThemeOnDocument(layout: Layout) {
+  const theme = useStore(prefsStore, (state) => state.themes[layout]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.dataset.layout = layout;
+  }, [theme, layout]);
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <div className="loading" role="status">
+      {t("common.loading")}
+    </div>
+  );
+}
+
+function Shell() {
+  const session = useStore(authStore, (state) => state.session);
+  const layout = session ? layoutFor(session.user.role) : "console";
+  useThemeOnDocument(layout === "tablet" ? "tablet" : "console");
+  const { t } = useTranslation();
+
+  useEffect(() => {
+    if (!session) return;
+    // Refresh who we are; a 401 logs out (handled by the HTTP client), a network error keeps the stored session.
+    api
+      .me()
+      .then((user) => authStore.getState().updateUser(user))
+      .catch(() => undefined);
+  }, [session?.token]);
+
+  if (!session) return <LoginScreen />;
+  return (
+    <Suspense fallback={<Loading />}>
+      {layout === "console" ? (
+        <ConsoleApp session={session} />
+      ) : layout === "tablet" ? (
+        <TabletApp session={session} />
+      ) : layout === "pr" ? (
+        <PrApp session={session} />
+      ) : (
+        <div className="loading">
+          <p>{t("login.noInterface")}</p>
+          <button type="button" className="button" onClick={() => authStore.getState().logout()}>
+            {t("common.logout")}
+          </button>
+        </div>
+      )}
+    </Suspense>
+  );
+}
+
+loadConfig();
+
+if (import.meta.env.PROD) {
+  // Lets a tablet reload while offline: the shell and the chunks it has used are served from the cache.
+  window.addEventListener("load", () => registerServiceWorker());
+}
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <Shell />
+    </StrictMode>,
+  );
+}

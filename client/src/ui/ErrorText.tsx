@@ -1,0 +1,17 @@
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../api/http";
+
+/** Shows an error in the user's language, keeping the server's specific message (it names the unit etc.). */
+export function ErrorText({ error, testId }: { error: unknown; testId?: string }) {
+  const { t } = useTranslation();
+  if (error === null || error === undefined) return null;
+  const code = error instanceof ApiError ? error.code : "unknown";
+  const message = error instanceof Error ? error.message : String(error);
+  const summary = t(`errors.${code}`, { defaultValue: t("errors.unknown") });
+  return (
+    <p className="error-text" role="alert" data-testid={testId ?? "error"} data-code={code}>
+      {summary}
+      {message && message !== summary ? <span className="error-detail"> — {message}</span> : null}
+    </p>
+  );
+}
