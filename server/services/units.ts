@@ -146,6 +146,8 @@ export async function reportPosition(
   const unit = await context.store.getUnit(payload.unitId);
   if (!unit) throw errors.notFound(`Unit ${payload.unitId}`);
   const at = resolveOccurredAt(actor, "live", payload.occurredAt, context.clock());
+  // Reports can arrive out of order after a tablet reconnects; an older one must not move the unit back.
+  if (unit.position && Date.parse(unit.position.at) > Date.parse(at)) return null;
   const position = { lat: payload.lat, lng: payload.lng, at };
   await context.store.updateUnitPosition(payload.unitId, position);
   return position;
