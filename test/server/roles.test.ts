@@ -1,0 +1,877 @@
+// Who may do what: every REST operation against every role (and no login at all), asserting the answer a user
+// sees and, for refused writes, that nothing was stored. Then the socket's handshake and per-unit checks,
+// token revocation and logout, and the login rate limit.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type {
+  CallIntakeResult,
+  IncidentDetailView,
+  IncidentView,
+  UnitStatusResult,
+  UnitView,
+  UserView,
+} from "../../shared/api";
+import type { Role } from "../../shared/domain";
+import type { AckResult, ErrorBody } from "../../shared/errors";
+import type { IncidentEvent } from "../../shared/events";
+import type { RunCard } from "../../shared/schemas";
+import { emitWithAck, nextEvent, startTestServer, waitForConnect } from "../helpers/server";
+import type { Account, ApiResponse, ClientSocket, TestServer } from "../helpers/server";
+
+type Principal = Role | "anonymous";
+const PRINCIPALS: readonly Principal[] = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration", "anonymous"];
+const OPERATORS: readonly Principal[] = ["dispatcher", "supervisor", "admin", "integration"];
+const SIGNED_IN: readonly Principal[] = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration"];
+
+const CREW_UNIT = "RL-CREW";
+const OTHER_UNIT = "RL-OTHER";
+
+let server: TestServer;
+let crew: Account;
+const tokens: Record<Principal, string | null> = {
+  dispatcher: null,
+  crew: null,
+  supervisor: null,
+  pr: null,
+  admin: null,
+  integration: null,
+  anonymous: null,
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.createUnit(CREW_UNIT);
+  await server.createUnit(OTHER_UNIT);
+  crew = await server.createAccount("crew", CREW_UNIT);
+  tokens.crew = crew.token;
+  for (const role of ["dispatcher", "supervisor", "pr", "integration"] as const) {
+    tokens[role] = (await server.createAccount(role)).token;
+  }
+  tokens.admin = server.adminToken;
+});
+afterAll(() => server.close());
+
+// ---- helpers that act as the admin to set the scene and to read what was stored ----
+
+const opId = () => `op-${randomUUID()}`;
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
+
+function asAdmin<T = unknown>(method: string, pathname: string, body?: unknown): Promise<ApiResponse<T>> {
+  return server.api<T>(method, pathname, { token: server.adminToken, ...(body !== undefined ? { body } : {}) });
+}
+
+async function must<T>(pending: Promise<ApiResponse<T>>, status = 200): Promise<T> {
+  const response = await pending;
+  if (response.status !== status) {
+    throw new Error(`set-up request answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
+
+function phoneCall(extra: Record<string, unknown> = {}) {
+  return {
+    intakeId: randomUUID(),
+    source: "phone",
+    location: { lat: 37.75 + Math.random() / 50, lng: -122.45 + Math.random() / 50 },
+    incidentType: "service",
+    description: "Water leaking through a ceiling",
+    ...extra,
+  };
+}
+
+async function openIncident(): Promise<string> {
+  const result = await must(asAdmin<CallIntakeResult>("POST", "/calls", phoneCall()), 201);
+  return result.incident.id;
+}
+
+let unitCounter = 0;
+async function freshUnit(): Promise<string> {
+  unitCounter += 1;
+  const unitId = `RL-U${unitCounter}`;
+  await server.createUnit(unitId);
+  return unitId;
+}
+
+async function listUnits(): Promise<UnitView[]> {
+  return (await must(asAdmin<{ units: UnitView[] }>("GET", "/units"))).units;
+}
+
+async function unitView(unitId: string): Promise<UnitView> {
+  const unit = (await listUnits()).find((candidate) => candidate.id === unitId);
+  if (!unit) throw new Error(`unit ${unitId} is missing`);
+  return unit;
+}
+
+/** Puts a unit back to available whatever it was doing (an admin override, logged with a reason). */
+async function makeAvailable(unitId: string): Promise<void> {
+  if ((await unitView(unitId)).status === "available") return;
+  await must(
+    asAdmin("POST", `/units/${unitId}/status`, { status: "available", opId: opId(), override: { reason: "test reset" } }),
+  );
+}
+
+async function sendUnit(incidentId: string, unitId: string): Promise<void> {
+  await makeAvailable(unitId);
+  await must(asAdmin("POST", `/incidents/${incidentId}/dispatch`, { unitIds: [unitId], opId: opId() }));
+}
+
+async function incidentDetail(incidentId: string): Promise<IncidentDetailView> {
+  return must(asAdmin<IncidentDetailView>("GET", `/incidents/${incidentId}`));
+}
+
+async function logPosition(): Promise<number> {
+  return (await must(asAdmin<{ position: number }>("GET", "/incidents?limit=1"))).position;
+}
+
+async function logSince(position: number): Promise<IncidentEvent[]> {
+  return (await must(asAdmin<{ events: IncidentEvent[] }>("GET", `/events?after=${position}&limit=1000`))).events;
+}
+
+async function usernames(): Promise<string[]> {
+  return (await must(asAdmin<{ users: UserView[] }>("GET", "/users"))).users.map((user) => user.username);
+}
+
+async function serviceRunCard(): Promise<RunCard> {
+  const { runCards } = await must(asAdmin<{ runCards: RunCard[] }>("GET", "/run-cards"));
+  const card = runCards.find((candidate) => candidate.incidentType === "service");
+  if (!card) throw new Error("no run card for service");
+  return card;
+}
+
+// ---- the table ----
+
+interface Attempt {
+  response: ApiResponse;
+  /** Global log position just before the request: a refused request must not append anything after it. */
+  mark: number;
+  /** Checks the answer and what was stored: the change is there when allowed, absent when refused. */
+  check?: (allowed: boolean) => Promise<void> | void;
+}
+
+interface Operation {
+  name: string;
+  allowed: readonly Principal[];
+  okStatus?: number;
+  run(token: string | null): Promise<Attempt>;
+}
+
+async function send(token: string | null, method: string, pathname: string, body?: unknown) {
+  const mark = await logPosition();
+  const response = await server.api(method, pathname, { token, ...(body !== undefined ? { body } : {}) });
+  return { response, mark };
+}
+
+const operations: Operation[] = [
+  {
+    name: "POST /calls",
+    allowed: OPERATORS,
+    okStatus: 201,
+    async run(token) {
+      const call = phoneCall();
+      const attempt = await send(token, "POST", "/calls", call);
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const received = (await logSince(attempt.mark)).filter(
+            (event) => event.type === "call.received" && event.payload.intakeId === call.intakeId,
+          );
+          expect(received).toHaveLength(allowed ? 1 : 0);
+        },
+      };
+    },
+  },
+  {
+    name: 'POST /calls with source "import"',
+    allowed: ["admin", "integration"],
+    okStatus: 201,
+    async run(token) {
+      const call = phoneCall({ source: "import", receivedAt: hoursAgo(72), externalId: `EXT-${randomUUID().slice(0, 8)}` });
+      const attempt = await send(token, "POST", "/calls", call);
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const received = (await logSince(attempt.mark)).filter(
+            (event) => event.type === "call.received" && event.payload.intakeId === call.intakeId,
+          );
+          expect(received).toHaveLength(allowed ? 1 : 0);
+          if (allowed) expect(received[0]?.source).toBe("import");
+        },
+      };
+    },
+  },
+  {
+    name: "GET /calls/duplicates",
+    allowed: OPERATORS,
+    async run(token) {
+      const attempt = await send(token, "GET", "/calls/duplicates?lat=37.76&lng=-122.44&incidentType=service");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect(Array.isArray((attempt.response.body as { duplicates: unknown }).duplicates)).toBe(true);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /incidents",
+    allowed: ["dispatcher", "supervisor", "pr", "admin", "integration"],
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "GET", "/incidents");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (!allowed) return;
+          const { incidents } = attempt.response.body as { incidents: IncidentView[] };
+          expect(incidents.map((incident) => incident.id)).toContain(incidentId);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /incidents/:id of an incident the crew's unit was sent to",
+    allowed: SIGNED_IN,
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, CREW_UNIT);
+      const attempt = await send(token, "GET", `/incidents/${incidentId}`);
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as IncidentDetailView).id).toBe(incidentId);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /incidents/:id of an incident the crew's unit was never sent to",
+    allowed: ["dispatcher", "supervisor", "pr", "admin", "integration"],
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, await freshUnit());
+      const attempt = await send(token, "GET", `/incidents/${incidentId}`);
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as IncidentDetailView).id).toBe(incidentId);
+          else expect(JSON.stringify(attempt.response.body)).not.toContain("Water leaking");
+        },
+      };
+    },
+  },
+  {
+    name: "GET /incidents/:id/recommendations",
+    allowed: OPERATORS,
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "GET", `/incidents/${incidentId}/recommendations`);
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { incidentId: string }).incidentId).toBe(incidentId);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/dispatch",
+    allowed: OPERATORS,
+    async run(token) {
+      const incidentId = await openIncident();
+      const unitId = await freshUnit();
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/dispatch`, { unitIds: [unitId], opId: opId() });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const unit = await unitView(unitId);
+          expect(unit.status).toBe(allowed ? "dispatched" : "available");
+          expect(unit.incidentId).toBe(allowed ? incidentId : null);
+          const detail = await incidentDetail(incidentId);
+          expect(detail.assignments.map((assignment) => assignment.unitId)).toEqual(allowed ? [unitId] : []);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/merge",
+    allowed: OPERATORS,
+    async run(token) {
+      const from = await openIncident();
+      const into = await openIncident();
+      const attempt = await send(token, "POST", `/incidents/${from}/merge`, { into, opId: opId(), reason: "same leak" });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await incidentDetail(from)).status).toBe(allowed ? "merged" : "open");
+          expect((await incidentDetail(into)).calls).toHaveLength(allowed ? 2 : 1);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/close",
+    allowed: OPERATORS,
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/close`, { opId: opId(), reason: "false alarm" });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const detail = await incidentDetail(incidentId);
+          expect(detail.status).toBe(allowed ? "closed" : "open");
+          expect(detail.closedAt === undefined).toBe(!allowed);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/phases on the incident the crew's unit is working",
+    allowed: [...OPERATORS, "crew"],
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, CREW_UNIT);
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/phases`, {
+        phase: "command_established",
+        opId: opId(),
+      });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const { phases } = await incidentDetail(incidentId);
+          expect(phases.command_established !== undefined).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/phases on an incident the crew's unit is not on",
+    allowed: OPERATORS,
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, await freshUnit());
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/phases`, { phase: "under_control", opId: opId() });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const { phases } = await incidentDetail(incidentId);
+          expect(phases.under_control !== undefined).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/notes on the incident the crew's unit is working",
+    allowed: [...OPERATORS, "crew"],
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, CREW_UNIT);
+      const text = `Hydrant at the corner is dry ${randomUUID().slice(0, 6)}`;
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/notes`, { opId: opId(), text });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const { notes } = await incidentDetail(incidentId);
+          expect(notes.map((note) => note.text)).toEqual(allowed ? [text] : []);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/notes on an incident the crew's unit is not on",
+    allowed: OPERATORS,
+    async run(token) {
+      const incidentId = await openIncident();
+      const text = "Caller says the gas smell is gone";
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/notes`, { opId: opId(), text });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const { notes } = await incidentDetail(incidentId);
+          expect(notes.map((note) => note.text)).toEqual(allowed ? [text] : []);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /units",
+    allowed: SIGNED_IN,
+    async run(token) {
+      const attempt = await send(token, "GET", "/units");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (!allowed) return;
+          const { units } = attempt.response.body as { units: UnitView[] };
+          expect(units.map((unit) => unit.id)).toContain(CREW_UNIT);
+        },
+      };
+    },
+  },
+  {
+    name: "PUT /units/:id",
+    allowed: ["admin", "integration"],
+    okStatus: 201,
+    async run(token) {
+      unitCounter += 1;
+      const unitId = `RL-NEW${unitCounter}`;
+      const attempt = await send(token, "PUT", `/units/${unitId}`, {
+        callSign: unitId,
+        type: "ladder",
+        station: "Station 9",
+        home: { lat: 37.77, lng: -122.42 },
+      });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await listUnits()).some((unit) => unit.id === unitId)).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /units/:id/status for the crew's own unit",
+    allowed: [...OPERATORS, "crew"],
+    async run(token) {
+      await makeAvailable(CREW_UNIT);
+      const attempt = await send(token, "POST", `/units/${CREW_UNIT}/status`, { status: "out_of_service", opId: opId() });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await unitView(CREW_UNIT)).status).toBe(allowed ? "out_of_service" : "available");
+        },
+      };
+    },
+  },
+  {
+    name: "POST /units/:id/status for a unit that is not the crew's",
+    allowed: OPERATORS,
+    async run(token) {
+      await makeAvailable(OTHER_UNIT);
+      const attempt = await send(token, "POST", `/units/${OTHER_UNIT}/status`, { status: "out_of_service", opId: opId() });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await unitView(OTHER_UNIT)).status).toBe(allowed ? "out_of_service" : "available");
+        },
+      };
+    },
+  },
+  {
+    name: "POST /units/:id/status with an override of the step order",
+    allowed: ["dispatcher", "supervisor", "admin"],
+    async run(token) {
+      await makeAvailable(CREW_UNIT);
+      const attempt = await send(token, "POST", `/units/${CREW_UNIT}/status`, {
+        status: "returning",
+        opId: opId(),
+        override: { reason: "radio report, tablet was off" },
+      });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await unitView(CREW_UNIT)).status).toBe(allowed ? "returning" : "available");
+        },
+      };
+    },
+  },
+  {
+    name: 'POST /units/:id/status with source "import"',
+    allowed: ["admin", "integration"],
+    async run(token) {
+      await makeAvailable(CREW_UNIT);
+      const occurredAt = hoursAgo(72);
+      const attempt = await send(token, "POST", `/units/${CREW_UNIT}/status`, {
+        status: "out_of_service",
+        opId: opId(),
+        source: "import",
+        occurredAt,
+      });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const unit = await unitView(CREW_UNIT);
+          expect(unit.status).toBe(allowed ? "out_of_service" : "available");
+          if (allowed) expect(unit.statusSince).toBe(occurredAt);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /users",
+    allowed: ["admin"],
+    okStatus: 201,
+    async run(token) {
+      const username = `made-${randomUUID().slice(0, 8)}`;
+      const attempt = await send(token, "POST", "/users", { username, password: "long-enough-password", role: "dispatcher" });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await usernames()).includes(username)).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /users",
+    allowed: ["admin"],
+    async run(token) {
+      const attempt = await send(token, "GET", "/users");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (!allowed) return;
+          const { users } = attempt.response.body as { users: UserView[] };
+          expect(users.map((user) => user.username)).toContain(crew.username);
+          expect(JSON.stringify(users)).not.toMatch(/passwordHash|\$2[aby]\$/);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /auth/revoke",
+    allowed: ["admin", "supervisor"],
+    async run(token) {
+      const victim = await server.createAccount("dispatcher");
+      const attempt = await send(token, "POST", "/auth/revoke", { userId: victim.user.id });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          if (allowed) expect(attempt.response.body).toEqual({ revoked: 1 });
+          const me = await server.api<ErrorBody>("GET", "/auth/me", { token: victim.token });
+          expect(me.status).toBe(allowed ? 401 : 200);
+          if (allowed) expect(me.body.code).toBe("token_revoked");
+        },
+      };
+    },
+  },
+  {
+    name: "GET /run-cards",
+    allowed: ["dispatcher", "supervisor", "admin", "integration"],
+    async run(token) {
+      const attempt = await send(token, "GET", "/run-cards");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { runCards: RunCard[] }).runCards.length).toBeGreaterThan(0);
+        },
+      };
+    },
+  },
+  {
+    name: "PUT /run-cards/:type",
+    allowed: ["admin"],
+    async run(token) {
+      await must(asAdmin("PUT", "/run-cards/service", { levels: [{ alarmLevel: 1, units: [{ type: "engine", count: 1 }] }] }));
+      const attempt = await send(token, "PUT", "/run-cards/service", {
+        levels: [{ alarmLevel: 1, units: [{ type: "engine", count: 2 }] }],
+      });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const card = await serviceRunCard();
+          expect(card.levels[0]?.units).toEqual([{ type: "engine", count: allowed ? 2 : 1 }]);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /reports/response-times",
+    allowed: ["dispatcher", "supervisor", "pr", "admin", "integration"],
+    async run(token) {
+      const attempt = await send(token, "GET", "/reports/response-times");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { incidents: unknown[] }).incidents.length).toBeGreaterThan(0);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /events",
+    allowed: OPERATORS,
+    async run(token) {
+      const attempt = await send(token, "GET", "/events?after=0&limit=5");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { events: IncidentEvent[] }).events).toHaveLength(5);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /auth/me",
+    allowed: SIGNED_IN,
+    async run(token) {
+      const attempt = await send(token, "GET", "/auth/me");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect(typeof (attempt.response.body as UserView).role).toBe("string");
+        },
+      };
+    },
+  },
+];
+
+const cases = operations.flatMap((operation) =>
+  PRINCIPALS.map((principal) => {
+    const allowed = operation.allowed.includes(principal);
+    const outcome = allowed ? `${operation.okStatus ?? 200}` : principal === "anonymous" ? "401 unauthenticated" : "403 forbidden";
+    return { label: `${operation.name} as ${principal} -> ${outcome}`, operation, principal, allowed };
+  }),
+);
+
+describe("REST operations by role", () => {
+  it.each(cases)("$label", async ({ operation, principal, allowed }) => {
+    const { response, mark, check } = await operation.run(tokens[principal]);
+    if (allowed) {
+      expect(response.status, JSON.stringify(response.body)).toBe(operation.okStatus ?? 200);
+    } else {
+      const refused = response.body as ErrorBody;
+      expect(response.status, JSON.stringify(response.body)).toBe(principal === "anonymous" ? 401 : 403);
+      expect(refused.code).toBe(principal === "anonymous" ? "unauthenticated" : "forbidden");
+      expect(refused.message.length).toBeGreaterThan(10);
+      expect(await logSince(mark)).toEqual([]);
+    }
+    await check?.(allowed);
+  });
+});
+
+describe("callers' personal data", () => {
+  const callerName = "Kim Min-jun";
+  const callerNumber = "+82 10 5555 0199";
+  const callbackNumber = "+82 10 7777 0288";
+  let first: string;
+  let survivor: string;
+
+  beforeAll(async () => {
+    const call = await must(asAdmin<CallIntakeResult>("POST", "/calls", phoneCall({ callerName, callerNumber })), 201);
+    first = call.incident.id;
+    await must(
+      asAdmin("POST", "/calls", {
+        intakeId: randomUUID(),
+        source: "transfer",
+        incidentId: first,
+        location: call.incident.location,
+        incidentType: "service",
+        transfer: { fromCenter: "110", externalId: `P-${randomUUID().slice(0, 8)}`, callbackNumber },
+      }),
+      201,
+    );
+    survivor = await openIncident();
+    await must(asAdmin("POST", `/incidents/${first}/merge`, { into: survivor, opId: opId() }));
+  });
+
+  const secrets = [callerName, callerNumber, callbackNumber, "5555", "7777"];
+
+  it("hides caller names and numbers from a pr account in calls and events, also after a merge", async () => {
+    // The merged incident keeps its two calls; the survivor holds its own call and the two it absorbed.
+    for (const [incidentId, callCount] of [[first, 2], [survivor, 3]] as const) {
+      const response = await server.api<IncidentDetailView>("GET", `/incidents/${incidentId}`, { token: tokens.pr });
+      expect(response.status).toBe(200);
+      const detail = response.body;
+      expect(detail.calls).toHaveLength(callCount);
+      for (const call of detail.calls) {
+        expect(call).not.toHaveProperty("callerName");
+        expect(call).not.toHaveProperty("callerNumber");
+        if (call.transfer) expect(call.transfer).not.toHaveProperty("callbackNumber");
+      }
+      const callEvents = detail.events.filter((event) => event.type === "call.received" || event.type === "incident.absorbed");
+      expect(callEvents.length).toBeGreaterThan(0);
+      const text = JSON.stringify(detail);
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    }
+    const list = await server.api<{ incidents: IncidentView[] }>("GET", "/incidents?status=all", { token: tokens.pr });
+    expect(list.status).toBe(200);
+    expect(list.body.incidents.map((incident) => incident.id)).toContain(first);
+    const listText = JSON.stringify(list.body);
+    for (const secret of secrets) expect(listText).not.toContain(secret);
+  });
+
+  it("shows caller names and numbers to a dispatcher in calls and events", async () => {
+    const response = await server.api<IncidentDetailView>("GET", `/incidents/${first}`, { token: tokens.dispatcher });
+    expect(response.status).toBe(200);
+    const phone = response.body.calls.find((call) => call.source === "phone");
+    expect(phone?.callerName).toBe(callerName);
+    expect(phone?.callerNumber).toBe(callerNumber);
+    expect(response.body.calls.find((call) => call.source === "transfer")?.transfer?.callbackNumber).toBe(callbackNumber);
+    const received = response.body.events.find(
+      (event) => event.type === "call.received" && event.payload.source === "phone",
+    );
+    expect(received?.type === "call.received" ? received.payload.callerName : undefined).toBe(callerName);
+
+    const merged = await server.api<IncidentDetailView>("GET", `/incidents/${survivor}`, { token: tokens.dispatcher });
+    expect(merged.body.calls.map((call) => call.callerName)).toContain(callerName);
+  });
+});
+
+// ---- sockets ----
+
+function connectError(socket: ClientSocket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => reject(new Error("the socket was let in")));
+    socket.once("connect_error", (error) => resolve(error.message));
+  });
+}
+
+function disconnected(socket: ClientSocket): Promise<string> {
+  return new Promise((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+}
+
+describe("socket access", () => {
+  it("refuses a connection without a token", async () => {
+    expect(await connectError(server.connect(undefined))).toBe("unauthenticated");
+  });
+
+  it("refuses a connection with a token the server never issued", async () => {
+    expect(await connectError(server.connect("not-a-token-we-issued"))).toBe("unauthenticated");
+  });
+
+  it("lets a crew report its own unit but answers forbidden for another unit, which stays unchanged", async () => {
+    await makeAvailable(CREW_UNIT);
+    await makeAvailable(OTHER_UNIT);
+    const socket = server.connect(crew.token);
+    await waitForConnect(socket);
+    const mark = await logPosition();
+
+    const other = await emitWithAck(socket, "unit.status", { unitId: OTHER_UNIT, status: "out_of_service", opId: opId(), source: "live" });
+    expect(other).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect((await unitView(OTHER_UNIT)).status).toBe("available");
+    expect(await logSince(mark)).toEqual([]);
+
+    const own = await emitWithAck(socket, "unit.status", { unitId: CREW_UNIT, status: "out_of_service", opId: opId(), source: "live" });
+    expect(own.ok).toBe(true);
+    expect((await unitView(CREW_UNIT)).status).toBe("out_of_service");
+    socket.disconnect();
+  });
+
+  it("answers forbidden when a pr account reports a unit status, and the unit stays unchanged", async () => {
+    await makeAvailable(OTHER_UNIT);
+    const socket = server.connect(tokens.pr ?? undefined);
+    await waitForConnect(socket);
+    const result: AckResult<UnitStatusResult> = await emitWithAck(socket, "unit.status", {
+      unitId: OTHER_UNIT,
+      status: "out_of_service",
+      opId: opId(),
+      source: "live",
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect((await unitView(OTHER_UNIT)).status).toBe("available");
+    socket.disconnect();
+  });
+});
+
+describe("ending sessions", () => {
+  it("revokes every token of a user: REST answers token_revoked and the open socket is told and dropped", async () => {
+    const victim = await server.createAccount("dispatcher");
+    const socket = server.connect(victim.token);
+    await waitForConnect(socket);
+    const told = nextEvent(socket, "session.revoked");
+    const dropped = disconnected(socket);
+
+    const revoke = await server.api<{ revoked: number }>("POST", "/auth/revoke", {
+      token: tokens.supervisor,
+      body: { userId: victim.user.id },
+    });
+    expect(revoke.status).toBe(200);
+    expect(revoke.body.revoked).toBe(1);
+    await told;
+    expect(await dropped).toBe("io server disconnect");
+
+    const after = await server.api<ErrorBody>("GET", "/units", { token: victim.token });
+    expect(after.status).toBe(401);
+    expect(after.body.code).toBe("token_revoked");
+    expect(await connectError(server.connect(victim.token))).toBe("token_revoked");
+
+    // Revocation is not a lockout: the person can log in again and gets a working token.
+    const again = await server.api<{ token: string }>("POST", "/auth/login", {
+      body: { username: victim.username, password: victim.password },
+    });
+    expect(again.status).toBe(200);
+    expect((await server.api("GET", "/units", { token: again.body.token })).status).toBe(200);
+  });
+
+  it("answers 404 when revoking a user that does not exist", async () => {
+    const response = await server.api<ErrorBody>("POST", "/auth/revoke", {
+      token: server.adminToken,
+      body: { userId: randomUUID() },
+    });
+    expect(response.status).toBe(404);
+    expect(response.body.code).toBe("not_found");
+  });
+
+  it("logs out only the token that asked: its socket is dropped, the same user's other session keeps working", async () => {
+    const user = await server.createAccount("dispatcher");
+    const second = await must(
+      server.api<{ token: string }>("POST", "/auth/login", { body: { username: user.username, password: user.password } }),
+    );
+    const leaving = server.connect(user.token);
+    const staying = server.connect(second.token);
+    await Promise.all([waitForConnect(leaving), waitForConnect(staying)]);
+    const told = nextEvent(leaving, "session.revoked");
+    const dropped = disconnected(leaving);
+    let stayingWasTold = false;
+    staying.on("session.revoked", () => {
+      stayingWasTold = true;
+    });
+
+    const logout = await server.api("POST", "/auth/logout", { token: user.token });
+    expect(logout.status).toBe(204);
+    await told;
+    await dropped;
+
+    const ended = await server.api<ErrorBody>("GET", "/auth/me", { token: user.token });
+    expect(ended.status).toBe(401);
+    expect(ended.body.code).toBe("token_revoked");
+    const other = await server.api<UserView>("GET", "/auth/me", { token: second.token });
+    expect(other.status).toBe(200);
+    expect(other.body.username).toBe(user.username);
+
+    const sync = await emitWithAck(staying, "sync", {});
+    expect(sync.ok).toBe(true);
+    expect(staying.connected).toBe(true);
+    expect(stayingWasTold).toBe(false);
+    staying.disconnect();
+  });
+});
+
+describe("login rate limit", () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ env: { LOGIN_MAX_ATTEMPTS: "3" } });
+  });
+  afterAll(() => limited.close());
+
+  it("refuses the 4th attempt in the window with 429, even with the right password, and keeps serving others", async () => {
+    const target = await limited.createAccount("dispatcher");
+    const attempt = (password: string) =>
+      limited.api<ErrorBody>("POST", "/auth/login", { body: { username: target.username, password } });
+
+    for (let i = 0; i < 3; i++) {
+      const wrong = await attempt("wrong-password");
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.code).toBe("invalid_credentials");
+    }
+    const fourth = await attempt("wrong-password");
+    expect(fourth.status).toBe(429);
+    expect(fourth.body.code).toBe("rate_limited");
+    expect(fourth.body.message).toMatch(/try again/i);
+
+    const right = await limited.api<{ token?: string } & Partial<ErrorBody>>("POST", "/auth/login", {
+      body: { username: target.username, password: target.password },
+    });
+    expect(right.status).toBe(429);
+    expect(right.body.code).toBe("rate_limited");
+    expect(right.body.token).toBeUndefined();
+
+    expect((await limited.api("GET", "/health")).status).toBe(200);
+    expect((await limited.api("GET", "/units", { token: target.token })).status).toBe(200);
+    const admin = await limited.api<{ token: string }>("POST", "/auth/login", {
+      body: { username: limited.adminUsername, password: limited.adminPassword },
+    });
+    expect(admin.status).toBe(200);
+    expect(admin.body.token.length).toBeGreaterThan(20);
+  });
+});
