@@ -44,7 +44,6 @@ export function startConsoleRealtime(token: string, me: UserView): ConsoleRealti
 
   const resync = () => {
     const { position } = incidentStore.getState();
-    connectionStore.getState().resyncing();
     socket
       .timeout(ACK_TIMEOUT_MS * 2)
       .emitWithAck("sync", { position })

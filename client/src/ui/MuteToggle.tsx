@@ -18,7 +18,7 @@ export function MuteToggle() {
         prefsStore.getState().setMuted(!muted);
       }}
     >
-      <span aria-hidden="true">{muted ? "🔇" : "🔊"}</span> {muted ? t("alerts.muted") : t("alerts.soundOn")}
+      <span aria-hidden="true">{muted ? "✕" : "♪"}</span> {muted ? t("alerts.muted") : t("alerts.soundOn")}
     </button>
   );
 }

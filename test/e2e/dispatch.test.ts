@@ -1,0 +1,246 @@
+// The console and the tablet in real Chromium against the real server: take a call, link a duplicate,
+// dispatch, follow the crew's taps live, survive an offline tablet, switch languages.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { IncidentDetailView, UnitStatusResult, UnitView } from "../../shared/api";
+import type { IncidentEvent } from "../../shared/events";
+import { startTestServer, type Account, type TestServer } from "../helpers/server";
+import { buildClient, CLIENT_DIR, entryKey, gzipSize, readManifest, staticClosure } from "./build";
+import { chromiumAvailable, launchBrowser, login, newContext, screenshot, watchErrors } from "./browser";
+
+const FIRE = { lat: 37.7801, lng: -122.4102 };
+/** About 60 m north-east of the first call. */
+const FIRE_NEARBY = { lat: 37.7805, lng: -122.4097 };
+
+const ROSTER: [string, string, string, { lat: number; lng: number }][] = [
+  ["E1", "engine", "Station 1", { lat: 37.7808, lng: -122.403 }],
+  ["T1", "ladder", "Station 1", { lat: 37.7808, lng: -122.403 }],
+  ["M1", "medic", "Station 1", { lat: 37.7808, lng: -122.403 }],
+  ["E2", "engine", "Station 2", { lat: 37.7974, lng: -122.4105 }],
+  ["RS2", "rescue", "Station 2", { lat: 37.7974, lng: -122.4105 }],
+  ["E3", "engine", "Station 3", { lat: 37.7867, lng: -122.4207 }],
+  ["B2", "command", "Station 3", { lat: 37.7867, lng: -122.4207 }],
+  ["E7", "engine", "Station 7", { lat: 37.7604, lng: -122.4144 }],
+  ["M7", "medic", "Station 7", { lat: 37.7604, lng: -122.4144 }],
+];
+
+const describeBrowser = chromiumAvailable() ? describe : describe.skip;
+
+describeBrowser("dispatcher console and crew tablet", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let dispatcher: Account;
+  let consoleContext: BrowserContext;
+  let consolePage: Page;
+  let consoleErrors: string[];
+  let incidentId = "";
+  let incidentNumber = "";
+  let dispatchedUnits: string[] = [];
+
+  const api = async <T>(method: string, pathname: string, token: string, body?: unknown): Promise<T> => {
+    const response = await server.api<T>(method, pathname, { token, ...(body !== undefined ? { body } : {}) });
+    if (response.status >= 300) throw new Error(`${method} ${pathname}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  };
+  const incidentEvents = async (id: string) => (await api<IncidentDetailView>("GET", `/incidents/${id}`, dispatcher.token)).events;
+
+  beforeAll(async () => {
+    buildClient();
+    server = await startTestServer({
+      config: { clientDir: CLIENT_DIR },
+      // An isolated network: tiles cannot load, the map must still work.
+      env: { TILE_URL: "http://127.0.0.1:9/{z}/{x}/{y}.png", TIME_ZONE: "Asia/Shanghai", MAP_CENTER: "37.7801,-122.4102" },
+    });
+    for (const [unitId, type, station, home] of ROSTER) await server.createUnit(unitId, { callSign: unitId, type, station, home });
+    dispatcher = await server.createAccount("dispatcher");
+    browser = await launchBrowser();
+    consoleContext = await newContext(browser, server.url, { viewport: { width: 1920, height: 1080 } });
+    consolePage = await consoleContext.newPage();
+    consoleErrors = watchErrors(consolePage);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("keeps the tablet's first load small and free of the console", () => {
+    const manifest = readManifest();
+    const shell = entryKey(manifest, "index.html");
+    const tablet = staticClosure(manifest, [shell, entryKey(manifest, "src/tablet/TabletApp.tsx")]);
+    const consoleChunk = manifest[entryKey(manifest, "src/console/ConsoleApp.tsx")]?.file;
+    expect(tablet).not.toContain(consoleChunk);
+    const bytes = gzipSize(tablet.filter((file) => file.endsWith(".js")));
+    console.log(`tablet first load: ${(bytes / 1024).toFixed(1)} KB gzipped JS in ${tablet.length} files`);
+    expect(bytes).toBeLessThan(250 * 1024);
+  });
+
+  it("takes a call, links a nearby second call to it and dispatches the recommended units", async () => {
+    const page = consolePage;
+    await login(page, dispatcher.username, dispatcher.password);
+    await expect.poll(() => page.getByTestId("connection").getAttribute("data-phase")).toBe("live");
+
+    await page.keyboard.press("F2");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("intake-caller-number");
+    await page.keyboard.type("13800138000");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Li Wei");
+    await page.getByTestId("intake-type").selectOption("structure_fire");
+    await page.getByTestId("intake-address").fill("100 Market St");
+    await page.getByTestId("intake-coordinates").fill(`${FIRE.lat}, ${FIRE.lng}`);
+    await page.getByTestId("intake-description").fill("Smoke from the third floor");
+    await page.getByTestId("intake-address").press("Enter");
+    const created = page.getByTestId("intake-result");
+    await created.waitFor();
+    incidentId = (await created.getAttribute("data-incident-id")) ?? "";
+    expect(incidentId).not.toBe("");
+    incidentNumber = (await page.getByTestId("detail-number").textContent()) ?? "";
+    expect(await created.textContent()).toContain(incidentNumber);
+
+    // A second caller, 60 m away: the console offers the first incident before anything is created.
+    await page.keyboard.press("Alt+N");
+    await page.getByTestId("intake-caller-number").fill("13900139000");
+    await page.getByTestId("intake-type").selectOption("structure_fire");
+    await page.getByTestId("intake-coordinates").fill(`${FIRE_NEARBY.lat}, ${FIRE_NEARBY.lng}`);
+    const candidate = page.getByTestId("duplicate-candidate").first();
+    await candidate.waitFor({ timeout: 10_000 });
+    expect(await candidate.getAttribute("data-incident-id")).toBe(incidentId);
+    expect(await candidate.textContent()).toContain(incidentNumber);
+    await page.getByTestId("intake-coordinates").press("Alt+1");
+    await expect.poll(() => page.getByTestId("intake-result").textContent()).toMatch(/linked/i);
+
+    const afterLink = await api<IncidentDetailView>("GET", `/incidents/${incidentId}`, dispatcher.token);
+    expect(afterLink.calls.map((call) => call.callerNumber)).toEqual(["13800138000", "13900139000"]);
+    const open = await api<{ incidents: { id: string }[] }>("GET", "/incidents?status=open", dispatcher.token);
+    expect(open.incidents).toHaveLength(1);
+    await expect.poll(() => page.getByTestId("call").count()).toBe(2);
+
+    await page.getByTestId("recommendation").first().waitFor();
+    dispatchedUnits = await page.getByTestId("recommendation").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-unit-id") ?? ""));
+    expect(dispatchedUnits.length).toBeGreaterThan(0);
+  });
+
+  let crewPage: Page;
+  let crewContext: BrowserContext;
+  let crewUnit = "";
+
+  it("alerts the crew, and the console follows acknowledge, en route and on scene live", async () => {
+    crewUnit = dispatchedUnits.find((unitId) => unitId.startsWith("E")) ?? dispatchedUnits[0] ?? "";
+    const crew = await server.createAccount("crew", crewUnit);
+    crewContext = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 } });
+    crewPage = await crewContext.newPage();
+    const crewErrors = watchErrors(crewPage);
+    await login(crewPage, crew.username, crew.password);
+    await crewPage.getByTestId("tablet").waitFor();
+    await expect.poll(() => crewPage.getByTestId("connection").getAttribute("data-phase")).toBe("live");
+
+    await consolePage.getByTestId("dispatch-recommended").click();
+    await consolePage.getByTestId("dispatch-sent").waitFor();
+    const alert = crewPage.getByTestId("dispatch-alert");
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.textContent()).toContain(incidentNumber);
+    await screenshot(crewPage, "tablet-alert-1280x800");
+
+    const consoleStatus = () => consolePage.locator(`[data-testid="assignment"][data-unit-id="${crewUnit}"]`).getAttribute("data-status");
+    await expect.poll(consoleStatus).toBe("dispatched");
+    await crewPage.getByTestId("alert-acknowledge").click();
+    await expect.poll(consoleStatus).toBe("acknowledged");
+    await crewPage.getByTestId("status-en_route").click();
+    await expect.poll(consoleStatus).toBe("en_route");
+    await crewPage.getByTestId("status-on_scene").click();
+    await expect.poll(consoleStatus).toBe("on_scene");
+    // Intervals are those of the first unit on scene (shared computeIntervals), shown without a reload.
+    await expect.poll(() => consolePage.getByTestId("interval-turnout").getAttribute("data-seconds")).not.toBe("");
+    await expect.poll(() => consolePage.getByTestId("interval-travel").getAttribute("data-seconds")).not.toBe("");
+    await expect.poll(() => consolePage.getByTestId("interval-totalResponse").getAttribute("data-seconds")).not.toBe("");
+    await expect.poll(() => crewPage.getByTestId("offline-queue").count()).toBe(0);
+    // The unit board shows it too, in words.
+    await expect
+      .poll(() => consolePage.locator(`[data-testid="unit-row"][data-unit-id="${crewUnit}"]`).getAttribute("data-status"))
+      .toBe("on_scene");
+
+    await screenshot(consolePage, "console-1920x1080");
+    await screenshot(crewPage, "tablet-1280x800");
+    await consolePage.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(consolePage, "console-1280x800");
+    await consolePage.setViewportSize({ width: 1920, height: 1080 });
+    await crewPage.setViewportSize({ width: 1920, height: 1080 });
+    await screenshot(crewPage, "tablet-1920x1080");
+    await crewPage.setViewportSize({ width: 800, height: 1280 });
+    await screenshot(crewPage, "tablet-portrait-800x1280");
+    expect(crewErrors.filter((error) => !error.includes("ERR_UNSAFE_PORT"))).toEqual([]);
+  });
+
+  it("shows the server's state after the console reconnects, without a reload", async () => {
+    await consoleContext.setOffline(true);
+    await expect.poll(() => consolePage.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toBe("reconnecting");
+    await api("POST", `/incidents/${incidentId}/notes`, dispatcher.token, { opId: crypto.randomUUID(), text: "Written while the console was cut off" });
+    await consoleContext.setOffline(false);
+    await expect.poll(() => consolePage.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toMatch(/resynced|live/);
+    await expect.poll(() => consolePage.getByTestId("timeline").textContent()).toContain("Written while the console was cut off");
+    const server = await api<IncidentDetailView>("GET", `/incidents/${incidentId}`, dispatcher.token);
+    await expect.poll(() => consolePage.getByTestId("timeline-event").count()).toBe(server.events.length);
+  });
+
+  it("keeps a tap made offline across a reload and delivers it exactly once, with the time it was tapped", async () => {
+    const unitId = dispatchedUnits.find((id) => id !== crewUnit && id.startsWith("E")) ?? dispatchedUnits.find((id) => id !== crewUnit) ?? "";
+    const crew = await server.createAccount("crew", unitId);
+    await api<UnitStatusResult>("POST", `/units/${unitId}/status`, crew.token, { status: "en_route", opId: crypto.randomUUID() });
+    const context = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await login(page, crew.username, crew.password);
+    await expect.poll(() => page.getByTestId("tablet-status").getAttribute("data-status")).toBe("en_route");
+    await expect.poll(() => page.getByTestId("connection").getAttribute("data-phase")).toBe("live");
+    // The offline shell is cached before the network goes away.
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.offlineReady ?? ""), { timeout: 15_000 }).toBe("true");
+
+    await context.setOffline(true);
+    await expect.poll(() => page.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toBe("reconnecting");
+    const tappedFrom = Date.now();
+    await page.getByTestId("status-on_scene").click();
+    const tappedTo = Date.now();
+    await expect.poll(() => page.getByTestId("queued-action").getAttribute("data-state")).toBe("waiting");
+    expect(await page.getByTestId("tablet-status").getAttribute("data-status")).toBe("on_scene");
+    await screenshot(page, "tablet-offline-queue-1280x800");
+
+    await page.waitForTimeout(1500);
+    await page.reload();
+    await page.getByTestId("tablet").waitFor();
+    await expect.poll(() => page.getByTestId("queued-action").count()).toBe(1);
+    const beforeOnline = Date.now();
+    await page.waitForTimeout(1000);
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId("queued-action").count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(async () => (await api<{ units: UnitView[] }>("GET", "/units", dispatcher.token)).units.find((u) => u.id === unitId)?.status).toBe("on_scene");
+
+    // Give a duplicate delivery every chance to show up before counting.
+    await page.waitForTimeout(2000);
+    const onScene = (await incidentEvents(incidentId)).filter(
+      (event): event is Extract<IncidentEvent, { type: "unit.status" }> =>
+        event.type === "unit.status" && event.payload.unitId === unitId && event.payload.status === "on_scene",
+    );
+    expect(onScene).toHaveLength(1);
+    const occurredAt = Date.parse(onScene[0]?.occurredAt ?? "");
+    expect(occurredAt).toBeGreaterThanOrEqual(tappedFrom - 1000);
+    expect(occurredAt).toBeLessThanOrEqual(tappedTo + 1000);
+    expect(Date.parse(onScene[0]?.recordedAt ?? "")).toBeGreaterThan(beforeOnline);
+    await context.close();
+  });
+
+  it("switches the visible language and remembers it", async () => {
+    const page = consolePage;
+    const title = page.locator("#intake-title");
+    expect(await title.textContent()).toBe("Call intake");
+    await page.getByTestId("language-select").selectOption("zh-CN");
+    await expect.poll(() => title.textContent()).toBe("接警");
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
+    await screenshot(page, "console-zh-CN-1920x1080");
+    await page.getByTestId("language-select").selectOption("zh-TW");
+    await expect.poll(() => title.textContent()).toBe("受理報案");
+    await page.reload();
+    await expect.poll(() => page.locator("#intake-title").textContent()).toBe("受理報案");
+    await page.getByTestId("language-select").selectOption("en");
+    await expect.poll(() => page.locator("#intake-title").textContent()).toBe("Call intake");
+    expect(consoleErrors.filter((error) => !error.includes("ERR_UNSAFE_PORT") && !error.includes("ERR_INTERNET_DISCONNECTED"))).toEqual([]);
+  });
+});
