@@ -30,7 +30,12 @@ export const errors = {
 export function fromZodError(error: ZodError, where: string): AppError {
   const issues = error.issues.slice(0, 20).map((issue) => ({
     path: issue.path.map(String).join(".") || where,
-    message: issue.code === "unrecognized_keys" ? `unknown field(s): ${issue.keys.join(", ")}` : issue.message,
+    message:
+      issue.code === "unrecognized_keys"
+        ? `unknown field(s): ${issue.keys.join(", ")}`
+        : issue.code === "invalid_type" && / received undefined$/.test(issue.message)
+          ? "required"
+          : issue.message,
   }));
   const first = issues[0];
   return errors.validation(

@@ -94,7 +94,7 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
 function translateBodyParserError(error: unknown): unknown {
   const type = (error as { type?: unknown } | null)?.type;
   if (type === "entity.parse.failed") {
-    return new AppError("malformed_json", "The request body is not valid JSON.");
+    return new AppError("malformed_json", "The request body must be a JSON object or array, and valid JSON.");
   }
   if (type === "entity.too.large") {
     return new AppError("payload_too_large", `The request body is larger than ${LIMITS.bodyBytes / 1024} KB.`);

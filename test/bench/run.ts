@@ -1,0 +1,150 @@
+// `npm run bench`: figures for the two paths that must stay fast, each compared with a floor measured in the
+// same run on the same machine (so the verdict does not depend on how fast this machine is).
+//  1. Duplicate lookup with 100,000 incidents on record: the indexed query vs. a scan of every incident.
+//  2. Call intake over HTTP, durable in SQLite: vs. a bare HTTP round trip to /health.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { distanceMeters } from "../../shared/geo";
+import type { IncidentState } from "../../shared/incident";
+import { DEFAULT_DUPLICATE_WINDOWS } from "../../server/config";
+import { toIncidentRecord } from "../../server/core/commitBuilder";
+import { findDuplicates } from "../../server/services/duplicates";
+import { SqliteStore } from "../../server/store/sqlite";
+import type { IncidentRecord } from "../../server/store/types";
+import { phoneCall } from "../helpers/factories";
+import { startTestServer } from "../helpers/server";
+
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
+const LOOKUPS = 2_000;
+const SCANS = 5;
+const CALLS = 300;
+const MIN_INDEX_SPEEDUP = 10;
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+const ms = (value: number) => `${value.toFixed(3)} ms`;
+
+/** A year of incidents spread over a 40 km square; a third still open. */
+function syntheticIncident(index: number, start: number): IncidentRecord {
+  const lat = 31.0 + Math.random() * 0.36;
+  const lng = 121.2 + Math.random() * 0.42;
+  const receivedAt = new Date(start + Math.random() * 365 * 86_400_000).toISOString();
+  const number = `B-${String(index).padStart(6, "0")}`;
+  const state: IncidentState = {
+    id: number,
+    number,
+    status: index % 3 === 0 ? "open" : "closed",
+    incidentType: index % 2 === 0 ? "structure_fire" : "medical",
+    alarmLevel: 1,
+    location: { lat, lng, address: `${index % 500} Bench Rd` },
+    receivedAt,
+    createdAt: { occurredAt: receivedAt, recordedAt: receivedAt },
+    calls: [],
+    assignments: [],
+    phases: {},
+    notes: [],
+    mergedFrom: [],
+    lastSeq: 1,
+    lastHash: "",
+  };
+  return toIncidentRecord(state);
+}
+
+async function benchDuplicateLookup(): Promise<boolean> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-bench-"));
+  const store = new SqliteStore(path.join(dir, "bench.sqlite"));
+  await store.init();
+  const start = Date.parse("2025-01-01T00:00:00Z");
+  const loadStarted = performance.now();
+  const openSample: IncidentRecord[] = [];
+  for (let offset = 0; offset < INCIDENTS; offset += 2000) {
+    const batch = Array.from({ length: Math.min(2000, INCIDENTS - offset) }, (_, i) => syntheticIncident(offset + i, start));
+    openSample.push(...batch.filter((record) => record.status === "open" && record.incidentType === "structure_fire").slice(0, 20));
+    await store.commit({ incidents: batch });
+  }
+  console.log(`loaded ${INCIDENTS.toLocaleString()} incidents in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+
+  // Half the lookups are a second caller at an open fire (40 m, 3 min later), half a call anywhere.
+  const queries = Array.from({ length: LOOKUPS }, (_, i) => {
+    const fire = openSample[i % openSample.length];
+    return i % 2 === 0 && fire
+      ? { lat: fire.lat + 0.00036, lng: fire.lng, incidentType: "structure_fire" as const, at: new Date(fire.receivedAtMs + 180_000) }
+      : {
+          lat: 31.0 + Math.random() * 0.36,
+          lng: 121.2 + Math.random() * 0.42,
+          incidentType: "structure_fire" as const,
+          at: new Date(start + Math.random() * 365 * 86_400_000),
+        };
+  });
+
+  const indexed: number[] = [];
+  let found = 0;
+  for (const query of queries) {
+    const began = performance.now();
+    found += (await findDuplicates(store, DEFAULT_DUPLICATE_WINDOWS, query)).length;
+    indexed.push(performance.now() - began);
+  }
+
+  // The floor: what the lookup would cost without an index, scanning every incident on record.
+  const onRecord = (await store.listIncidents({ limit: INCIDENTS + 1 })).length;
+  const window = DEFAULT_DUPLICATE_WINDOWS.structure_fire;
+  const scanned: number[] = [];
+  let scanFound = 0;
+  for (const query of queries.slice(0, SCANS)) {
+    const began = performance.now();
+    const rows = await store.listIncidents({ limit: INCIDENTS + 1 });
+    scanFound += rows.filter(
+      (row) =>
+        row.status === "open" &&
+        Math.abs(row.receivedAtMs - query.at.getTime()) <= window.windowMinutes * 60_000 &&
+        distanceMeters(query, row) <= window.radiusM * 2,
+    ).length;
+    scanned.push(performance.now() - began);
+  }
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  const indexedMedian = quantile(indexed, 0.5);
+  const scanMedian = quantile(scanned, 0.5);
+  const speedup = scanMedian / indexedMedian;
+  console.log(`duplicate lookup, ${onRecord.toLocaleString()} incidents on record (${found} candidates in ${LOOKUPS} lookups; the scan found ${scanFound} in the first ${SCANS})`);
+  console.log(`  indexed: median ${ms(indexedMedian)}, p95 ${ms(quantile(indexed, 0.95))}, max ${ms(Math.max(...indexed))}`);
+  console.log(`  floor (full scan): median ${ms(scanMedian)}`);
+  const ok = speedup >= MIN_INDEX_SPEEDUP;
+  console.log(`  ${ok ? "PASS" : "FAIL"}: indexed lookup is ${speedup.toFixed(0)}x faster than the scan (needs >= ${MIN_INDEX_SPEEDUP}x)`);
+  return ok;
+}
+
+async function benchIntake(): Promise<boolean> {
+  const server = await startTestServer();
+  const dispatcher = await server.createAccount("dispatcher");
+  const roundTrips: number[] = [];
+  for (let i = 0; i < CALLS; i++) {
+    const began = performance.now();
+    await server.api("GET", "/health");
+    roundTrips.push(performance.now() - began);
+  }
+  const intakes: number[] = [];
+  for (let i = 0; i < CALLS; i++) {
+    const body = phoneCall({ location: { lat: 30 + i * 0.01, lng: 120 } });
+    const began = performance.now();
+    const response = await server.api("POST", "/calls", { token: dispatcher.token, body });
+    intakes.push(performance.now() - began);
+    if (response.status !== 201) throw new Error(`intake failed: ${JSON.stringify(response.body)}`);
+  }
+  await server.close();
+  const floor = quantile(roundTrips, 0.5);
+  const intake = quantile(intakes, 0.5);
+  console.log(`call intake over HTTP, each durable (SQLite synchronous=FULL) before the answer, ${CALLS} calls`);
+  console.log(`  intake: median ${ms(intake)}, p95 ${ms(quantile(intakes, 0.95))}, ${(1000 / intake).toFixed(0)} calls/s sequential`);
+  console.log(`  floor (GET /health round trip): median ${ms(floor)}`);
+  console.log(`  intake costs ${(intake / floor).toFixed(1)}x a bare round trip (auth, validation, duplicate lookup, fsync)`);
+  return true;
+}
+
+const results = [await benchDuplicateLookup(), await benchIntake()];
+process.exitCode = results.every(Boolean) ? 0 : 1;
