@@ -49,7 +49,13 @@ describeBrowser("dispatcher console and crew tablet", () => {
     server = await startTestServer({
       config: { clientDir: CLIENT_DIR },
       // An isolated network: tiles cannot load, the map must still work.
-      env: { TILE_URL: "http://127.0.0.1:9/{z}/{x}/{y}.png", TIME_ZONE: "Asia/Shanghai", MAP_CENTER: "37.7801,-122.4102" },
+      env: {
+        TILE_URL: "http://127.0.0.1:9/{z}/{x}/{y}.png",
+        TIME_ZONE: "Asia/Shanghai",
+        MAP_CENTER: "37.7801,-122.4102",
+        // Short, so the unacknowledged units of the first alarm are flagged within the test.
+        OVERDUE_SECONDS: "5",
+      },
     });
     for (const [unitId, type, station, home] of ROSTER) await server.createUnit(unitId, { callSign: unitId, type, station, home });
     dispatcher = await server.createAccount("dispatcher");
@@ -159,6 +165,12 @@ describeBrowser("dispatcher console and crew tablet", () => {
       .poll(() => consolePage.locator(`[data-testid="unit-row"][data-unit-id="${crewUnit}"]`).getAttribute("data-status"))
       .toBe("on_scene");
 
+    // The units that never acknowledged are flagged red in the queue, with words, and announced.
+    const queueItem = consolePage.locator(`[data-testid="queue-item"][data-incident-id="${incidentId}"]`);
+    await expect.poll(() => queueItem.getAttribute("data-overdue"), { timeout: 20_000 }).toBe("true");
+    expect(await queueItem.getByTestId("overdue-flag").textContent()).toMatch(/not acknowledged/);
+    await consolePage.getByTestId("alert-banner").waitFor();
+
     await screenshot(consolePage, "console-1920x1080");
     await screenshot(crewPage, "tablet-1280x800");
     await consolePage.setViewportSize({ width: 1280, height: 800 });
@@ -225,6 +237,32 @@ describeBrowser("dispatcher console and crew tablet", () => {
     expect(occurredAt).toBeLessThanOrEqual(tappedTo + 1000);
     expect(Date.parse(onScene[0]?.recordedAt ?? "")).toBeGreaterThan(beforeOnline);
     await context.close();
+  });
+
+  it("fills a transferred call from the link the other center sent; the dispatcher only confirms", async () => {
+    const page = consolePage;
+    const record = {
+      fromCenter: "110",
+      externalId: "110-2026-000777",
+      fromAgent: "Officer Zhang",
+      callbackNumber: "13700137000",
+      incidentType: "vehicle_fire",
+      description: "Car burning in the tunnel",
+      location: { lat: 37.7604, lng: -122.3904, address: "Tunnel entrance, 3rd St" },
+    };
+    await page.goto(`/?transfer=${encodeURIComponent(JSON.stringify(record))}`);
+    await page.getByTestId("transfer-banner").waitFor();
+    expect(await page.getByTestId("transfer-banner").textContent()).toContain("110-2026-000777");
+    expect(await page.getByTestId("intake-caller-number").inputValue()).toBe("13700137000");
+    expect(await page.getByTestId("intake-coordinates").inputValue()).toBe("37.7604, -122.3904");
+    expect(page.url()).not.toContain("transfer=");
+    await page.getByTestId("intake-submit").click();
+    const result = page.getByTestId("intake-result");
+    await result.waitFor();
+    const id = (await result.getAttribute("data-incident-id")) ?? "";
+    const detail = await api<IncidentDetailView>("GET", `/incidents/${id}`, dispatcher.token);
+    expect(detail.calls[0]).toMatchObject({ source: "transfer", transfer: { fromCenter: "110", externalId: "110-2026-000777" } });
+    expect(detail.incidentType).toBe("vehicle_fire");
   });
 
   it("switches the visible language and remembers it", async () => {

@@ -65,3 +65,9 @@ export function parseLatLng(text: string): { lat: number; lng: number } | null {
   if (!(lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180)) return null;
   return { lat, lng };
 }
+
+/** Whole seconds since `from` (never negative: a device clock slightly ahead must not show "-0:01"). */
+export function elapsedSeconds(from: string | number, now: number): number {
+  const start = typeof from === "number" ? from : Date.parse(from);
+  return Number.isFinite(start) ? Math.max(0, Math.floor((now - start) / 1000)) : 0;
+}

@@ -133,13 +133,18 @@ export function MapView(props: MapViewProps) {
     const layer = unitLayer.current;
     if (!layer) return;
     layer.clearLayers();
+    // Units at the same spot (a station's bay) are stacked so every call sign stays readable.
+    const stacked = new Map<string, number>();
     for (const unit of props.units) {
       const at = unit.position ?? unit.home;
       const live = unit.position !== null;
+      const spot = `${at.lat.toFixed(4)},${at.lng.toFixed(4)}`;
+      const index = stacked.get(spot) ?? 0;
+      stacked.set(spot, index + 1);
       const icon = L.divIcon({
         className: `unit-marker unit-status-${unit.status}${live ? "" : " at-home"}`,
-        html: `<span>${escapeHtml(unit.callSign)}</span>`,
-        iconSize: undefined,
+        html: `<span style="top:${index * 19}px">${escapeHtml(unit.callSign)}</span>`,
+        iconSize: [0, 0],
       });
       L.marker([at.lat, at.lng], { icon, keyboard: false, title: `${unit.callSign} · ${t(`unitStatus.${unit.status}`)}` }).addTo(layer);
     }

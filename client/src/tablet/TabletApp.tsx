@@ -158,7 +158,7 @@ function QueueList() {
                 ? `✗ ${t("tablet.refused")}: ${t(`errors.${item.error?.code ?? "unknown"}`, { defaultValue: item.error?.message ?? "" })}${item.error?.code === "time_out_of_range" ? ` — ${t("tablet.tooOld")}` : ""}`
                 : item.state === "sending"
                   ? t("tablet.sending")
-                  : `⏳ ${t("tablet.waiting")}`}
+                  : `… ${t("tablet.waiting")}`}
             </span>
             {item.state === "refused" ? (
               <button type="button" className="button" onClick={() => tabletQueue.getState().dismiss(opIdOf(item))}>

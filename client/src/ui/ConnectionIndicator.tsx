@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import { connectionStore } from "../app/stores";
 import { useNow } from "../app/useNow";
-import { formatDuration } from "../format/time";
+import { elapsedSeconds, formatDuration } from "../format/time";
 
 /** Live / reconnecting (for how long) / resynced: words and a shape, never colour alone. */
 export function ConnectionIndicator() {
@@ -15,7 +15,7 @@ export function ConnectionIndicator() {
     const timer = window.setTimeout(() => connectionStore.getState().settle(), 8000);
     return () => window.clearTimeout(timer);
   }, [phase]);
-  const waited = formatDuration((now - since) / 1000);
+  const waited = formatDuration(elapsedSeconds(since, now));
   const text =
     phase === "live"
       ? t("connection.live")

@@ -9,7 +9,7 @@ import { incidentStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { useTimeFormat } from "../../app/useTimeFormat";
 import { consoleUiStore } from "../../console/consoleUiStore";
-import { formatDuration } from "../../format/time";
+import { elapsedSeconds, formatDuration } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 import { DispatchPanel } from "../dispatch/DispatchPanel";
 import { describeEvent } from "./describeEvent";
@@ -163,7 +163,7 @@ export function IncidentDetail() {
         {incident.location.address ?? "—"} <span className="hint">({incident.location.lat.toFixed(5)}, {incident.location.lng.toFixed(5)})</span>
       </p>
       <p className="hint">
-        {t("detail.received", { time: dateTime(incident.receivedAt) })} · {t("detail.age", { duration: formatDuration((now - Date.parse(incident.receivedAt)) / 1000) })}
+        {t("detail.received", { time: dateTime(incident.receivedAt) })} · {t("detail.age", { duration: formatDuration(elapsedSeconds(incident.receivedAt, now)) })}
       </p>
       {incident.description ? <p className="description">{incident.description}</p> : null}
       {incident.mergedInto ? (

@@ -5,7 +5,7 @@ import type { UnitView } from "../../../../shared/api";
 import { incidentStore, unitStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { consoleUiStore } from "../../console/consoleUiStore";
-import { formatDuration } from "../../format/time";
+import { elapsedSeconds, formatDuration } from "../../format/time";
 
 export function groupByStation(units: readonly UnitView[]): [string, UnitView[]][] {
   const groups = new Map<string, UnitView[]>();
@@ -51,10 +51,10 @@ export function UnitBoard() {
                       <td>
                         <span className={`chip status-${unit.status}`}>{t(`unitStatus.${unit.status}`)}</span>
                       </td>
-                      <td className="time-in-status">{formatDuration((now - Date.parse(unit.statusSince)) / 1000)}</td>
+                      <td className="time-in-status">{formatDuration(elapsedSeconds(unit.statusSince, now))}</td>
                       <td>
                         {unit.incidentId ? (
-                          <button type="button" className="link-button" onClick={() => consoleUiStore.getState().select(unit.incidentId)}>
+                          <button type="button" className="link-button nowrap" onClick={() => consoleUiStore.getState().select(unit.incidentId)}>
                             {incident?.number ?? unit.incidentId}
                           </button>
                         ) : null}
