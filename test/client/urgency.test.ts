@@ -63,3 +63,14 @@ describe("queue urgency", () => {
     expect(rankQueue([open, closed], T0).map((entry) => entry.incident.id)).toEqual(["o"]);
   });
 });
+
+describe("unacknowledged dispatch without the server's report", () => {
+  it("flags a unit still only dispatched after the center's acknowledge deadline (a reloaded console)", () => {
+    resetPositions();
+    const incident = foldIncident([createdEvent("i1", "2026-00001", iso(0)), dispatchedEvent("i1", 2, "E1", iso(0))]);
+    expect(overdueUnits(incident, T0 + 30_000, {}, 30)).toEqual([]);
+    expect(overdueUnits(incident, T0 + 31_000, {}, 30)).toEqual([
+      { unitId: "E1", callSign: "E1", reason: "unacknowledged", secondsSinceDispatch: 31 },
+    ]);
+  });
+});

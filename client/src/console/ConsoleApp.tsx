@@ -74,12 +74,13 @@ function ConsoleMap() {
   const incidents = useStore(incidentStore, (state) => state.byId);
   const units = useStore(unitStore, (state) => state.byId);
   const overdue = useStore(alertStore, (state) => state.overdue);
+  const overdueSeconds = useStore(configStore, (state) => state.config.overdueSeconds);
   const selected = useStore(consoleUiStore, (state) => state.selectedIncidentId);
   const picked = useStore(consoleUiStore, (state) => state.mapPick?.position ?? null);
   const now = useNow(5000);
   const mapIncidents = useMemo(
-    () => rankQueue(Object.values(incidents), now, overdue).map((entry) => ({ incident: entry.incident, urgent: entry.tier <= 1 })),
-    [incidents, overdue, now],
+    () => rankQueue(Object.values(incidents), now, overdue, overdueSeconds).map((entry) => ({ incident: entry.incident, urgent: entry.tier <= 1 })),
+    [incidents, overdue, now, overdueSeconds],
   );
   const unitList = useMemo(() => Object.values(units), [units]);
   return (

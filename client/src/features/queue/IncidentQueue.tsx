@@ -1,7 +1,7 @@
 import { useMemo, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
-import { alertStore, incidentStore } from "../../app/stores";
+import { alertStore, configStore, incidentStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { consoleUiStore } from "../../console/consoleUiStore";
 import { formatDuration } from "../../format/time";
@@ -12,9 +12,10 @@ export function IncidentQueue() {
   const { t } = useTranslation();
   const incidents = useStore(incidentStore, (state) => state.byId);
   const overdue = useStore(alertStore, (state) => state.overdue);
+  const overdueSeconds = useStore(configStore, (state) => state.config.overdueSeconds);
   const selected = useStore(consoleUiStore, (state) => state.selectedIncidentId);
   const now = useNow(1000);
-  const entries = useMemo(() => rankQueue(Object.values(incidents), now, overdue), [incidents, overdue, now]);
+  const entries = useMemo(() => rankQueue(Object.values(incidents), now, overdue, overdueSeconds), [incidents, overdue, now, overdueSeconds]);
 
   function onKeyDown(event: KeyboardEvent<HTMLUListElement>) {
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;

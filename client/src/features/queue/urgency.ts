@@ -23,6 +23,8 @@ export function overdueUnits(
   incident: IncidentState,
   now: number,
   serverOverdue: Readonly<Record<string, DispatchOverdue>> = {},
+  /** The center's acknowledge deadline (config `overdueSeconds`): still flagged after a console reload. */
+  overdueSeconds = Number.POSITIVE_INFINITY,
 ): OverdueUnit[] {
   const standard = turnoutStandardFor(incident.incidentType);
   const result: OverdueUnit[] = [];
@@ -30,7 +32,9 @@ export function overdueUnits(
     if (!NOT_YET_ROLLING.has(assignment.status)) continue;
     const waited = seconds(assignment.dispatchedAt.occurredAt, now);
     const reported = serverOverdue[overdueKey(incident.id, assignment.unitId)];
-    if (assignment.status === "dispatched" && reported && Date.parse(reported.dispatchedAt) >= Date.parse(assignment.dispatchedAt.occurredAt) - 1000) {
+    const reportedForThisDispatch =
+      reported !== undefined && Date.parse(reported.dispatchedAt) >= Date.parse(assignment.dispatchedAt.occurredAt) - 1000;
+    if (assignment.status === "dispatched" && (reportedForThisDispatch || waited > overdueSeconds)) {
       result.push({ unitId: assignment.unitId, callSign: assignment.callSign, reason: "unacknowledged", secondsSinceDispatch: waited });
     } else if (waited > standard) {
       result.push({ unitId: assignment.unitId, callSign: assignment.callSign, reason: "turnout", secondsSinceDispatch: waited });
@@ -56,11 +60,12 @@ export function rankQueue(
   incidents: readonly IncidentState[],
   now: number,
   serverOverdue: Readonly<Record<string, DispatchOverdue>> = {},
+  overdueSeconds = Number.POSITIVE_INFINITY,
 ): QueueEntry[] {
   const entries: QueueEntry[] = [];
   for (const incident of incidents) {
     if (incident.status !== "open") continue;
-    const overdue = overdueUnits(incident, now, serverOverdue);
+    const overdue = overdueUnits(incident, now, serverOverdue, overdueSeconds);
     const active = activeAssignments(incident);
     const anyOnScene = incident.assignments.some((assignment) => assignment.times.on_scene !== undefined);
     const tier: QueueEntry["tier"] = overdue.length > 0 ? 0 : active.length === 0 && !anyOnScene ? 1 : !anyOnScene ? 2 : 3;
