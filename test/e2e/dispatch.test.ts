@@ -265,6 +265,22 @@ describeBrowser("dispatcher console and crew tablet", () => {
     expect(detail.incidentType).toBe("vehicle_fire");
   });
 
+  it("starts the console dark, switches to light and remembers it", async () => {
+    const page = consolePage;
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    expect(await theme()).toBe("dark");
+    await page.getByTestId("theme-toggle").click();
+    expect(await theme()).toBe("light");
+    await page.reload();
+    await page.getByTestId("console").waitFor();
+    await expect.poll(theme).toBe("light");
+    await page.locator('[data-testid="queue-item"]').first().click();
+    await page.getByTestId("incident-detail").waitFor();
+    await screenshot(page, "console-light-1920x1080");
+    await page.getByTestId("theme-toggle").click();
+    expect(await theme()).toBe("dark");
+  });
+
   it("switches the visible language and remembers it", async () => {
     const page = consolePage;
     const title = page.locator("#intake-title");

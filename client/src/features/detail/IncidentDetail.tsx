@@ -4,8 +4,10 @@ import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import type { IncidentState } from "../../../../shared/incident";
+import { REPORTABLE_UNIT_STATUSES, type ReportableUnitStatus, type UnitStatus } from "../../../../shared/domain";
 import { api } from "../../api/client";
-import { incidentStore } from "../../app/stores";
+import { ApiError } from "../../api/http";
+import { incidentStore, unitStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { useTimeFormat } from "../../app/useTimeFormat";
 import { consoleUiStore } from "../../console/consoleUiStore";
@@ -14,6 +16,53 @@ import { ErrorText } from "../../ui/ErrorText";
 import { DispatchPanel } from "../dispatch/DispatchPanel";
 import { describeEvent } from "./describeEvent";
 import { IntervalTable } from "./IntervalTable";
+
+/** A dispatcher records a status reported by radio; an out-of-order step needs a reason (logged as an override). */
+function StatusControl({ unitId, current }: { unitId: string; current: UnitStatus }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>(null);
+  async function send(status: ReportableUnitStatus) {
+    setError(null);
+    const opId = crypto.randomUUID();
+    try {
+      const result = await api.unitStatus(unitId, { status, opId });
+      unitStore.getState().upsert(result.unit);
+      if (result.incident) incidentStore.getState().upsertFetched(result.incident);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === "invalid_transition") {
+        const reason = window.prompt(t("detail.overrideReason", { from: t(`unitStatus.${current}`), to: t(`unitStatus.${status}`) }));
+        if (!reason?.trim()) return;
+        try {
+          const result = await api.unitStatus(unitId, { status, opId: crypto.randomUUID(), override: { reason: reason.trim() } });
+          unitStore.getState().upsert(result.unit);
+          if (result.incident) incidentStore.getState().upsertFetched(result.incident);
+        } catch (again) {
+          setError(again);
+        }
+      } else setError(caught);
+    }
+  }
+  return (
+    <>
+      <select
+        aria-label={t("detail.setStatus")}
+        data-testid="set-status"
+        value=""
+        onChange={(event) => {
+          if (event.target.value) void send(event.target.value as ReportableUnitStatus);
+        }}
+      >
+        <option value="">{t("detail.setStatus")}</option>
+        {REPORTABLE_UNIT_STATUSES.filter((status) => status !== current).map((status) => (
+          <option key={status} value={status}>
+            {t(`unitStatus.${status}`)}
+          </option>
+        ))}
+      </select>
+      <ErrorText error={error} />
+    </>
+  );
+}
 
 function MergeAction({ incident }: { incident: IncidentState }) {
   const { t } = useTranslation();
@@ -187,6 +236,9 @@ export function IncidentDetail() {
             <th scope="col">{t("units.callSign")}</th>
             <th scope="col">{t("units.status")}</th>
             <th scope="col">{t("detail.dispatchedAt")}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t("detail.setStatus")}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -198,6 +250,7 @@ export function IncidentDetail() {
                 {!assignment.active ? <span className="hint"> ({t("detail.released")})</span> : null}
               </td>
               <td>{clock(assignment.dispatchedAt.occurredAt)}</td>
+              <td>{assignment.active ? <StatusControl unitId={assignment.unitId} current={assignment.status} /> : null}</td>
             </tr>
           ))}
         </tbody>

@@ -115,6 +115,8 @@ export const en = {
     sent: "Dispatched: {{units}}",
   },
   detail: {
+    setStatus: "Set status…",
+    overrideReason: "{{from}} → {{to}} is out of order. Reason for the override:",
     title: "Incident",
     none: "Select an incident from the queue or the map.",
     received: "Call received {{time}}",

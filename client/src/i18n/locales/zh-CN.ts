@@ -116,6 +116,8 @@ export const zhCN: Messages = {
     sent: "已调派：{{units}}",
   },
   detail: {
+    setStatus: "设置状态…",
+    overrideReason: "{{from}} → {{to}} 顺序不符。请填写人工更正原因：",
     title: "警情",
     none: "请在队列或地图中选择警情。",
     received: "报警时间 {{time}}",

@@ -116,6 +116,8 @@ export const zhTW: Messages = {
     sent: "已派遣：{{units}}",
   },
   detail: {
+    setStatus: "設定狀態…",
+    overrideReason: "{{from}} → {{to}} 順序不符。請填寫人工更正原因：",
     title: "案件",
     none: "請在佇列或地圖中選擇案件。",
     received: "報案時間 {{time}}",
