@@ -160,23 +160,26 @@ interface RunResult {
   notSent: Tally;
   seconds: number;
   interrupted: boolean;
+  /** Why the run stopped early, when the server could not be reached any more. */
+  stoppedBy: string | undefined;
   rateLimitedWaits: number;
   rateLimitedMs: number;
 }
 
 async function run(args: ImportArgs, log: (line: string) => void): Promise<RunResult> {
   const file = readSfFile(await readFile(args.file, "utf8"));
-  const startMs = Date.now();
   // A live replay's times differ on every run, so it gets ids of its own: reusing the instant import's ids would
   // make the server refuse every request as a conflicting retry.
-  const scope = args.mode.kind === "speed" ? `r${startMs.toString(36)}` : "";
+  const scope = args.mode.kind === "speed" ? `r${Date.now().toString(36)}` : "";
   const plan = buildPlan(file.rows, { scope, problems: file.problems });
-  const firstMs = plan.requests[0]?.at ?? 0;
-  const clock = replayClock(args.mode.kind === "speed" ? { ...args.mode, startMs } : args.mode, firstMs);
-  const isoAt = (fileTimeMs: number) => new Date(clock(fileTimeMs)).toISOString();
 
   const api = new ApiClient(args.url, args.username, args.password);
   await api.login();
+  // The replay's "now" is taken once everything is ready, so the first call is not already late.
+  const startMs = Date.now();
+  const firstMs = plan.requests[0]?.at ?? 0;
+  const clock = replayClock(args.mode.kind === "speed" ? { ...args.mode, startMs } : args.mode, firstMs);
+  const isoAt = (fileTimeMs: number) => new Date(clock(fileTimeMs)).toISOString();
   log(
     `${args.file}: ${file.rows.length} unit responses, ${plan.calls} calls, ${plan.events} events ` +
       `(${plan.requests.length} requests) -> ${args.url}, ` +
@@ -197,6 +200,7 @@ async function run(args: ImportArgs, log: (line: string) => void): Promise<RunRe
   let lastProgressMs = Date.now();
   let lastProgressCount = 0;
   let interrupted = false;
+  let stoppedBy: string | undefined;
   const onSignal = () => {
     interrupted = true;
   };
@@ -246,7 +250,9 @@ async function run(args: ImportArgs, log: (line: string) => void): Promise<RunRe
     try {
       answer = await api.send(request);
     } catch (error) {
-      throw new Error(`${describe(planned)}: ${request.method} ${request.path} failed: ${String(error)}`);
+      // The server is gone (retries exhausted): stop, but still say how far the import got.
+      stoppedBy = `${describe(planned)}: ${request.method} ${request.path} failed: ${errorText(error)}`;
+      break;
     }
     sent++;
     if (answer.status === 200 || answer.status === 201) {
@@ -282,6 +288,7 @@ async function run(args: ImportArgs, log: (line: string) => void): Promise<RunRe
     notSent,
     seconds: (Date.now() - startMs) / 1000,
     interrupted,
+    stoppedBy,
     rateLimitedWaits: api.rateLimitedWaits,
     rateLimitedMs: api.rateLimitedMs,
   };
@@ -297,8 +304,9 @@ function formatSpan(plan: ImportPlan): string {
 function report(result: RunResult, log: (line: string) => void): void {
   const { plan } = result;
   log("");
+  if (result.stoppedBy !== undefined) log(`Stopped: ${result.stoppedBy}`);
   log(
-    `${result.interrupted ? "Interrupted" : "Done"} in ${result.seconds.toFixed(1)} s: ${result.sent} requests sent ` +
+    `${result.interrupted ? "Interrupted" : result.stoppedBy !== undefined ? "Stopped" : "Done"} in ${result.seconds.toFixed(1)} s: ${result.sent} requests sent ` +
       `(${(result.sent / Math.max(result.seconds, 0.001)).toFixed(0)}/s); calls: ${result.callsCreated} created, ` +
       `${result.callsReplayed} already imported.`,
   );
@@ -336,7 +344,15 @@ async function main(): Promise<number> {
   const result = await run(args, log);
   report(result, log);
   if (result.interrupted) return 130;
-  return result.refused.total > 0 || result.notSent.total > 0 ? 1 : 0;
+  return result.stoppedBy !== undefined || result.refused.total > 0 || result.notSent.total > 0 ? 1 : 0;
+}
+
+/** One line a person can act on: the message, and the network cause fetch hides in `cause`. */
+function errorText(error: unknown): string {
+  if (error instanceof RequestFailed) return `${error.status} ${error.code}: ${error.message}`;
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error.message}${cause}`;
 }
 
 main().then(
@@ -344,7 +360,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof RequestFailed ? `${error.code}: ${error.message}` : error);
+    console.error(`import:sf: ${errorText(error)}`);
     process.exitCode = 1;
   },
 );
