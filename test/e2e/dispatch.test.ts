@@ -136,6 +136,8 @@ describeBrowser("dispatcher console and crew tablet", () => {
     crewContext = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 } });
     crewPage = await crewContext.newPage();
     const crewErrors = watchErrors(crewPage);
+    const crewRequests: string[] = [];
+    crewPage.on("request", (request) => crewRequests.push(new URL(request.url()).pathname));
     await login(crewPage, crew.username, crew.password);
     await crewPage.getByTestId("tablet").waitFor();
     await expect.poll(() => crewPage.getByTestId("connection").getAttribute("data-phase")).toBe("live");
@@ -181,6 +183,7 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await crewPage.setViewportSize({ width: 800, height: 1280 });
     await screenshot(crewPage, "tablet-portrait-800x1280");
     expect(crewErrors.filter((error) => !error.includes("ERR_UNSAFE_PORT"))).toEqual([]);
+    expect(crewRequests.filter((pathname) => pathname.includes("ConsoleApp"))).toEqual([]);
   });
 
   it("shows the server's state after the console reconnects, without a reload", async () => {
@@ -263,6 +266,55 @@ describeBrowser("dispatcher console and crew tablet", () => {
     const detail = await api<IncidentDetailView>("GET", `/incidents/${id}`, dispatcher.token);
     expect(detail.calls[0]).toMatchObject({ source: "transfer", transfer: { fromCenter: "110", externalId: "110-2026-000777" } });
     expect(detail.incidentType).toBe("vehicle_fire");
+  });
+
+  it("takes a location from a map click and announces a call another dispatcher created", async () => {
+    const page = consolePage;
+    await page.keyboard.press("F2");
+    const map = page.getByTestId("map");
+    const box = await map.boundingBox();
+    if (!box) throw new Error("map not laid out");
+    await map.click({ position: { x: box.width * 0.15, y: box.height * 0.35 } });
+    await expect.poll(() => page.getByTestId("intake-coordinates").inputValue()).toMatch(/^37\.\d+, -122\.\d+$/);
+    expect(await page.getByTestId("map-coords").textContent()).toMatch(/^37\.\d+, -122\.\d+$/);
+    await page.getByText("Clear", { exact: true }).click();
+
+    const colleague = await server.createAccount("dispatcher");
+    const other = await api<{ incident: { id: string; number: string } }>("POST", "/calls", colleague.token, {
+      intakeId: crypto.randomUUID(),
+      source: "phone",
+      callerNumber: "13600136000",
+      incidentType: "medical",
+      location: { lat: 37.7704, lng: -122.4404, address: "Golden Gate Park" },
+    });
+    const banner = page.getByTestId("alert-banner");
+    await expect.poll(() => banner.textContent()).toContain(other.incident.number);
+    await expect.poll(() => page.locator(`[data-testid="queue-item"][data-incident-id="${other.incident.id}"]`).count()).toBe(1);
+    await page.getByTestId("mute-toggle").click();
+    expect(await page.getByTestId("mute-toggle").getAttribute("aria-pressed")).toBe("true");
+    await page.getByTestId("mute-toggle").click();
+    expect(await page.getByTestId("mute-toggle").getAttribute("aria-pressed")).toBe("false");
+  });
+
+  it("gives each role its own layout: PR a read-only list, admin the units and accounts", async () => {
+    const pr = await server.createAccount("pr");
+    const admin = await server.createAccount("admin");
+    const context = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(new URL(request.url()).pathname));
+    await login(page, pr.username, pr.password);
+    await page.getByTestId("pr-app").waitFor();
+    await expect.poll(() => page.locator(".pr-table tbody tr").count()).toBeGreaterThan(0);
+    expect(await page.getByTestId("intake-panel").count()).toBe(0);
+    expect(requested.some((pathname) => pathname.includes("ConsoleApp"))).toBe(false);
+    await page.getByText("Log out").click();
+    await login(page, admin.username, admin.password);
+    await page.getByTestId("admin-tab").click();
+    await page.getByTestId("admin-panel").waitFor();
+    await expect.poll(() => page.getByTestId("admin-panel").textContent()).toContain("RS2");
+    await screenshot(page, "console-admin-1280x800");
+    await context.close();
   });
 
   it("starts the console dark, switches to light and remembers it", async () => {
