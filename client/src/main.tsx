@@ -6,6 +6,7 @@ import { useStore } from "zustand";
 import { api, authStore } from "./api/client";
 import { registerServiceWorker } from "./app/serviceWorker";
 import { configStore, prefsStore } from "./app/stores";
+import { unlockAudio } from "./features/alerts/beep";
 import { LoginScreen } from "./features/auth/LoginScreen";
 import type { Layout } from "./features/prefs/prefsStore";
 import { initI18n } from "./i18n";
@@ -87,6 +88,9 @@ function Shell() {
 }
 
 loadConfig();
+
+// Browsers start audio suspended until a gesture; after a reload (session kept) the first key or touch unlocks it.
+for (const type of ["pointerdown", "keydown"] as const) window.addEventListener(type, unlockAudio, { capture: true, passive: true });
 
 if (import.meta.env.PROD) {
   // Lets a tablet reload while offline: the shell and the chunks it has used are served from the cache.

@@ -63,7 +63,7 @@ export function MapView(props: MapViewProps) {
     L.control.scale({ metric: true, imperial: false }).addTo(instance);
     const grid = L.layerGroup().addTo(instance);
     const redrawGrid = () => drawGraticule(instance, grid);
-    instance.on("moveend zoomend", redrawGrid);
+    instance.on("moveend zoomend resize", redrawGrid);
     redrawGrid();
     incidentLayer.current = L.layerGroup().addTo(instance);
     unitLayer.current = L.layerGroup().addTo(instance);
