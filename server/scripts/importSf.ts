@@ -209,7 +209,8 @@ async function run(args: ImportArgs, log: (line: string) => void): Promise<RunRe
   const progress = (force = false) => {
     const now = Date.now();
     const done = callsDone + eventsDone;
-    if (!force && now - lastProgressMs < PROGRESS_EVERY_MS && done - lastProgressCount < PROGRESS_EVERY_REQUESTS) return;
+    const due = now - lastProgressMs >= PROGRESS_EVERY_MS || done - lastProgressCount >= PROGRESS_EVERY_REQUESTS;
+    if (!force && !due) return;
     lastProgressMs = now;
     lastProgressCount = done;
     const failures = refused.total + notSent.total;
@@ -268,10 +269,9 @@ async function run(args: ImportArgs, log: (line: string) => void): Promise<RunRe
       }
     } else {
       const failure = api.failure(answer, describe(planned));
-      refused.add(
-        `${request.method} ${request.path.replace(/\/(incidents|units)\/[^/]+/, "/$1/:id")} -> ${failure.status} ${failure.code}`,
-        `${describe(planned)}: ${failure.message}`,
-      );
+      const route = request.path.replace(/\/(incidents|units)\/[^/]+/, "/$1/:id");
+      const reason = `${request.method} ${route} -> ${failure.status} ${failure.code}`;
+      refused.add(reason, `${describe(planned)}: ${failure.message}`);
       if (planned.kind === "dispatch") refusedDispatch.add(`${planned.callNumber}\u0000${planned.unitId}`);
     }
     countDone();
@@ -306,7 +306,8 @@ function report(result: RunResult, log: (line: string) => void): void {
   log("");
   if (result.stoppedBy !== undefined) log(`Stopped: ${result.stoppedBy}`);
   log(
-    `${result.interrupted ? "Interrupted" : result.stoppedBy !== undefined ? "Stopped" : "Done"} in ${result.seconds.toFixed(1)} s: ${result.sent} requests sent ` +
+    `${result.interrupted ? "Interrupted" : result.stoppedBy !== undefined ? "Stopped" : "Done"} ` +
+      `in ${result.seconds.toFixed(1)} s: ${result.sent} requests sent ` +
       `(${(result.sent / Math.max(result.seconds, 0.001)).toFixed(0)}/s); calls: ${result.callsCreated} created, ` +
       `${result.callsReplayed} already imported.`,
   );

@@ -29,7 +29,10 @@ export const DEFAULT_SPEED = 60;
 export const DEFAULT_URL = "http://localhost:3000";
 
 /** Parses argv (without node and the script); returns null when help was asked for. */
-export function parseImportArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ImportArgs | null {
+export function parseImportArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ImportArgs | null {
   const files: string[] = [];
   let speed: number | undefined;
   let instant = false;

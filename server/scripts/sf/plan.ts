@@ -252,6 +252,10 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
   }
 
   // ---- units and their steps ----
+  // Found unit by unit, reported in the file's time order, so a report's examples are the earliest ones.
+  const findings: { tally: Tally; row: SfRow; reason: string; example: string }[] = [];
+  const finding = (tally: Tally, row: SfRow, reason: string, example: string) =>
+    findings.push({ tally, row, reason, example });
   const rowsByUnit = new Map<string, SfRow[]>();
   for (const row of rows) {
     const list = rowsByUnit.get(row.unitId);
@@ -302,18 +306,22 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
 
       const call = callsByNumber.get(row.callNumber) as PlannedCall;
       if (row.dispatch < call.receivedAt) {
-        notes.add(NOTE.outOfOrder, `${label}: dispatch ${at(row.dispatch)} before received ${at(call.receivedAt)}`);
+        const example = `${label}: dispatch ${at(row.dispatch)} before received ${at(call.receivedAt)}`;
+        finding(notes, row, NOTE.outOfOrder, example);
       }
-      if (row.response === null) notes.add(NOTE.noEnRoute, label);
-      if (row.onScene === null) notes.add(NOTE.noOnScene, label);
+      if (row.response === null) finding(notes, row, NOTE.noEnRoute, label);
+      if (row.onScene === null) finding(notes, row, NOTE.noOnScene, label);
       if (row.response !== null && row.response < row.dispatch) {
-        notes.add(NOTE.outOfOrder, `${label}: en route ${at(row.response)} before dispatch ${at(row.dispatch)}`);
+        const example = `${label}: en route ${at(row.response)} before dispatch ${at(row.dispatch)}`;
+        finding(notes, row, NOTE.outOfOrder, example);
       }
       if (row.onScene !== null && row.onScene < row.dispatch) {
-        notes.add(NOTE.outOfOrder, `${label}: on scene ${at(row.onScene)} before dispatch ${at(row.dispatch)}`);
+        const example = `${label}: on scene ${at(row.onScene)} before dispatch ${at(row.dispatch)}`;
+        finding(notes, row, NOTE.outOfOrder, example);
       }
       if (row.response !== null && row.onScene !== null && row.onScene < row.response) {
-        notes.add(NOTE.outOfOrder, `${label}: en route ${at(row.response)} after on scene ${at(row.onScene)}`);
+        const example = `${label}: en route ${at(row.response)} after on scene ${at(row.onScene)}`;
+        finding(notes, row, NOTE.outOfOrder, example);
       }
 
       const step = (status: ImportStatus, time: number, after: Node) =>
@@ -355,7 +363,7 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
       arrival.sort((a, b) => a.time - b.time || STEP_RANK[a.status] - STEP_RANK[b.status]);
       for (const { status, time } of arrival) {
         if (reroutedBefore(time)) {
-          skipped.add(SKIP.reroutedBefore(STEP_LABEL[status]), rerouteNote(status, time));
+          finding(skipped, row, SKIP.reroutedBefore(STEP_LABEL[status]), rerouteNote(status, time));
           continue;
         }
         last = step(status, time, last);
@@ -371,11 +379,11 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
       for (const { status, time, reason } of transfers) {
         if (time === null) continue;
         if (reroutedBefore(time)) {
-          skipped.add(SKIP.reroutedBefore(STEP_LABEL[status]), rerouteNote(status, time));
+          finding(skipped, row, SKIP.reroutedBefore(STEP_LABEL[status]), rerouteNote(status, time));
           continue;
         }
         if (time < lastTime) {
-          skipped.add(reason, `${label}: ${STEP_LABEL[status]} ${at(time)} before ${at(lastTime)}`);
+          finding(skipped, row, reason, `${label}: ${STEP_LABEL[status]} ${at(time)} before ${at(lastTime)}`);
           continue;
         }
         last = step(status, time, last);
@@ -383,12 +391,12 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
       }
 
       if (row.available === null) {
-        skipped.add(SKIP.neverAvailable, `${label}: dispatched ${at(row.dispatch)}, no available time`);
+        finding(skipped, row, SKIP.neverAvailable, `${label}: dispatched ${at(row.dispatch)}, no available time`);
       } else if (reroutedBefore(row.available)) {
-        skipped.add(SKIP.reroutedBefore(STEP_LABEL.available), rerouteNote("available", row.available));
+        finding(skipped, row, SKIP.reroutedBefore(STEP_LABEL.available), rerouteNote("available", row.available));
       } else {
         if (row.available < lastTime) {
-          notes.add(NOTE.outOfOrder, `${label}: available ${at(row.available)} before ${at(lastTime)}`);
+          finding(notes, row, NOTE.outOfOrder, `${label}: available ${at(row.available)} before ${at(lastTime)}`);
         }
         last = step("available", row.available, last);
       }
@@ -397,12 +405,21 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
     });
   }
 
+  findings.sort(
+    (a, b) =>
+      a.row.dispatch - b.row.dispatch ||
+      (callOrder.get(a.row.callNumber) ?? 0) - (callOrder.get(b.row.callNumber) ?? 0) ||
+      a.row.unitSequence - b.row.unitSequence,
+  );
+  for (const { tally, reason, example } of findings) tally.add(reason, example);
+
   // ---- closes: when the call's last unit is available ----
   for (const call of calls) {
     const callRows = rowsByCall.get(call.callNumber) ?? [];
     const open = callRows.find((row) => row.available === null);
     if (open) {
-      skipped.add(SKIP.incidentLeftOpen, `call ${call.callNumber} (incident ${call.incidentNumber}): unit ${open.unitId}`);
+      const example = `call ${call.callNumber} (incident ${call.incidentNumber}): unit ${open.unitId}`;
+      skipped.add(SKIP.incidentLeftOpen, example);
       continue;
     }
     const closedAt = Math.max(...callRows.map((row) => row.available ?? 0));

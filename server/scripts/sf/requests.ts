@@ -94,7 +94,10 @@ export function toApiRequest(request: PlannedRequest, context: RequestContext): 
  * The replay's clock. Instant: the file's own times. Speed N: the first call happens at `startMs` and the file's
  * time line runs N times faster from there, so a request is due exactly when the time it carries comes.
  */
-export function replayClock(mode: { kind: "instant" } | { kind: "speed"; speed: number; startMs: number }, firstMs: number) {
+export function replayClock(
+  mode: { kind: "instant" } | { kind: "speed"; speed: number; startMs: number },
+  firstMs: number,
+): (fileTimeMs: number) => number {
   if (mode.kind === "instant") return (fileTimeMs: number) => fileTimeMs;
   return (fileTimeMs: number) => mode.startMs + Math.round((fileTimeMs - firstMs) / mode.speed);
 }

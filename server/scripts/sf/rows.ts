@@ -61,6 +61,9 @@ export interface SfFile {
   problems: RowProblem[];
 }
 
+const TIME_COLUMNS = ["received", "dispatch", "response", "onScene", "transport", "hospital", "available"] as const;
+type TimeColumn = (typeof TIME_COLUMNS)[number];
+
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 const LOCATION_PATTERN = /^\(\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)$/;
 
@@ -118,7 +121,9 @@ export function mapIncidentType(sfCallType: string): IncidentType {
 /** Throws when a column the importer needs is absent: a renamed export should fail loudly, not import nothing. */
 export function checkSfHeader(header: readonly string[]): void {
   const missing = Object.values(SF_COLUMNS).filter((name) => !header.includes(name));
-  if (missing.length > 0) throw new Error(`not a DataSF calls-for-service file: missing column(s) ${missing.join(", ")}`);
+  if (missing.length > 0) {
+    throw new Error(`not a DataSF calls-for-service file: missing column(s) ${missing.join(", ")}`);
+  }
 }
 
 /** Reads the file's text into typed rows, keeping every row that can be replayed and saying why the others cannot. */
@@ -165,9 +170,9 @@ export function readSfFile(text: string): SfFile {
       continue;
     }
     // A time that is present but unreadable is a problem with the whole row: guessing would invent history.
-    const times: Partial<Record<"received" | "dispatch" | "response" | "onScene" | "transport" | "hospital" | "available", number | null>> = {};
+    const times: Partial<Record<TimeColumn, number | null>> = {};
     let unreadable: string | undefined;
-    for (const column of ["received", "dispatch", "response", "onScene", "transport", "hospital", "available"] as const) {
+    for (const column of TIME_COLUMNS) {
       const text = get(column);
       if (text === "") {
         times[column] = null;

@@ -120,5 +120,6 @@ export function formatSfTime(instantMs: number): string {
   const hour = Number(parts.hour ?? 0);
   const pad = (value: string | number | undefined) => String(value ?? 0).padStart(2, "0");
   const hour12 = hour % 12 === 0 ? 12 : hour % 12;
-  return `${pad(parts.month)}/${pad(parts.day)}/${parts.year} ${pad(hour12)}:${pad(parts.minute)}:${pad(parts.second)} ${hour < 12 ? "AM" : "PM"}`;
+  const date = `${pad(parts.month)}/${pad(parts.day)}/${parts.year}`;
+  return `${date} ${pad(hour12)}:${pad(parts.minute)}:${pad(parts.second)} ${hour < 12 ? "AM" : "PM"}`;
 }
