@@ -30,6 +30,8 @@ export interface ContextOptions {
   viewport?: { width: number; height: number };
   locale?: string;
   timezoneId?: string;
+  /** A fixed device position, with the permission granted (a tablet with GPS). */
+  geolocation?: { latitude: number; longitude: number };
 }
 
 export async function newContext(browser: Browser, baseURL: string, options: ContextOptions = {}): Promise<BrowserContext> {
@@ -39,6 +41,7 @@ export async function newContext(browser: Browser, baseURL: string, options: Con
     locale: options.locale ?? "en-US",
     timezoneId: options.timezoneId ?? "UTC",
     serviceWorkers: "allow",
+    ...(options.geolocation ? { geolocation: options.geolocation, permissions: ["geolocation"] } : {}),
   });
   return context;
 }

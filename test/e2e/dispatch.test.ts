@@ -26,6 +26,11 @@ const ROSTER: [string, string, string, { lat: number; lng: number }][] = [
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
+/** Waits for the page to catch up; generous because CI machines (2 cores) also build and run the server. */
+function poll<T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) {
+  return expect.poll(read, { timeout: 20_000, interval: 100, ...options });
+}
+
 describeBrowser("dispatcher console and crew tablet", () => {
   let server: TestServer;
   let browser: Browser;
@@ -84,10 +89,10 @@ describeBrowser("dispatcher console and crew tablet", () => {
   it("takes a call, links a nearby second call to it and dispatches the recommended units", async () => {
     const page = consolePage;
     await login(page, dispatcher.username, dispatcher.password);
-    await expect.poll(() => page.getByTestId("connection").getAttribute("data-phase")).toBe("live");
+    await poll(() => page.getByTestId("connection").getAttribute("data-phase")).toBe("live");
 
     await page.keyboard.press("F2");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("intake-caller-number");
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("intake-caller-number");
     await page.keyboard.type("13800138000");
     await page.keyboard.press("Tab");
     await page.keyboard.type("Li Wei");
@@ -113,13 +118,13 @@ describeBrowser("dispatcher console and crew tablet", () => {
     expect(await candidate.getAttribute("data-incident-id")).toBe(incidentId);
     expect(await candidate.textContent()).toContain(incidentNumber);
     await page.getByTestId("intake-coordinates").press("Alt+1");
-    await expect.poll(() => page.getByTestId("intake-result").textContent()).toMatch(/linked/i);
+    await poll(() => page.getByTestId("intake-result").textContent()).toMatch(/linked/i);
 
     const afterLink = await api<IncidentDetailView>("GET", `/incidents/${incidentId}`, dispatcher.token);
     expect(afterLink.calls.map((call) => call.callerNumber)).toEqual(["13800138000", "13900139000"]);
     const open = await api<{ incidents: { id: string }[] }>("GET", "/incidents?status=open", dispatcher.token);
     expect(open.incidents).toHaveLength(1);
-    await expect.poll(() => page.getByTestId("call").count()).toBe(2);
+    await poll(() => page.getByTestId("call").count()).toBe(2);
 
     await page.getByTestId("recommendation").first().waitFor();
     dispatchedUnits = await page.getByTestId("recommendation").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-unit-id") ?? ""));
@@ -133,14 +138,17 @@ describeBrowser("dispatcher console and crew tablet", () => {
   it("alerts the crew, and the console follows acknowledge, en route and on scene live", async () => {
     crewUnit = dispatchedUnits.find((unitId) => unitId.startsWith("E")) ?? dispatchedUnits[0] ?? "";
     const crew = await server.createAccount("crew", crewUnit);
-    crewContext = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 } });
+    crewContext = await newContext(browser, server.url, {
+      viewport: { width: 1280, height: 800 },
+      geolocation: { latitude: 37.7799, longitude: -122.4061 },
+    });
     crewPage = await crewContext.newPage();
     const crewErrors = watchErrors(crewPage);
     const crewRequests: string[] = [];
     crewPage.on("request", (request) => crewRequests.push(new URL(request.url()).pathname));
     await login(crewPage, crew.username, crew.password);
     await crewPage.getByTestId("tablet").waitFor();
-    await expect.poll(() => crewPage.getByTestId("connection").getAttribute("data-phase")).toBe("live");
+    await poll(() => crewPage.getByTestId("connection").getAttribute("data-phase")).toBe("live");
 
     await consolePage.getByTestId("dispatch-recommended").click();
     await consolePage.getByTestId("dispatch-sent").waitFor();
@@ -150,18 +158,23 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await screenshot(crewPage, "tablet-alert-1280x800");
 
     const consoleStatus = () => consolePage.locator(`[data-testid="assignment"][data-unit-id="${crewUnit}"]`).getAttribute("data-status");
-    await expect.poll(consoleStatus).toBe("dispatched");
+    await poll(consoleStatus).toBe("dispatched");
     await crewPage.getByTestId("alert-acknowledge").click();
-    await expect.poll(consoleStatus).toBe("acknowledged");
+    await poll(consoleStatus).toBe("acknowledged");
     await crewPage.getByTestId("status-en_route").click();
-    await expect.poll(consoleStatus).toBe("en_route");
+    await poll(consoleStatus).toBe("en_route");
+    // On an assignment the tablet reports its GPS position; the console's unit record follows.
+    await expect
+      .poll(async () => (await api<{ units: UnitView[] }>("GET", "/units", dispatcher.token)).units.find((u) => u.id === crewUnit)?.position?.lat, { timeout: 15_000 })
+      .toBeCloseTo(37.7799, 4);
+    await poll(() => crewPage.getByTestId("position-toggle").isChecked()).toBe(true);
     await crewPage.getByTestId("status-on_scene").click();
-    await expect.poll(consoleStatus).toBe("on_scene");
+    await poll(consoleStatus).toBe("on_scene");
     // Intervals are those of the first unit on scene (shared computeIntervals), shown without a reload.
-    await expect.poll(() => consolePage.getByTestId("interval-turnout").getAttribute("data-seconds")).not.toBe("");
-    await expect.poll(() => consolePage.getByTestId("interval-travel").getAttribute("data-seconds")).not.toBe("");
-    await expect.poll(() => consolePage.getByTestId("interval-totalResponse").getAttribute("data-seconds")).not.toBe("");
-    await expect.poll(() => crewPage.getByTestId("offline-queue").count()).toBe(0);
+    await poll(() => consolePage.getByTestId("interval-turnout").getAttribute("data-seconds")).not.toBe("");
+    await poll(() => consolePage.getByTestId("interval-travel").getAttribute("data-seconds")).not.toBe("");
+    await poll(() => consolePage.getByTestId("interval-totalResponse").getAttribute("data-seconds")).not.toBe("");
+    await poll(() => crewPage.getByTestId("offline-queue").count()).toBe(0);
     // The unit board shows it too, in words.
     await expect
       .poll(() => consolePage.locator(`[data-testid="unit-row"][data-unit-id="${crewUnit}"]`).getAttribute("data-status"))
@@ -169,7 +182,7 @@ describeBrowser("dispatcher console and crew tablet", () => {
 
     // The units that never acknowledged are flagged red in the queue, with words, and announced.
     const queueItem = consolePage.locator(`[data-testid="queue-item"][data-incident-id="${incidentId}"]`);
-    await expect.poll(() => queueItem.getAttribute("data-overdue"), { timeout: 20_000 }).toBe("true");
+    await poll(() => queueItem.getAttribute("data-overdue"), { timeout: 20_000 }).toBe("true");
     expect(await queueItem.getByTestId("overdue-flag").textContent()).toMatch(/not acknowledged/);
     await consolePage.getByTestId("alert-banner").waitFor();
 
@@ -184,17 +197,33 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await screenshot(crewPage, "tablet-portrait-800x1280");
     expect(crewErrors.filter((error) => !error.includes("ERR_UNSAFE_PORT"))).toEqual([]);
     expect(crewRequests.filter((pathname) => pathname.includes("ConsoleApp"))).toEqual([]);
+
+    // An out-of-order step asks first; the server refuses it for a crew, and the tablet says so plainly.
+    await crewPage.setViewportSize({ width: 1280, height: 800 });
+    await crewPage.getByTestId("status-en_route").click();
+    await crewPage.getByTestId("confirm-dialog").waitFor();
+    await crewPage.getByTestId("confirm-yes").click();
+    const refused = crewPage.getByTestId("queued-action");
+    await poll(() => refused.getAttribute("data-state")).toBe("refused");
+    expect(await refused.textContent()).toMatch(/refused/i);
+    expect(await consoleStatus()).toBe("on_scene");
+    await crewPage.getByTestId("offline-queue").getByRole("button").click();
+    await poll(() => crewPage.getByTestId("offline-queue").count()).toBe(0);
+    // Turning position reports off is remembered.
+    await crewPage.getByTestId("position-toggle").uncheck();
+    await crewPage.reload();
+    await poll(() => crewPage.getByTestId("position-toggle").isChecked()).toBe(false);
   });
 
   it("shows the server's state after the console reconnects, without a reload", async () => {
     await consoleContext.setOffline(true);
-    await expect.poll(() => consolePage.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toBe("reconnecting");
+    await poll(() => consolePage.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toBe("reconnecting");
     await api("POST", `/incidents/${incidentId}/notes`, dispatcher.token, { opId: crypto.randomUUID(), text: "Written while the console was cut off" });
     await consoleContext.setOffline(false);
-    await expect.poll(() => consolePage.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toMatch(/resynced|live/);
-    await expect.poll(() => consolePage.getByTestId("timeline").textContent()).toContain("Written while the console was cut off");
+    await poll(() => consolePage.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toMatch(/resynced|live/);
+    await poll(() => consolePage.getByTestId("timeline").textContent()).toContain("Written while the console was cut off");
     const server = await api<IncidentDetailView>("GET", `/incidents/${incidentId}`, dispatcher.token);
-    await expect.poll(() => consolePage.getByTestId("timeline-event").count()).toBe(server.events.length);
+    await poll(() => consolePage.getByTestId("timeline-event").count()).toBe(server.events.length);
   });
 
   it("keeps a tap made offline across a reload and delivers it exactly once, with the time it was tapped", async () => {
@@ -204,29 +233,29 @@ describeBrowser("dispatcher console and crew tablet", () => {
     const context = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await login(page, crew.username, crew.password);
-    await expect.poll(() => page.getByTestId("tablet-status").getAttribute("data-status")).toBe("en_route");
-    await expect.poll(() => page.getByTestId("connection").getAttribute("data-phase")).toBe("live");
+    await poll(() => page.getByTestId("tablet-status").getAttribute("data-status")).toBe("en_route");
+    await poll(() => page.getByTestId("connection").getAttribute("data-phase")).toBe("live");
     // The offline shell is cached before the network goes away.
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.offlineReady ?? ""), { timeout: 15_000 }).toBe("true");
+    await poll(() => page.evaluate(() => document.documentElement.dataset.offlineReady ?? ""), { timeout: 15_000 }).toBe("true");
 
     await context.setOffline(true);
-    await expect.poll(() => page.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toBe("reconnecting");
+    await poll(() => page.getByTestId("connection").getAttribute("data-phase"), { timeout: 30_000 }).toBe("reconnecting");
     const tappedFrom = Date.now();
     await page.getByTestId("status-on_scene").click();
     const tappedTo = Date.now();
-    await expect.poll(() => page.getByTestId("queued-action").getAttribute("data-state")).toBe("waiting");
+    await poll(() => page.getByTestId("queued-action").getAttribute("data-state")).toBe("waiting");
     expect(await page.getByTestId("tablet-status").getAttribute("data-status")).toBe("on_scene");
     await screenshot(page, "tablet-offline-queue-1280x800");
 
     await page.waitForTimeout(1500);
     await page.reload();
     await page.getByTestId("tablet").waitFor();
-    await expect.poll(() => page.getByTestId("queued-action").count()).toBe(1);
+    await poll(() => page.getByTestId("queued-action").count()).toBe(1);
     const beforeOnline = Date.now();
     await page.waitForTimeout(1000);
     await context.setOffline(false);
-    await expect.poll(() => page.getByTestId("queued-action").count(), { timeout: 30_000 }).toBe(0);
-    await expect.poll(async () => (await api<{ units: UnitView[] }>("GET", "/units", dispatcher.token)).units.find((u) => u.id === unitId)?.status).toBe("on_scene");
+    await poll(() => page.getByTestId("queued-action").count(), { timeout: 30_000 }).toBe(0);
+    await poll(async () => (await api<{ units: UnitView[] }>("GET", "/units", dispatcher.token)).units.find((u) => u.id === unitId)?.status).toBe("on_scene");
 
     // Give a duplicate delivery every chance to show up before counting.
     await page.waitForTimeout(2000);
@@ -275,7 +304,7 @@ describeBrowser("dispatcher console and crew tablet", () => {
     const box = await map.boundingBox();
     if (!box) throw new Error("map not laid out");
     await map.click({ position: { x: box.width * 0.15, y: box.height * 0.35 } });
-    await expect.poll(() => page.getByTestId("intake-coordinates").inputValue()).toMatch(/^37\.\d+, -122\.\d+$/);
+    await poll(() => page.getByTestId("intake-coordinates").inputValue()).toMatch(/^37\.\d+, -122\.\d+$/);
     expect(await page.getByTestId("map-coords").textContent()).toMatch(/^37\.\d+, -122\.\d+$/);
     await page.getByText("Clear", { exact: true }).click();
 
@@ -288,8 +317,8 @@ describeBrowser("dispatcher console and crew tablet", () => {
       location: { lat: 37.7704, lng: -122.4404, address: "Golden Gate Park" },
     });
     const banner = page.getByTestId("alert-banner");
-    await expect.poll(() => banner.textContent()).toContain(other.incident.number);
-    await expect.poll(() => page.locator(`[data-testid="queue-item"][data-incident-id="${other.incident.id}"]`).count()).toBe(1);
+    await poll(() => banner.textContent()).toContain(other.incident.number);
+    await poll(() => page.locator(`[data-testid="queue-item"][data-incident-id="${other.incident.id}"]`).count()).toBe(1);
     await page.getByTestId("mute-toggle").click();
     expect(await page.getByTestId("mute-toggle").getAttribute("aria-pressed")).toBe("true");
     await page.getByTestId("mute-toggle").click();
@@ -305,15 +334,47 @@ describeBrowser("dispatcher console and crew tablet", () => {
     page.on("request", (request) => requested.push(new URL(request.url()).pathname));
     await login(page, pr.username, pr.password);
     await page.getByTestId("pr-app").waitFor();
-    await expect.poll(() => page.locator(".pr-table tbody tr").count()).toBeGreaterThan(0);
+    await poll(() => page.locator(".pr-table tbody tr").count()).toBeGreaterThan(0);
     expect(await page.getByTestId("intake-panel").count()).toBe(0);
     expect(requested.some((pathname) => pathname.includes("ConsoleApp"))).toBe(false);
     await page.getByText("Log out").click();
     await login(page, admin.username, admin.password);
     await page.getByTestId("admin-tab").click();
     await page.getByTestId("admin-panel").waitFor();
-    await expect.poll(() => page.getByTestId("admin-panel").textContent()).toContain("RS2");
+    await poll(() => page.getByTestId("admin-panel").textContent()).toContain("RS2");
     await screenshot(page, "console-admin-1280x800");
+    await context.close();
+  });
+
+  it("merges one incident into another from the detail view", async () => {
+    const page = consolePage;
+    const call = (lat: number, lng: number, callerNumber: string) =>
+      api<{ incident: { id: string; number: string } }>("POST", "/calls", dispatcher.token, {
+        intakeId: crypto.randomUUID(),
+        source: "phone",
+        callerNumber,
+        incidentType: "outside_fire",
+        location: { lat, lng, address: `Lot ${callerNumber.slice(-3)}` },
+      });
+    const from = (await call(37.7402, -122.4702, "13500135001")).incident;
+    const into = (await call(37.7352, -122.4652, "13500135002")).incident;
+    await page.locator(`[data-testid="queue-item"][data-incident-id="${from.id}"]`).click();
+    await poll(() => page.getByTestId("detail-number").textContent()).toBe(from.number);
+    await page.getByTestId("merge-target").selectOption(into.id);
+    await page.getByTestId("merge-submit").click();
+    await poll(() => page.getByTestId("detail-number").textContent()).toBe(into.number);
+    await poll(() => page.locator(`[data-testid="queue-item"][data-incident-id="${from.id}"]`).count()).toBe(0);
+    await poll(() => page.getByTestId("call").count()).toBe(2);
+    const merged = await api<IncidentDetailView>("GET", `/incidents/${from.id}`, dispatcher.token);
+    expect(merged).toMatchObject({ status: "merged", mergedInto: into.id });
+  });
+
+  it("picks the language from the browser on first visit", async () => {
+    const context = await newContext(browser, server.url, { locale: "zh-TW", viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto("/");
+    await poll(() => page.locator("#login-title").textContent()).toBe("119 消防救災受理派遣");
+    await screenshot(page, "login-zh-TW-1280x800");
     await context.close();
   });
 
@@ -325,7 +386,7 @@ describeBrowser("dispatcher console and crew tablet", () => {
     expect(await theme()).toBe("light");
     await page.reload();
     await page.getByTestId("console").waitFor();
-    await expect.poll(theme).toBe("light");
+    await poll(theme).toBe("light");
     await page.locator('[data-testid="queue-item"]').first().click();
     await page.getByTestId("incident-detail").waitFor();
     await screenshot(page, "console-light-1920x1080");
@@ -338,15 +399,15 @@ describeBrowser("dispatcher console and crew tablet", () => {
     const title = page.locator("#intake-title");
     expect(await title.textContent()).toBe("Call intake");
     await page.getByTestId("language-select").selectOption("zh-CN");
-    await expect.poll(() => title.textContent()).toBe("接警");
+    await poll(() => title.textContent()).toBe("接警");
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
     await screenshot(page, "console-zh-CN-1920x1080");
     await page.getByTestId("language-select").selectOption("zh-TW");
-    await expect.poll(() => title.textContent()).toBe("受理報案");
+    await poll(() => title.textContent()).toBe("受理報案");
     await page.reload();
-    await expect.poll(() => page.locator("#intake-title").textContent()).toBe("受理報案");
+    await poll(() => page.locator("#intake-title").textContent()).toBe("受理報案");
     await page.getByTestId("language-select").selectOption("en");
-    await expect.poll(() => page.locator("#intake-title").textContent()).toBe("Call intake");
+    await poll(() => page.locator("#intake-title").textContent()).toBe("Call intake");
     expect(consoleErrors.filter((error) => !error.includes("ERR_UNSAFE_PORT") && !error.includes("ERR_INTERNET_DISCONNECTED"))).toEqual([]);
   });
 });

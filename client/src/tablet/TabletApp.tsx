@@ -39,38 +39,51 @@ function useTabletRealtime(session: AuthSession, unitId: string | undefined) {
   return socket;
 }
 
+/** How often a stationary unit repeats its last fix (GPS only reports changes). */
+const POSITION_REPEAT_MS = 15_000;
+const POSITION_MIN_GAP_MS = 5_000;
+
 function usePositionReports(socket: RefObject<AppSocket | null>, unitId: string | undefined, active: boolean) {
   const enabled = useStore(tabletStore, (state) => state.reportPositions);
   useEffect(() => {
     if (!unitId || !active || !enabled || !("geolocation" in navigator)) return;
     let lastSent = 0;
+    let last: GeolocationPosition | null = null;
+    const send = (force: boolean) => {
+      const current = socket.current;
+      const now = Date.now();
+      if (!last || !current?.connected || (!force && now - lastSent < POSITION_MIN_GAP_MS)) return;
+      lastSent = now;
+      const { latitude, longitude, accuracy, heading, speed } = last.coords;
+      current.volatile.emit(
+        "unit.position",
+        {
+          unitId,
+          lat: latitude,
+          lng: longitude,
+          ...(Number.isFinite(accuracy) && accuracy <= 100_000 ? { accuracy } : {}),
+          ...(heading !== null && Number.isFinite(heading) && heading >= 0 && heading <= 360 ? { heading } : {}),
+          ...(speed !== null && Number.isFinite(speed) && speed >= 0 && speed <= 200 ? { speed } : {}),
+          // A repeated fix is reported with the time it was taken, not the time it is resent.
+          occurredAt: new Date(last.timestamp || now).toISOString(),
+        },
+        () => undefined,
+      );
+      tabletStore.getState().positionSent(now);
+    };
     const watch = navigator.geolocation.watchPosition(
       (position) => {
-        const now = Date.now();
-        if (now - lastSent < 5000) return;
-        const current = socket.current;
-        if (!current?.connected) return;
-        lastSent = now;
-        const { latitude, longitude, accuracy, heading, speed } = position.coords;
-        current.volatile.emit(
-          "unit.position",
-          {
-            unitId,
-            lat: latitude,
-            lng: longitude,
-            ...(Number.isFinite(accuracy) && accuracy <= 100_000 ? { accuracy } : {}),
-            ...(heading !== null && Number.isFinite(heading) && heading >= 0 && heading <= 360 ? { heading } : {}),
-            ...(speed !== null && Number.isFinite(speed) && speed >= 0 && speed <= 200 ? { speed } : {}),
-            occurredAt: new Date(position.timestamp || now).toISOString(),
-          },
-          () => undefined,
-        );
-        tabletStore.getState().positionSent(now);
+        last = position;
+        send(false);
       },
       (error) => tabletStore.getState().setPositionError(error.message),
       { enableHighAccuracy: true, maximumAge: 5000, timeout: 20000 },
     );
-    return () => navigator.geolocation.clearWatch(watch);
+    const timer = window.setInterval(() => send(true), POSITION_REPEAT_MS);
+    return () => {
+      navigator.geolocation.clearWatch(watch);
+      window.clearInterval(timer);
+    };
   }, [unitId, active, enabled]);
 }
 

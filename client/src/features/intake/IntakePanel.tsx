@@ -14,15 +14,30 @@ import { ErrorText } from "../../ui/ErrorText";
 import { draftLocation, draftToBody, emptyDraft, parseTransfer, transferFromSearch, type IntakeDraft } from "./draft";
 import { useDuplicates } from "./useDuplicates";
 
+/**
+ * The transfer record in the URL is read once per page and removed from the address bar (a reload must not
+ * fill the form again). Reading happens during render, which React may repeat or discard (a suspended
+ * render), so the value is kept here until a mounted form has taken it.
+ */
+let urlTransfer: string | null | undefined;
+
+function peekUrlTransfer(): string | null {
+  if (urlTransfer === undefined) {
+    urlTransfer = typeof location !== "undefined" ? transferFromSearch(location.search) : null;
+    if (urlTransfer) {
+      const url = new URL(location.href);
+      url.searchParams.delete("transfer");
+      history.replaceState(history.state, "", url.toString());
+    }
+  }
+  return urlTransfer;
+}
+
 function initialDraft(): { draft: IntakeDraft; transferError: string | null } {
   const draft = emptyDraft(crypto.randomUUID());
-  const fromUrl = typeof location !== "undefined" ? transferFromSearch(location.search) : null;
+  const fromUrl = peekUrlTransfer();
   if (!fromUrl) return { draft, transferError: null };
   const parsed = parseTransfer(fromUrl);
-  // The record is taken once; a reload must not fill the form again.
-  const url = new URL(location.href);
-  url.searchParams.delete("transfer");
-  history.replaceState(null, "", url.toString());
   return parsed.ok ? { draft: { ...draft, ...parsed.fill }, transferError: null } : { draft, transferError: parsed.message };
 }
 
@@ -41,6 +56,11 @@ export function IntakePanel() {
   const newCallSeq = useStore(consoleUiStore, (state) => state.newCallSeq);
 
   const update = (change: Partial<IntakeDraft>) => setDraft((current) => ({ ...current, ...change }));
+
+  useEffect(() => {
+    // This form holds the URL's transfer now; a later mount (another view and back) starts empty.
+    urlTransfer = null;
+  }, []);
 
   useEffect(() => {
     if (mapPick) update({ coordinates: `${mapPick.position.lat.toFixed(6)}, ${mapPick.position.lng.toFixed(6)}` });
