@@ -239,6 +239,12 @@ export function IntakePanel() {
                   distance: formatDistance(candidate.distanceM),
                   minutes: Math.round(candidate.minutesApart),
                 })}
+                {candidate.reasons.length > 0 ? (
+                  <span className="hint duplicate-reasons">
+                    {" "}
+                    ({candidate.reasons.map((reason) => t(`duplicateReason.${reason}`, { defaultValue: reason })).join(", ")})
+                  </span>
+                ) : null}
               </span>
               <button type="button" className="button" data-testid="duplicate-link" disabled={busy} onClick={() => void submit(candidate.incidentId)}>
                 {t("intake.link")} <kbd>Alt+{index + 1}</kbd>

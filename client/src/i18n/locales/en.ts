@@ -83,6 +83,14 @@ export const en = {
     replayed: "already recorded",
     serverFlagged: "{{count}} possible duplicates flagged",
   },
+  duplicateReason: {
+    within_radius: "same place",
+    near_radius: "nearby",
+    within_window: "same time",
+    same_type: "same type",
+    same_caller: "same caller",
+    same_address: "same address",
+  },
   queue: {
     title: "Open incidents",
     empty: "No open incidents",

@@ -84,6 +84,14 @@ export const zhCN: Messages = {
     replayed: "已记录过",
     serverFlagged: "发现 {{count}} 条疑似重复",
   },
+  duplicateReason: {
+    within_radius: "同一地点",
+    near_radius: "附近",
+    within_window: "时间相近",
+    same_type: "类型相同",
+    same_caller: "同一报警人",
+    same_address: "地址相同",
+  },
   queue: {
     title: "未结警情",
     empty: "暂无未结警情",

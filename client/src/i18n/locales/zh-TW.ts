@@ -84,6 +84,14 @@ export const zhTW: Messages = {
     replayed: "已紀錄過",
     serverFlagged: "發現 {{count}} 筆疑似重複",
   },
+  duplicateReason: {
+    within_radius: "同一地點",
+    near_radius: "附近",
+    within_window: "時間相近",
+    same_type: "類型相同",
+    same_caller: "同一報案人",
+    same_address: "地址相同",
+  },
   queue: {
     title: "處理中案件",
     empty: "目前無處理中案件",
