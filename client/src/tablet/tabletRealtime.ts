@@ -121,7 +121,7 @@ export function startTabletRealtime(token: string, unitId: string): TabletRealti
 
   // Deliver as soon as something is tapped, and keep trying while anything waits.
   const unsubscribeQueue = tabletQueue.subscribe(() => flush());
-  const timer = window.setInterval(flush, 5000);
+  const timer = setInterval(flush, 5000);
 
   // Keep the device's copy of the assignment current for an offline reload.
   const persist = () => {
@@ -138,7 +138,7 @@ export function startTabletRealtime(token: string, unitId: string): TabletRealti
     flush,
     stop() {
       stopped = true;
-      window.clearInterval(timer);
+      clearInterval(timer);
       unsubscribeQueue();
       for (const unsubscribe of unsubscribers) unsubscribe();
       socket.removeAllListeners();
