@@ -36,6 +36,8 @@ export function createApi(http: HttpClient) {
     login: (body: LoginBody) => http.post<LoginResult>("/auth/login", body),
     logout: () => http.post<void>("/auth/logout"),
     me: () => http.get<UserView>("/auth/me"),
+    /** Ends every session of a user (lost tablet, shift change). */
+    revoke: (userId: string) => http.post<{ revoked: number }>("/auth/revoke", { userId }),
     config: () => http.get<ClientConfigView>("/config"),
     listUsers: () => http.get<{ users: UserView[] }>("/users"),
     createUser: (body: CreateUserBody) => http.post<UserView>("/users", body),

@@ -147,7 +147,7 @@ function AccountsAdmin() {
     api
       .createUser(body.data)
       .then((user) => {
-        setCreated(user.username);
+        setCreated(t("admin.created", { name: user.username }));
         setError(null);
         setForm({ ...form, username: "", password: "" });
         void reload();
@@ -165,6 +165,9 @@ function AccountsAdmin() {
             <th scope="col">{t("admin.role")}</th>
             <th scope="col">{t("admin.unitId")}</th>
             <th scope="col">{t("admin.displayName")}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t("admin.revoke")}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -174,6 +177,22 @@ function AccountsAdmin() {
               <td>{t(`role.${user.role}`)}</td>
               <td>{user.unitId ?? ""}</td>
               <td>{user.displayName ?? ""}</td>
+              <td>
+                <button
+                  type="button"
+                  className="button"
+                  title={t("admin.revokeHint")}
+                  onClick={() => {
+                    if (!window.confirm(t("admin.revokeConfirm", { name: user.username }))) return;
+                    api
+                      .revoke(user.id)
+                      .then((result) => setCreated(t("admin.revoked", { name: user.username, count: result.revoked })))
+                      .catch(setError);
+                  }}
+                >
+                  {t("admin.revoke")}
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -212,7 +231,7 @@ function AccountsAdmin() {
           {t("admin.create")}
         </button>
         <ErrorText error={error} />
-        {created ? <p role="status">{t("admin.created", { name: created })}</p> : null}
+        {created ? <p role="status">{created}</p> : null}
       </form>
     </section>
   );

@@ -257,6 +257,10 @@ export const en = {
   },
   pr: { title: "Incidents (read only)", number: "Number", received: "Received" },
   admin: {
+    revoke: "End sessions",
+    revokeHint: "Log this account out everywhere (lost tablet, shift change)",
+    revokeConfirm: "End every session of {{name}}?",
+    revoked: "Ended {{count}} sessions of {{name}}",
     units: "Units",
     unitId: "Unit id",
     home: "Home",

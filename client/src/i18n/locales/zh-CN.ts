@@ -258,6 +258,10 @@ export const zhCN: Messages = {
   },
   pr: { title: "警情列表（只读）", number: "编号", received: "报警时间" },
   admin: {
+    revoke: "终止会话",
+    revokeHint: "让该账号在所有设备上退出（平板丢失、交接班）",
+    revokeConfirm: "确定终止 {{name}} 的所有会话？",
+    revoked: "已终止 {{name}} 的 {{count}} 个会话",
     units: "车辆",
     unitId: "车辆编号",
     home: "驻地",

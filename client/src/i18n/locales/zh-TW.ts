@@ -258,6 +258,10 @@ export const zhTW: Messages = {
   },
   pr: { title: "案件列表（唯讀）", number: "編號", received: "報案時間" },
   admin: {
+    revoke: "終止工作階段",
+    revokeHint: "讓此帳號在所有裝置登出（平板遺失、交接班）",
+    revokeConfirm: "確定終止 {{name}} 的所有工作階段？",
+    revoked: "已終止 {{name}} 的 {{count}} 個工作階段",
     units: "車輛",
     unitId: "車輛編號",
     home: "駐地",
