@@ -15,11 +15,15 @@ export default function PrApp({ session }: { session: AuthSession }) {
   const { t } = useTranslation();
   const [incidents, setIncidents] = useState<IncidentView[]>([]);
   const [error, setError] = useState<unknown>(null);
+  const [loaded, setLoaded] = useState(false);
   const { dateTime } = useTimeFormat();
   useEffect(() => {
     api
       .listIncidents("all", 500)
-      .then((result) => setIncidents(result.incidents))
+      .then((result) => {
+        setIncidents(result.incidents);
+        setLoaded(true);
+      })
       .catch(setError);
   }, []);
   return (
@@ -37,6 +41,7 @@ export default function PrApp({ session }: { session: AuthSession }) {
       </header>
       <main className="pr-main">
         <ErrorText error={error} />
+        {loaded && incidents.length === 0 ? <p className="hint">{t("pr.empty")}</p> : null}
         <table className="pr-table">
           <thead>
             <tr>

@@ -255,7 +255,7 @@ export const en = {
     positionWaiting: "waiting for GPS…",
     positionError: "no position: {{message}}",
   },
-  pr: { title: "Incidents (read only)", number: "Number", received: "Received" },
+  pr: { empty: "No incidents yet", title: "Incidents (read only)", number: "Number", received: "Received" },
   admin: {
     revoke: "End sessions",
     revokeHint: "Log this account out everywhere (lost tablet, shift change)",

@@ -256,7 +256,7 @@ export const zhCN: Messages = {
     positionWaiting: "等待定位…",
     positionError: "无法定位：{{message}}",
   },
-  pr: { title: "警情列表（只读）", number: "编号", received: "报警时间" },
+  pr: { empty: "暂无警情", title: "警情列表（只读）", number: "编号", received: "报警时间" },
   admin: {
     revoke: "终止会话",
     revokeHint: "让该账号在所有设备上退出（平板丢失、交接班）",

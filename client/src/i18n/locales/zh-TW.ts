@@ -256,7 +256,7 @@ export const zhTW: Messages = {
     positionWaiting: "等待定位…",
     positionError: "無法定位：{{message}}",
   },
-  pr: { title: "案件列表（唯讀）", number: "編號", received: "報案時間" },
+  pr: { empty: "目前無案件", title: "案件列表（唯讀）", number: "編號", received: "報案時間" },
   admin: {
     revoke: "終止工作階段",
     revokeHint: "讓此帳號在所有裝置登出（平板遺失、交接班）",
