@@ -186,6 +186,15 @@ describeBrowser("dispatcher console and crew tablet", () => {
     expect(await queueItem.getByTestId("overdue-flag").textContent()).toMatch(/not acknowledged/);
     await consolePage.getByTestId("alert-banner").waitFor();
 
+    // Gloves: every control on the tablet is at least 64 px in both directions.
+    const smallTargets = await crewPage.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid="tablet"] button, [data-testid="tablet"] select, [data-testid="tablet"] .leaflet-control-zoom a, [data-testid="tablet"] label.big-check')]
+        .map((element) => ({ element, box: element.getBoundingClientRect() }))
+        .filter(({ box }) => box.width > 0 && (box.height < 64 || box.width < 64))
+        .map(({ element, box }) => `${element.textContent?.trim() || element.className}: ${Math.round(box.width)}x${Math.round(box.height)}`),
+    );
+    expect(smallTargets).toEqual([]);
+
     await screenshot(consolePage, "console-1920x1080");
     await screenshot(crewPage, "tablet-1280x800");
     await consolePage.setViewportSize({ width: 1280, height: 800 });
