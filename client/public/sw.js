@@ -29,8 +29,18 @@ self.addEventListener("message", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => Promise.all(urls.map((url) => cache.add(url).catch(() => undefined))))
-      .then(() => event.source && event.source.postMessage({ type: "cached", count: urls.length })),
+      .then((cache) =>
+        Promise.all(
+          urls.map((url) =>
+            cache
+              .match(url)
+              // Hashed files never change: fetch only what is missing, and report only what is really cached.
+              .then((hit) => (hit ? url : cache.add(url).then(() => url)))
+              .catch(() => null),
+          ),
+        ),
+      )
+      .then((results) => event.source && event.source.postMessage({ type: "cached", urls: results.filter(Boolean) })),
   );
 });
 
