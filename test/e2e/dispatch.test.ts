@@ -117,6 +117,8 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await candidate.waitFor({ timeout: 10_000 });
     expect(await candidate.getAttribute("data-incident-id")).toBe(incidentId);
     expect(await candidate.textContent()).toContain(incidentNumber);
+    expect(await candidate.textContent()).toMatch(/\d+ m away/);
+    await screenshot(page, "console-duplicate-1920x1080");
     await page.getByTestId("intake-coordinates").press("Alt+1");
     await poll(() => page.getByTestId("intake-result").textContent()).toMatch(/linked/i);
 

@@ -76,7 +76,7 @@ function ConsoleMap() {
   const overdue = useStore(alertStore, (state) => state.overdue);
   const overdueSeconds = useStore(configStore, (state) => state.config.overdueSeconds);
   const selected = useStore(consoleUiStore, (state) => state.selectedIncidentId);
-  const picked = useStore(consoleUiStore, (state) => state.mapPick?.position ?? null);
+  const picked = useStore(consoleUiStore, (state) => state.draftLocation);
   const now = useNow(5000);
   const mapIncidents = useMemo(
     () => rankQueue(Object.values(incidents), now, overdue, overdueSeconds).map((entry) => ({ incident: entry.incident, urgent: entry.tier <= 1 })),

@@ -8,6 +8,9 @@ export interface ConsoleUiState {
   mapPick: { position: LatLng; seq: number } | null;
   /** Bumped by F2 / Alt+N so the call form resets and takes focus. */
   newCallSeq: number;
+  /** Where the call being typed is (typed or clicked), drawn on the map. */
+  draftLocation: LatLng | null;
+  setDraftLocation(position: LatLng | null): void;
   select(incidentId: string | null): void;
   pick(position: LatLng): void;
   newCall(): void;
@@ -17,6 +20,12 @@ export const consoleUiStore = createStore<ConsoleUiState>()((set, get) => ({
   selectedIncidentId: null,
   mapPick: null,
   newCallSeq: 0,
+  draftLocation: null,
+  setDraftLocation(position) {
+    const current = get().draftLocation;
+    if (current?.lat === position?.lat && current?.lng === position?.lng) return;
+    set({ draftLocation: position });
+  },
   select(incidentId) {
     set({ selectedIncidentId: incidentId });
   },

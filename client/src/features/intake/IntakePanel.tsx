@@ -79,6 +79,10 @@ export function IntakePanel() {
       : null;
   const { duplicates, checking } = useDuplicates(duplicateInput);
 
+  useEffect(() => {
+    consoleUiStore.getState().setDraftLocation(position);
+  }, [position?.lat, position?.lng]);
+
   function reset() {
     setDraft(emptyDraft(crypto.randomUUID()));
     setIssues([]);
