@@ -93,6 +93,14 @@ describeBrowser("dispatcher console and crew tablet", () => {
 
     await page.keyboard.press("F2");
     await poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("intake-caller-number");
+    // Tab walks the fields in the order a caller answers.
+    const focusOrder: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press("Tab");
+      focusOrder.push((await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))) ?? "");
+    }
+    expect(focusOrder).toEqual(["intake-caller-name", "intake-type", "intake-address", "intake-coordinates", "intake-description"]);
+    await page.getByTestId("intake-caller-number").focus();
     await page.keyboard.type("13800138000");
     await page.keyboard.press("Tab");
     await page.keyboard.type("Li Wei");
