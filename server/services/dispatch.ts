@@ -6,12 +6,11 @@ import type { Actor } from "../../shared/events";
 import { activeAssignments } from "../../shared/incident";
 import { distanceMeters } from "../../shared/geo";
 import type { DispatchBody } from "../../shared/schemas";
-import { CommitBuilder } from "../core/commitBuilder";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { UnitRecord } from "../store/types";
-import { authorize, commitAndPublish, type ServiceContext } from "./context";
-import { recordOp, replayOp } from "./idempotency";
+import { authorize, type ServiceContext } from "./context";
+import { runCommand } from "./idempotency";
 import { presentIncident, presentUnit } from "./presenters";
 import { getRunCard } from "./runCards";
 
@@ -91,13 +90,9 @@ export async function dispatchUnits(
   body: DispatchBody,
 ): Promise<DispatchResult> {
   authorize(actor, OPERATOR_ROLES, "dispatch units");
-  return context.queue.run(async () => {
-    const request = { incidentId, ...body };
-    const replayed = await replayOp<DispatchResult>(context.store, body.opId, DISPATCH_OP, actor, request);
-    if (replayed) return replayed;
-
+  const operation = { opId: body.opId, kind: DISPATCH_OP, actor, request: { incidentId, ...body } };
+  return runCommand(context, operation, async (builder, now) => {
     const record = await openIncident(context, incidentId);
-    const now = context.clock();
     const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
     const unitIds = [...new Set(body.unitIds)];
     const units: UnitRecord[] = [];
@@ -116,7 +111,6 @@ export async function dispatchUnits(
       throw errors.unitUnavailable(`Nothing was dispatched: ${problems.join("; ")}.`);
     }
 
-    const builder = new CommitBuilder(now.toISOString());
     const eventContext = { actor, occurredAt, source: body.source };
     let state = record.state;
     for (const unit of units) {
@@ -145,8 +139,6 @@ export async function dispatchUnits(
       incident: presentIncident(state),
       units: builder.changedUnits().map(presentUnit),
     };
-    recordOp(builder, body.opId, DISPATCH_OP, actor, request, result);
-    await commitAndPublish(context, builder);
     return result;
   });
 }

@@ -3,12 +3,11 @@ import { CONSOLE_ROLES, OPERATOR_ROLES, type IncidentStatus } from "../../shared
 import type { Actor, IncidentEvent } from "../../shared/events";
 import { activeAssignments } from "../../shared/incident";
 import type { CloseBody, IncidentListQuery, MergeBody, NoteBody, PhaseBody } from "../../shared/schemas";
-import { CommitBuilder } from "../core/commitBuilder";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
-import { authorize, commitAndPublish, type ServiceContext } from "./context";
-import { recordOp, replayOp } from "./idempotency";
+import { authorize, type ServiceContext } from "./context";
+import { runCommand } from "./idempotency";
 import { presentEvent, presentIncident } from "./presenters";
 
 const READ_ROLES = [...CONSOLE_ROLES, "pr", "integration"] as const;
@@ -79,14 +78,8 @@ export async function mergeIncidents(
 ): Promise<{ from: IncidentView; into: IncidentView }> {
   authorize(actor, OPERATOR_ROLES, "merge incidents");
   if (incidentId === body.into) throw errors.validation("An incident cannot be merged into itself.");
-  return context.queue.run(async () => {
-    const request = { incidentId, ...body };
-    if (body.opId) {
-      const replayed = await replayOp<{ from: IncidentView; into: IncidentView }>(
-        context.store, body.opId, "incident.merge", actor, request,
-      );
-      if (replayed) return replayed;
-    }
+  const operation = { opId: body.opId, kind: "incident.merge", actor, request: { incidentId, ...body } };
+  return runCommand(context, operation, async (builder) => {
     const from = await loadIncident(context, incidentId);
     const into = await loadIncident(context, body.into);
     if (from.state.mergedInto === into.id) {
@@ -95,8 +88,6 @@ export async function mergeIncidents(
     if (from.status !== "open") throw errors.incidentClosed(`Incident ${from.number} is ${from.status}; it cannot be merged.`);
     if (into.status !== "open") throw errors.incidentClosed(`Incident ${into.number} is ${into.status}; merge into an open incident.`);
 
-    const now = context.clock();
-    const builder = new CommitBuilder(now.toISOString());
     const eventContext = { actor, occurredAt: builder.recordedAt, source: "live" as const };
     const handedOver = activeAssignments(from.state);
     const reason = body.reason !== undefined ? { reason: body.reason } : {};
@@ -119,10 +110,7 @@ export async function mergeIncidents(
       const unit = await context.store.getUnit(assignment.unitId);
       if (unit) builder.putUnit({ ...unit, incidentId: into.id, updatedAt: builder.recordedAt });
     }
-    const result = { from: presentIncident(fromState), into: presentIncident(intoState) };
-    if (body.opId) recordOp(builder, body.opId, "incident.merge", actor, request, result);
-    await commitAndPublish(context, builder);
-    return result;
+    return { from: presentIncident(fromState), into: presentIncident(intoState) };
   });
 }
 
@@ -133,25 +121,18 @@ export async function closeIncident(
   body: CloseBody,
 ): Promise<IncidentView> {
   authorize(actor, OPERATOR_ROLES, "close incidents");
-  return context.queue.run(async () => {
-    const request = { incidentId, ...body };
-    const replayed = await replayOp<IncidentView>(context.store, body.opId, "incident.close", actor, request);
-    if (replayed) return replayed;
+  const operation = { opId: body.opId, kind: "incident.close", actor, request: { incidentId, ...body } };
+  return runCommand(context, operation, async (builder, now) => {
     const record = await loadIncident(context, incidentId);
     if (record.status !== "open") throw errors.incidentClosed(`Incident ${record.number} is already ${record.status}.`);
     const stillAssigned = activeAssignments(record.state).map((assignment) => assignment.callSign);
     if (stillAssigned.length > 0) {
       throw errors.invalidTransition(`Units are still assigned (${stillAssigned.join(", ")}); clear them before closing.`);
     }
-    const now = context.clock();
     const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
-    const builder = new CommitBuilder(now.toISOString());
     const state = builder.append(incidentId, record.state, "incident.closed",
       body.reason !== undefined ? { reason: body.reason } : {}, { actor, occurredAt, source: body.source });
-    const result = presentIncident(state);
-    recordOp(builder, body.opId, "incident.close", actor, request, result);
-    await commitAndPublish(context, builder);
-    return result;
+    return presentIncident(state);
   });
 }
 
@@ -172,23 +153,16 @@ export async function recordPhase(
   incidentId: string,
   body: PhaseBody,
 ): Promise<IncidentView> {
-  return context.queue.run(async () => {
+  const operation = { opId: body.opId, kind: "incident.phase", actor, request: { incidentId, ...body } };
+  return runCommand(context, operation, async (builder, now) => {
     const record = await loadIncident(context, incidentId);
     authorizeFieldRecord(actor, record, "record fireground phases");
-    const request = { incidentId, ...body };
-    const replayed = await replayOp<IncidentView>(context.store, body.opId, "incident.phase", actor, request);
-    if (replayed) return replayed;
     if (record.status !== "open") throw errors.incidentClosed(`Incident ${record.number} is ${record.status}.`);
-    const now = context.clock();
     const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
-    const builder = new CommitBuilder(now.toISOString());
     const state = builder.append(incidentId, record.state, "incident.phase",
       { phase: body.phase, ...(body.note !== undefined ? { note: body.note } : {}) },
       { actor, occurredAt, source: body.source });
-    const result = presentIncident(state);
-    recordOp(builder, body.opId, "incident.phase", actor, request, result);
-    await commitAndPublish(context, builder);
-    return result;
+    return presentIncident(state);
   });
 }
 
@@ -198,19 +172,12 @@ export async function addNote(
   incidentId: string,
   body: NoteBody,
 ): Promise<IncidentView> {
-  return context.queue.run(async () => {
+  const operation = { opId: body.opId, kind: "incident.note", actor, request: { incidentId, ...body } };
+  return runCommand(context, operation, async (builder) => {
     const record = await loadIncident(context, incidentId);
     authorizeFieldRecord(actor, record, "add notes");
-    const request = { incidentId, ...body };
-    const replayed = await replayOp<IncidentView>(context.store, body.opId, "incident.note", actor, request);
-    if (replayed) return replayed;
-    const now = context.clock();
-    const builder = new CommitBuilder(now.toISOString());
     const state = builder.append(incidentId, record.state, "incident.note", { text: body.text },
       { actor, occurredAt: builder.recordedAt, source: "live" });
-    const result = presentIncident(state);
-    recordOp(builder, body.opId, "incident.note", actor, request, result);
-    await commitAndPublish(context, builder);
-    return result;
+    return presentIncident(state);
   });
 }

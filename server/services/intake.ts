@@ -6,13 +6,12 @@ import { OPERATOR_ROLES, type EventSource } from "../../shared/domain";
 import type { Actor, CallRecordPayload } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
 import type { CallIntakeBody } from "../../shared/schemas";
-import { CommitBuilder } from "../core/commitBuilder";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
-import { authorize, commitAndPublish, type ServiceContext } from "./context";
+import { authorize, type ServiceContext } from "./context";
 import { findDuplicates, normalizePhone } from "./duplicates";
-import { replayOp, recordOp, requestHash } from "./idempotency";
+import { requestHash, runCommand } from "./idempotency";
 import { presentCall, presentIncident } from "./presenters";
 
 const INTAKE_OP = "call.intake";
@@ -43,15 +42,13 @@ export async function intakeCall(
 ): Promise<{ result: CallIntakeResult; created: boolean }> {
   authorize(actor, OPERATOR_ROLES, "take calls");
   const eventSource: EventSource = body.source === "phone" ? "live" : body.source;
-  return context.queue.run(async () => {
-    const opId = `intake:${body.intakeId}`;
-    const replayed = await replayOp<CallIntakeResult>(context.store, opId, INTAKE_OP, actor, body);
-    if (replayed) return { result: { ...replayed, replayed: true }, created: false };
+  let created = false;
+  const operation = { opId: `intake:${body.intakeId}`, kind: INTAKE_OP, actor, request: body };
+  const result = await runCommand(context, operation, async (builder, now) => {
+    created = true;
     if (await context.store.getCallByIntakeId(body.intakeId)) {
       throw errors.idempotencyConflict(`intakeId ${body.intakeId} was already used by another account.`);
     }
-
-    const now = context.clock();
     const receivedAt = resolveOccurredAt(actor, eventSource, body.receivedAt, now, "receivedAt");
     const transferKey = transferKeyOf(body);
     let target: IncidentRecord | null = null;
@@ -81,7 +78,6 @@ export async function intakeCall(
       ...(body.externalId !== undefined ? { externalId: body.externalId } : {}),
     };
     const eventContext = { actor, occurredAt: receivedAt, source: eventSource };
-    const builder = new CommitBuilder(now.toISOString());
     let incidentId: string;
     let base: IncidentState | undefined;
     if (target) {
@@ -127,14 +123,13 @@ export async function intakeCall(
       ...(body.location.address !== undefined ? { address: body.location.address } : {}),
       excludeIncidentId: incidentId,
     });
-    const result: CallIntakeResult = {
+    const fresh: CallIntakeResult = {
       call: presentCall(call, incidentId, builder.recordedAt),
       incident: presentIncident(state),
       duplicates,
       replayed: false,
     };
-    recordOp(builder, opId, INTAKE_OP, actor, body, result);
-    await commitAndPublish(context, builder);
-    return { result, created: true };
+    return fresh;
   });
+  return { result: created ? result : { ...result, replayed: true }, created };
 }

@@ -10,7 +10,7 @@ import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { UnitRecord } from "../store/types";
 import { authorize, commitAndPublish, type ServiceContext } from "./context";
-import { recordOp, replayOp } from "./idempotency";
+import { runCommand } from "./idempotency";
 import { presentIncident, presentUnit } from "./presenters";
 
 const STATUS_OP = "unit.status";
@@ -70,19 +70,14 @@ export async function changeUnitStatus(
   if (body.override && !OVERRIDE_ROLES.includes(actor.role as (typeof OVERRIDE_ROLES)[number])) {
     throw errors.forbidden("Only a dispatcher, supervisor or admin may override the order of status steps.");
   }
-  return context.queue.run(async () => {
-    const request = { unitId, ...body, ...(expectIncidentId ? { expectIncidentId } : {}) };
-    const replayed = await replayOp<UnitStatusResult>(context.store, body.opId, STATUS_OP, actor, request);
-    if (replayed) return replayed;
-
+  const request = { unitId, ...body, ...(expectIncidentId ? { expectIncidentId } : {}) };
+  return runCommand(context, { opId: body.opId, kind: STATUS_OP, actor, request }, async (builder, now) => {
     const unit = await context.store.getUnit(unitId);
     if (!unit) throw errors.notFound(`Unit ${unitId}`);
     if (expectIncidentId !== undefined && unit.incidentId !== expectIncidentId) {
       throw errors.invalidTransition(`Unit ${unit.callSign} is not assigned to incident ${expectIncidentId} any more.`);
     }
-    const now = context.clock();
     const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
-    const builder = new CommitBuilder(now.toISOString());
     let incident: IncidentState | null = null;
 
     if (unit.status === body.status) {
@@ -131,8 +126,6 @@ export async function changeUnitStatus(
       unit: presentUnit(updated),
       incident: incident ? presentIncident(incident) : null,
     };
-    recordOp(builder, body.opId, STATUS_OP, actor, request, result);
-    await commitAndPublish(context, builder);
     return result;
   });
 }
