@@ -62,8 +62,12 @@ export function IntakePanel() {
     urlTransfer = null;
   }, []);
 
+  // Only clicks made while this form is shown fill it (not one left over from before it mounted).
+  const firstPickSeq = useRef(mapPick?.seq ?? 0);
   useEffect(() => {
-    if (mapPick) update({ coordinates: `${mapPick.position.lat.toFixed(6)}, ${mapPick.position.lng.toFixed(6)}` });
+    if (mapPick && mapPick.seq > firstPickSeq.current) {
+      update({ coordinates: `${mapPick.position.lat.toFixed(6)}, ${mapPick.position.lng.toFixed(6)}` });
+    }
   }, [mapPick?.seq]);
 
   useEffect(() => {
