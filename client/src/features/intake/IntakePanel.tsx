@@ -70,8 +70,9 @@ export function IntakePanel() {
     }
   }, [mapPick?.seq]);
 
+  const firstNewCallSeq = useRef(newCallSeq);
   useEffect(() => {
-    if (newCallSeq === 0) return;
+    if (newCallSeq === firstNewCallSeq.current) return;
     reset();
     firstField.current?.focus();
   }, [newCallSeq]);
