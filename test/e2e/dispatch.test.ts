@@ -386,6 +386,11 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await poll(() => page.getByTestId("call").count()).toBe(2);
     const merged = await api<IncidentDetailView>("GET", `/incidents/${from.id}`, dispatcher.token);
     expect(merged).toMatchObject({ status: "merged", mergedInto: into.id });
+
+    // A fireground benchmark recorded from the detail view lands in the time line.
+    await page.getByTestId("phase-select").selectOption("under_control");
+    await page.getByTestId("phase-submit").click();
+    await poll(() => page.locator('[data-testid="timeline-event"][data-type="incident.phase"]').textContent()).toContain("Under control");
   });
 
   it("picks the language from the browser on first visit", async () => {
@@ -421,6 +426,9 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await poll(() => title.textContent()).toBe("接警");
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
     await screenshot(page, "console-zh-CN-1920x1080");
+    await crewPage.getByTestId("language-select").selectOption("zh-CN");
+    await poll(() => crewPage.getByTestId("status-on_scene").textContent()).toContain("到场");
+    await screenshot(crewPage, "tablet-zh-CN-1280x800");
     await page.getByTestId("language-select").selectOption("zh-TW");
     await poll(() => title.textContent()).toBe("受理報案");
     await page.reload();

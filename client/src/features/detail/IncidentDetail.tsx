@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import type { IncidentState } from "../../../../shared/incident";
-import { REPORTABLE_UNIT_STATUSES, type ReportableUnitStatus, type UnitStatus } from "../../../../shared/domain";
+import { INCIDENT_PHASES, REPORTABLE_UNIT_STATUSES, type IncidentPhase, type ReportableUnitStatus, type UnitStatus } from "../../../../shared/domain";
 import { api } from "../../api/client";
 import { ApiError } from "../../api/http";
 import { incidentStore, unitStore } from "../../app/stores";
@@ -117,10 +117,40 @@ function MergeAction({ incident }: { incident: IncidentState }) {
 function NoteAndClose({ incident }: { incident: IncidentState }) {
   const { t } = useTranslation();
   const [text, setText] = useState("");
+  const [phase, setPhase] = useState<IncidentPhase | "">("");
   const [error, setError] = useState<unknown>(null);
   if (incident.status !== "open") return null;
   return (
     <div className="note-close">
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!phase) return;
+          api
+            .phase(incident.id, phase, crypto.randomUUID())
+            .then((view) => {
+              incidentStore.getState().upsertFetched(view);
+              setPhase("");
+            })
+            .catch(setError);
+        }}
+      >
+        <label className="field grow">
+          <span className="visually-hidden">{t("detail.phase")}</span>
+          <select aria-label={t("detail.phase")} data-testid="phase-select" value={phase} onChange={(event) => setPhase(event.target.value as IncidentPhase | "")}>
+            <option value="">{t("detail.phase")}</option>
+            {INCIDENT_PHASES.filter((candidate) => incident.phases[candidate] === undefined).map((candidate) => (
+              <option key={candidate} value={candidate}>
+                {t(`phase.${candidate}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button" data-testid="phase-submit" disabled={!phase}>
+          {t("detail.recordPhase")}
+        </button>
+      </form>
       <form
         className="inline-form"
         onSubmit={(event) => {

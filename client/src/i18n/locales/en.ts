@@ -123,6 +123,8 @@ export const en = {
     sent: "Dispatched: {{units}}",
   },
   detail: {
+    phase: "Fireground benchmark…",
+    recordPhase: "Record",
     setStatus: "Set status…",
     overrideReason: "{{from}} → {{to}} is out of order. Reason for the override:",
     title: "Incident",

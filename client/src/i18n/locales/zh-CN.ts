@@ -124,6 +124,8 @@ export const zhCN: Messages = {
     sent: "已调派：{{units}}",
   },
   detail: {
+    phase: "现场节点…",
+    recordPhase: "记录",
     setStatus: "设置状态…",
     overrideReason: "{{from}} → {{to}} 顺序不符。请填写人工更正原因：",
     title: "警情",

@@ -124,6 +124,8 @@ export const zhTW: Messages = {
     sent: "已派遣：{{units}}",
   },
   detail: {
+    phase: "現場節點…",
+    recordPhase: "紀錄",
     setStatus: "設定狀態…",
     overrideReason: "{{from}} → {{to}} 順序不符。請填寫人工更正原因：",
     title: "案件",
