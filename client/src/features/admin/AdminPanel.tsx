@@ -8,6 +8,7 @@ import { CreateUserBody, UnitUpsertBody } from "../../../../shared/schemas";
 import { api } from "../../api/client";
 import { unitStore } from "../../app/stores";
 import { ErrorText } from "../../ui/ErrorText";
+import { saveUnit } from "../incidents/incidentActions";
 
 function UnitsAdmin() {
   const { t } = useTranslation();
@@ -29,10 +30,8 @@ function UnitsAdmin() {
       setError(new Error(body.success ? t("admin.unitIdRequired") : body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")));
       return;
     }
-    api
-      .upsertUnit(form.id.trim(), body.data)
+    saveUnit(form.id.trim(), body.data)
       .then((unit) => {
-        unitStore.getState().upsert(unit);
         setSaved(unit.callSign);
         setError(null);
       })

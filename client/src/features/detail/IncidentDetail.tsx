@@ -5,15 +5,15 @@ import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import type { IncidentState } from "../../../../shared/incident";
 import { INCIDENT_PHASES, REPORTABLE_UNIT_STATUSES, type IncidentPhase, type ReportableUnitStatus, type UnitStatus } from "../../../../shared/domain";
-import { api } from "../../api/client";
 import { ApiError } from "../../api/http";
-import { incidentStore, unitStore } from "../../app/stores";
+import { incidentStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { useTimeFormat } from "../../app/useTimeFormat";
 import { consoleUiStore } from "../../console/consoleUiStore";
 import { elapsedSeconds, formatDuration } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 import { DispatchPanel } from "../dispatch/DispatchPanel";
+import { addNote, closeIncident, loadIncidentDetail, mergeIncident, recordPhase, setUnitStatus } from "../incidents/incidentActions";
 import { describeEvent } from "./describeEvent";
 import { IntervalTable } from "./IntervalTable";
 
@@ -23,19 +23,14 @@ function StatusControl({ unitId, current }: { unitId: string; current: UnitStatu
   const [error, setError] = useState<unknown>(null);
   async function send(status: ReportableUnitStatus) {
     setError(null);
-    const opId = crypto.randomUUID();
     try {
-      const result = await api.unitStatus(unitId, { status, opId });
-      unitStore.getState().upsert(result.unit);
-      if (result.incident) incidentStore.getState().upsertFetched(result.incident);
+      await setUnitStatus(unitId, status);
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === "invalid_transition") {
         const reason = window.prompt(t("detail.overrideReason", { from: t(`unitStatus.${current}`), to: t(`unitStatus.${status}`) }));
         if (!reason?.trim()) return;
         try {
-          const result = await api.unitStatus(unitId, { status, opId: crypto.randomUUID(), override: { reason: reason.trim() } });
-          unitStore.getState().upsert(result.unit);
-          if (result.incident) incidentStore.getState().upsertFetched(result.incident);
+          await setUnitStatus(unitId, status, reason.trim());
         } catch (again) {
           setError(again);
         }
@@ -96,13 +91,8 @@ function MergeAction({ incident }: { incident: IncidentState }) {
         onClick={() => {
           setBusy(true);
           setError(null);
-          api
-            .merge(incident.id, { into, opId: crypto.randomUUID() })
-            .then((result) => {
-              incidentStore.getState().upsertFetched(result.from);
-              incidentStore.getState().upsertFetched(result.into);
-              consoleUiStore.getState().select(result.into.id);
-            })
+          mergeIncident(incident.id, into)
+            .then((result) => consoleUiStore.getState().select(result.into.id))
             .catch(setError)
             .finally(() => setBusy(false));
         }}
@@ -127,12 +117,8 @@ function NoteAndClose({ incident }: { incident: IncidentState }) {
         onSubmit={(event) => {
           event.preventDefault();
           if (!phase) return;
-          api
-            .phase(incident.id, phase, crypto.randomUUID())
-            .then((view) => {
-              incidentStore.getState().upsertFetched(view);
-              setPhase("");
-            })
+          recordPhase(incident.id, phase)
+            .then(() => setPhase(""))
             .catch(setError);
         }}
       >
@@ -156,12 +142,8 @@ function NoteAndClose({ incident }: { incident: IncidentState }) {
         onSubmit={(event) => {
           event.preventDefault();
           if (!text.trim()) return;
-          api
-            .note(incident.id, text.trim(), crypto.randomUUID())
-            .then((view) => {
-              incidentStore.getState().upsertFetched(view);
-              setText("");
-            })
+          addNote(incident.id, text.trim())
+            .then(() => setText(""))
             .catch(setError);
         }}
       >
@@ -179,10 +161,7 @@ function NoteAndClose({ incident }: { incident: IncidentState }) {
         data-testid="close-incident"
         onClick={() => {
           if (!window.confirm(t("detail.closeConfirm", { number: incident.number }))) return;
-          api
-            .close(incident.id, crypto.randomUUID())
-            .then((view) => incidentStore.getState().upsertFetched(view))
-            .catch(setError);
+          closeIncident(incident.id).catch(setError);
         }}
       >
         {t("detail.close")}
@@ -205,10 +184,9 @@ export function IncidentDetail() {
   useEffect(() => {
     if (!selectedId || hasHistory) return;
     let current = true;
-    api
-      .getIncident(selectedId)
-      .then((detail) => {
-        if (current) incidentStore.getState().upsertFetched(detail);
+    loadIncidentDetail(selectedId)
+      .then(() => {
+        if (current) setError(null);
       })
       .catch((caught: unknown) => {
         if (current) setError(caught);

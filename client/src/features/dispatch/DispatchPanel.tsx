@@ -6,7 +6,8 @@ import { useStore } from "zustand";
 import type { RecommendationsView } from "../../../../shared/api";
 import type { IncidentState } from "../../../../shared/incident";
 import { api } from "../../api/client";
-import { incidentStore, unitStore } from "../../app/stores";
+import { unitStore } from "../../app/stores";
+import { dispatchUnits } from "../incidents/incidentActions";
 import { formatDistance, formatDuration } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 
@@ -56,9 +57,7 @@ export function DispatchPanel({ incident }: { incident: IncidentState }) {
     setBusy(true);
     setError(null);
     try {
-      const result = await api.dispatch(incident.id, { unitIds, opId: crypto.randomUUID() });
-      incidentStore.getState().upsertFetched(result.incident);
-      for (const unit of result.units) unitStore.getState().upsert(unit);
+      const result = await dispatchUnits(incident.id, unitIds);
       setSent(result.units.map((unit) => unit.callSign).join(", "));
       setPicked(new Set());
     } catch (caught) {

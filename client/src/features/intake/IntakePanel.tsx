@@ -5,12 +5,11 @@ import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import type { CallIntakeResult } from "../../../../shared/api";
 import { INCIDENT_TYPES, TRANSFER_CENTERS } from "../../../../shared/domain";
-import { api } from "../../api/client";
 import { ApiError } from "../../api/http";
-import { incidentStore } from "../../app/stores";
 import { consoleUiStore } from "../../console/consoleUiStore";
 import { formatDistance } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
+import { intakeCall } from "../incidents/incidentActions";
 import { draftLocation, draftToBody, emptyDraft, parseTransfer, transferFromSearch, type IntakeDraft } from "./draft";
 import { useDuplicates } from "./useDuplicates";
 
@@ -106,8 +105,7 @@ export function IntakePanel() {
     setBusy(true);
     try {
       // The same intakeId is reused on a retry, so a lost answer never creates a second incident.
-      const answer = await api.intakeCall(built.body);
-      incidentStore.getState().upsertFetched(answer.incident);
+      const answer = await intakeCall(built.body);
       consoleUiStore.getState().select(answer.incident.id);
       setResult({ answer, linked: linkTo !== undefined });
       setDraft(emptyDraft(crypto.randomUUID()));
