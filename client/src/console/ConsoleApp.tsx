@@ -78,10 +78,13 @@ function ConsoleMap() {
   const selected = useStore(consoleUiStore, (state) => state.selectedIncidentId);
   const picked = useStore(consoleUiStore, (state) => state.draftLocation);
   const now = useNow(5000);
-  const mapIncidents = useMemo(
+  const ranked = useMemo(
     () => rankQueue(Object.values(incidents), now, overdue, overdueSeconds).map((entry) => ({ incident: entry.incident, urgent: entry.tier <= 1 })),
     [incidents, overdue, now, overdueSeconds],
   );
+  // Redraw the markers only when what they show changed, not on every clock tick (tooltips stay open).
+  const markerKey = ranked.map(({ incident, urgent }) => `${incident.id}:${incident.lastSeq}:${urgent ? 1 : 0}`).join("|");
+  const mapIncidents = useMemo(() => ranked, [markerKey]);
   const unitList = useMemo(() => Object.values(units), [units]);
   return (
     <MapView
