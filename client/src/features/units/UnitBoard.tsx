@@ -1,19 +1,11 @@
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
-import type { UnitView } from "../../../../shared/api";
 import { incidentStore, unitStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { consoleUiStore } from "../../console/consoleUiStore";
+import { groupByStation } from "./grouping";
 import { elapsedSeconds, formatDuration } from "../../format/time";
-
-export function groupByStation(units: readonly UnitView[]): [string, UnitView[]][] {
-  const groups = new Map<string, UnitView[]>();
-  for (const unit of units) groups.set(unit.station, [...(groups.get(unit.station) ?? []), unit]);
-  return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([station, list]) => [station, list.sort((a, b) => a.callSign.localeCompare(b.callSign))]);
-}
 
 /** Every unit by station: status in words and colour, time in status, the incident it is on. */
 export function UnitBoard() {
