@@ -7,7 +7,7 @@ import type { PlannedRequest } from "../../server/scripts/sf/plan";
 import { replayClock, toApiRequest } from "../../server/scripts/sf/requests";
 import { mapIncidentType, mapUnitType, parseSfLocation, readSfFile } from "../../server/scripts/sf/rows";
 
-// The DataSF header, as in /work/shared/data/sf-fire-calls-2016-12.csv.
+// The DataSF header, as in ../shared/data/sf-fire-calls-2016-12.csv.
 const HEADER =
   "Call Number,Unit ID,Incident Number,Call Type,Call Date,Watch Date,Received DtTm,Entry DtTm,Dispatch DtTm," +
   "Response DtTm,On Scene DtTm,Transport DtTm,Hospital DtTm,Call Final Disposition,Available DtTm,Address,City," +
