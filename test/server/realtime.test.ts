@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult, IncidentDetailView, IncidentView } from "../../shared/api";
 import type { IncidentEvent } from "../../shared/events";
 import { applyIncidentEvent, type IncidentState } from "../../shared/incident";
-import { emitWithAck, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
+import { emitWithAck, nextEvent, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
 import { north, opId, phoneCall } from "../helpers/factories";
 
 let server: TestServer;
@@ -150,5 +150,30 @@ describe("reconnecting clients", () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.filter((event) => event.incidentId === other.body.incident.id)).toEqual([]);
     tablet.disconnect();
+  });
+
+});
+
+describe("position reports", () => {
+  it("sends a crew's position reports to consoles and updates the unit, without an incident event", async () => {
+    const crew = await server.createAccount("crew", "R1");
+    const tablet = server.connect(crew.token);
+    const consoleSocket = server.connect(dispatcher.token);
+    await Promise.all([waitForConnect(tablet), waitForConnect(consoleSocket)]);
+    await emitWithAck(consoleSocket, "sync", {});
+    const events: IncidentEvent[] = [];
+    consoleSocket.on("incident.event", (event) => events.push(event));
+    const seen = nextEvent(consoleSocket, "unit.position", (update) => update.unitId === "R1");
+    const ack = await emitWithAck(tablet, "unit.position", { unitId: "R1", lat: 31.01, lng: 121.02, heading: 90 });
+    expect(ack).toEqual({ ok: true, data: { received: true } });
+    expect(await seen).toMatchObject({ unitId: "R1", lat: 31.01, lng: 121.02, heading: 90 });
+    const units = await server.api<{ units: { id: string; position: { lat: number } | null }[] }>("GET", "/units", { token: dispatcher.token });
+    expect(units.body.units.find((unit) => unit.id === "R1")?.position?.lat).toBe(31.01);
+    // Another unit's position is refused.
+    const other = await emitWithAck(tablet, "unit.position", { unitId: "R2", lat: 1, lng: 1 });
+    expect(other.ok === false && other.error.code).toBe("forbidden");
+    expect(events).toEqual([]);
+    tablet.disconnect();
+    consoleSocket.disconnect();
   });
 });
