@@ -75,6 +75,8 @@ export interface IncidentEventPayloads {
   /** The unit left this incident for another one before clearing. */
   "unit.reassigned": { unitId: string; toIncidentId: string };
   "incident.phase": { phase: IncidentPhase; note?: string };
+  /** A greater (or smaller) alarm: the run card for the new level applies to recommendations. */
+  "incident.alarm_level": { alarmLevel: number; previousLevel: number; reason?: string };
   "incident.note": { text: string };
   /** This incident was merged into `into`: its calls and units moved there. */
   "incident.merged": { into: string; intoNumber: string; callIds: string[]; unitIds: string[]; reason?: string };
@@ -98,6 +100,7 @@ export const INCIDENT_EVENT_TYPES = [
   "unit.status",
   "unit.reassigned",
   "incident.phase",
+  "incident.alarm_level",
   "incident.note",
   "incident.merged",
   "incident.absorbed",

@@ -112,6 +112,9 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
   "incident.phase": (state, event) => {
     state.phases[event.payload.phase] ??= stamp(event);
   },
+  "incident.alarm_level": (state, event) => {
+    state.alarmLevel = event.payload.alarmLevel;
+  },
   "incident.note": (state, event) => {
     state.notes.push({ text: event.payload.text, at: stamp(event), by: event.actor.username });
   },

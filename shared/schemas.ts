@@ -161,6 +161,13 @@ export const PhaseBody = z.strictObject({
 });
 export type PhaseBody = z.infer<typeof PhaseBody>;
 
+export const AlarmLevelBody = z.strictObject({
+  alarmLevel: z.number().int().min(1).max(5),
+  opId: OpId,
+  reason: z.string().trim().max(LIMITS.reason).optional(),
+});
+export type AlarmLevelBody = z.infer<typeof AlarmLevelBody>;
+
 export const NoteBody = z.strictObject({
   opId: OpId,
   text: trimmed(LIMITS.description),

@@ -2,7 +2,7 @@ import type { IncidentDetailView, IncidentView } from "../../shared/api";
 import { CONSOLE_ROLES, OPERATOR_ROLES, type IncidentStatus } from "../../shared/domain";
 import type { Actor, IncidentEvent } from "../../shared/events";
 import { activeAssignments } from "../../shared/incident";
-import type { CloseBody, IncidentListQuery, MergeBody, NoteBody, PhaseBody } from "../../shared/schemas";
+import type { AlarmLevelBody, CloseBody, IncidentListQuery, MergeBody, NoteBody, PhaseBody } from "../../shared/schemas";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
@@ -178,6 +178,28 @@ export async function addNote(
     authorizeFieldRecord(actor, record, "add notes");
     const state = builder.append(incidentId, record.state, "incident.note", { text: body.text },
       { actor, occurredAt: builder.recordedAt, source: "live" });
+    return presentIncident(state);
+  });
+}
+
+/** Raises (or lowers) the alarm level; recommendations then fill that level's run card. */
+export async function setAlarmLevel(
+  context: ServiceContext,
+  actor: Actor,
+  incidentId: string,
+  body: AlarmLevelBody,
+): Promise<IncidentView> {
+  authorize(actor, OPERATOR_ROLES, "change the alarm level");
+  const operation = { opId: body.opId, kind: "incident.alarm_level", actor, request: { incidentId, ...body } };
+  return runCommand(context, operation, async (builder) => {
+    const record = await loadIncident(context, incidentId);
+    if (record.status !== "open") throw errors.incidentClosed(`Incident ${record.number} is ${record.status}.`);
+    if (record.state.alarmLevel === body.alarmLevel) return presentIncident(record.state);
+    const state = builder.append(incidentId, record.state, "incident.alarm_level", {
+      alarmLevel: body.alarmLevel,
+      previousLevel: record.state.alarmLevel,
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+    }, { actor, occurredAt: builder.recordedAt, source: "live" });
     return presentIncident(state);
   });
 }

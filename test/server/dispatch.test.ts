@@ -87,6 +87,30 @@ describe("recommendations", () => {
   });
 });
 
+describe("alarm levels", () => {
+  it("fills the second-alarm run card once the alarm is raised, and logs the change", async () => {
+    const incident = await newIncident({ location: north(base, 140_000) });
+    const first = await server.api<RecommendationsView>("GET", `/incidents/${incident.id}/recommendations`, { token: token() });
+    expect(first.body.recommended.filter((entry) => entry.type === "engine")).toHaveLength(3);
+    const raised = await server.api<IncidentView>("POST", `/incidents/${incident.id}/alarm-level`, {
+      token: token(),
+      body: { alarmLevel: 2, opId: opId(), reason: "fire through the roof" },
+    });
+    expect(raised.status).toBe(200);
+    expect(raised.body.alarmLevel).toBe(2);
+    const second = await server.api<RecommendationsView>("GET", `/incidents/${incident.id}/recommendations`, { token: token() });
+    expect(second.body.alarmLevel).toBe(2);
+    // The second-alarm card wants five engines; only four exist here.
+    expect(second.body.recommended.filter((entry) => entry.type === "engine")).toHaveLength(4);
+    expect(second.body.unfilled).toContainEqual({ type: "engine", missing: 1 });
+    const detail = await server.api<IncidentDetailView>("GET", `/incidents/${incident.id}`, { token: token() });
+    expect(detail.body.events.at(-1)).toMatchObject({
+      type: "incident.alarm_level",
+      payload: { alarmLevel: 2, previousLevel: 1, reason: "fire through the roof" },
+    });
+  });
+});
+
 describe("dispatching", () => {
   it("gives a unit to exactly one of two dispatchers racing for it, and tells the other", async () => {
     const first = await newIncident({ location: north(base, 10) });

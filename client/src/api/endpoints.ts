@@ -58,6 +58,8 @@ export function createApi(http: HttpClient) {
     close: (incidentId: string, opId: string) => http.post<IncidentView>(`/incidents/${id(incidentId)}/close`, { opId }),
     phase: (incidentId: string, phase: IncidentPhase, opId: string) =>
       http.post<IncidentView>(`/incidents/${id(incidentId)}/phases`, { phase, opId }),
+    alarmLevel: (incidentId: string, alarmLevel: number, opId: string) =>
+      http.post<IncidentView>(`/incidents/${id(incidentId)}/alarm-level`, { alarmLevel, opId }),
     note: (incidentId: string, text: string, opId: string) =>
       http.post<IncidentView>(`/incidents/${id(incidentId)}/notes`, { text, opId }),
 

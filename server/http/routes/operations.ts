@@ -1,6 +1,7 @@
 // Calls, incidents, units, run cards, reports and the event log: thin handlers over the services.
 import { Router } from "express";
 import {
+  AlarmLevelBody,
   CallIntakeBody,
   CloseBody,
   DispatchBody,
@@ -28,6 +29,7 @@ import {
   listIncidents,
   mergeIncidents,
   recordPhase,
+  setAlarmLevel,
 } from "../../services/incidents";
 import { intakeCall } from "../../services/intake";
 import { responseTimeReport } from "../../services/reports";
@@ -82,6 +84,10 @@ export function operationRoutes(context: ServiceContext): Router {
   router.post("/incidents/:id/phases", async (req, res) => {
     const incidentId = id(param(req, "id"), "incident id");
     res.json(await recordPhase(context, actorOf(res), incidentId, parse(PhaseBody, req.body, "body")));
+  });
+  router.post("/incidents/:id/alarm-level", async (req, res) => {
+    const incidentId = id(param(req, "id"), "incident id");
+    res.json(await setAlarmLevel(context, actorOf(res), incidentId, parse(AlarmLevelBody, req.body, "body")));
   });
   router.post("/incidents/:id/notes", async (req, res) => {
     const incidentId = id(param(req, "id"), "incident id");

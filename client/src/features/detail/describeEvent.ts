@@ -26,6 +26,8 @@ export function describeEvent(t: TFunction, event: IncidentEvent, state: Inciden
       return t("timeline.reassigned", { callSign: callSignOf(state, event.payload.unitId) });
     case "incident.phase":
       return t(`phase.${event.payload.phase}`);
+    case "incident.alarm_level":
+      return t("timeline.alarmLevel", { level: event.payload.alarmLevel, previous: event.payload.previousLevel });
     case "incident.note":
       return t("timeline.note", { text: event.payload.text });
     case "incident.merged":

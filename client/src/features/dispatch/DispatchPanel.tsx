@@ -7,7 +7,7 @@ import type { RecommendationsView } from "../../../../shared/api";
 import type { IncidentState } from "../../../../shared/incident";
 import { api } from "../../api/client";
 import { unitStore } from "../../app/stores";
-import { dispatchUnits } from "../incidents/incidentActions";
+import { dispatchUnits, setAlarmLevel } from "../incidents/incidentActions";
 import { formatDistance, formatDuration } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 
@@ -86,7 +86,20 @@ export function DispatchPanel({ incident }: { incident: IncidentState }) {
     <section className="panel dispatch" aria-labelledby="dispatch-title" data-testid="dispatch-panel">
       <div className="panel-head">
         <h3 id="dispatch-title">{t("dispatch.title")}</h3>
-        {recommendations ? <span className="hint">{t("dispatch.alarmLevel", { level: recommendations.alarmLevel })}</span> : null}
+        <span className="hint">{t("dispatch.alarmLevel", { level: incident.alarmLevel })}</span>
+        {incident.alarmLevel < 5 ? (
+          <button
+            type="button"
+            data-testid="raise-alarm"
+            disabled={busy}
+            onClick={() => {
+              setError(null);
+              setAlarmLevel(incident.id, incident.alarmLevel + 1).catch(setError);
+            }}
+          >
+            {t("dispatch.raiseAlarm", { level: incident.alarmLevel + 1 })}
+          </button>
+        ) : null}
       </div>
       <ErrorText error={loadError} />
       {recommendations && recommendations.recommended.length === 0 ? <p className="hint">{t("dispatch.noneAvailable")}</p> : null}

@@ -49,6 +49,10 @@ export async function recordPhase(incidentId: string, phase: IncidentPhase): Pro
   return takeIncident(await api.phase(incidentId, phase, crypto.randomUUID()));
 }
 
+export async function setAlarmLevel(incidentId: string, alarmLevel: number): Promise<IncidentView> {
+  return takeIncident(await api.alarmLevel(incidentId, alarmLevel, crypto.randomUUID()));
+}
+
 export async function closeIncident(incidentId: string): Promise<IncidentView> {
   return takeIncident(await api.close(incidentId, crypto.randomUUID()));
 }

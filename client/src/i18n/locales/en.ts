@@ -113,6 +113,7 @@ export const en = {
   dispatch: {
     title: "Dispatch",
     alarmLevel: "Alarm level {{level}}",
+    raiseAlarm: "Raise to alarm {{level}}",
     distance: "Distance",
     eta: "ETA",
     noneAvailable: "No available units",
@@ -166,6 +167,7 @@ export const en = {
     totalResponse: "Total response",
   },
   timeline: {
+    alarmLevel: "Alarm level {{previous}} → {{level}}",
     created: "Incident {{number}} opened: {{type}}",
     call: "Call from {{caller}}",
     callTransfer: "Call transferred from {{center}} (#{{externalId}})",

@@ -114,6 +114,7 @@ export const zhCN: Messages = {
   dispatch: {
     title: "调派",
     alarmLevel: "{{level}} 级响应",
+    raiseAlarm: "升至 {{level}} 级",
     distance: "距离",
     eta: "预计到达",
     noneAvailable: "无可用车辆",
@@ -167,6 +168,7 @@ export const zhCN: Messages = {
     totalResponse: "总响应",
   },
   timeline: {
+    alarmLevel: "响应等级 {{previous}} → {{level}}",
     created: "立案 {{number}}：{{type}}",
     call: "来电 {{caller}}",
     callTransfer: "由 {{center}} 转警（#{{externalId}}）",

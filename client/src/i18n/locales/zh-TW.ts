@@ -114,6 +114,7 @@ export const zhTW: Messages = {
   dispatch: {
     title: "派遣",
     alarmLevel: "{{level}} 級出勤",
+    raiseAlarm: "升至 {{level}} 級",
     distance: "距離",
     eta: "預計到達",
     noneAvailable: "無可用車輛",
@@ -167,6 +168,7 @@ export const zhTW: Messages = {
     totalResponse: "總反應",
   },
   timeline: {
+    alarmLevel: "響應等級 {{previous}} → {{level}}",
     created: "立案 {{number}}：{{type}}",
     call: "來電 {{caller}}",
     callTransfer: "由 {{center}} 轉報（#{{externalId}}）",
