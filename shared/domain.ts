@@ -1,4 +1,4 @@
-// Vocabulary of the 119 domain shared by server and client. See shared/../DOMAIN.md notes in README.
+// Vocabulary of the 119 domain shared by server and client (field background: DOMAIN.md beside this repository).
 import { z } from "zod";
 
 export const INCIDENT_TYPES = [

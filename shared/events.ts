@@ -93,19 +93,6 @@ export interface IncidentEventPayloads {
 }
 
 export type IncidentEventType = keyof IncidentEventPayloads;
-export const INCIDENT_EVENT_TYPES = [
-  "incident.created",
-  "call.received",
-  "unit.dispatched",
-  "unit.status",
-  "unit.reassigned",
-  "incident.phase",
-  "incident.alarm_level",
-  "incident.note",
-  "incident.merged",
-  "incident.absorbed",
-  "incident.closed",
-] as const satisfies readonly IncidentEventType[];
 
 interface EventEnvelope<T extends IncidentEventType> {
   incidentId: string;
@@ -130,5 +117,3 @@ export type NewIncidentEvent = { [T in IncidentEventType]: EventEnvelope<T> }[In
 
 /** An event as stored: `position` is its place in the global log, strictly increasing. */
 export type IncidentEvent = NewIncidentEvent & { position: number };
-
-export type EventOf<T extends IncidentEventType> = EventEnvelope<T> & { position: number };

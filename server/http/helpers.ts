@@ -6,7 +6,7 @@ import { authenticate, type AuthenticatedSession } from "../services/auth";
 import type { ServiceContext } from "../services/context";
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
-  const result = schema.safeParse(value ?? (where === "body" ? undefined : {}));
+  const result = schema.safeParse(value);
   if (!result.success) throw fromZodError(result.error, where);
   return result.data;
 }
