@@ -200,12 +200,15 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
       alerts.unitChanged(unit);
       io.to(ROOMS.consoles).to(ROOMS.unit(unit.id)).emit("unit.updated", presentUnit(unit));
     }
-    // History from an import does not page crews.
-    for (const event of events) {
-      if (event.type !== "unit.dispatched" || event.source === "import") continue;
-      const unit = units.find((candidate) => candidate.id === event.payload.unitId);
-      const state = states.get(event.incidentId);
-      if (unit && state) alerts.dispatched(buildAlert(state, unit, event.payload.notes), Date.parse(event.recordedAt), nowMs);
+    // Alert every unit now waiting for an acknowledgement on an incident it was not alerted for: a new
+    // dispatch, and also a unit handed over by a merge. History from an import does not page crews.
+    for (const unit of units) {
+      if (unit.status !== "dispatched" || !unit.incidentId || alerts.current(unit.id)) continue;
+      const dispatch = events.find((event) => event.type === "unit.dispatched" && event.payload.unitId === unit.id);
+      if (dispatch?.source === "import") continue;
+      const state = states.get(unit.incidentId);
+      const notes = dispatch?.type === "unit.dispatched" ? dispatch.payload.notes : undefined;
+      if (state) alerts.dispatched(buildAlert(state, unit, notes), Date.parse(unit.updatedAt), nowMs);
     }
   }
 

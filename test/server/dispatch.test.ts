@@ -179,6 +179,23 @@ describe("crew alerts and status", () => {
     await releaseAll(incident.id);
   });
 
+  it("keeps alerting an unacknowledged unit after its incident is merged, now for the surviving incident", async () => {
+    const crew = await server.createAccount("crew", "RS1");
+    const tablet = server.connect(crew.token);
+    await waitForConnect(tablet);
+    await emitWithAck(tablet, "sync", {});
+    const main = await newIncident({ location: north(base, 65_000) });
+    const copy = await newIncident({ location: north(base, 65_020) });
+    const firstAlert = nextEvent(tablet, "dispatch.alert", (alert) => alert.incidentId === copy.id);
+    await dispatch(copy.id, ["RS1"]);
+    await firstAlert;
+    const moved = nextEvent(tablet, "dispatch.alert", (alert) => alert.incidentId === main.id, 4000);
+    await server.api("POST", `/incidents/${copy.id}/merge`, { token: token(), body: { into: main.id } });
+    expect(((await moved) as DispatchAlert).incidentNumber).toBe(main.number);
+    tablet.disconnect();
+    await releaseAll(main.id);
+  });
+
   it("walks the crew order, refuses out-of-order steps, and logs a dispatcher override with its reason", async () => {
     const crew = await server.createAccount("crew", "T1");
     const incident = await newIncident({ location: north(base, 70_000) });
