@@ -10,12 +10,14 @@ import type { Actor, IncidentEvent, NewIncidentEvent } from "../../shared/events
 import type { IncidentState } from "../../shared/incident";
 import type { LatLng } from "../../shared/schemas";
 import {
+  prefixUpperBound,
   UniqueViolationError,
   type CallRecord,
   type Commit,
   type IncidentListFilter,
   type IncidentRecord,
   type IncidentWindowQuery,
+  type KnownAddress,
   type OpRecord,
   type SessionRecord,
   type Store,
@@ -665,6 +667,40 @@ export class MongoStore implements Store {
       .lean<IncidentDoc>()
       .exec();
     return doc ? toIncident(doc) : null;
+  }
+
+  async searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]> {
+    if (!(limit > 0)) return [];
+    // A range, never a $regex: nothing the dispatcher types is a pattern. The $match and $sort run on the
+    // { addressKey: 1, receivedAtMs: 1 } index walked backwards, so each key's documents arrive newest first and
+    // $first takes the most recent incident's location and text.
+    const rows = await this.m.incidents
+      .aggregate<{ _id: string; address: string | null; lat: number; lng: number; lastSeenMs: number; incidents: number }>([
+        { $match: { addressKey: { $gte: prefix, $lt: prefixUpperBound(prefix) } } },
+        { $sort: { addressKey: -1, receivedAtMs: -1 } },
+        {
+          $group: {
+            _id: "$addressKey",
+            lastSeenMs: { $first: "$receivedAtMs" },
+            address: { $first: "$state.location.address" },
+            lat: { $first: "$lat" },
+            lng: { $first: "$lng" },
+            incidents: { $sum: 1 },
+          },
+        },
+        { $sort: { lastSeenMs: -1, _id: 1 } },
+        { $limit: limit },
+      ])
+      .hint({ addressKey: 1, receivedAtMs: 1 })
+      .exec();
+    return rows.map((row) => ({
+      addressKey: row._id,
+      address: row.address ?? row._id,
+      lat: row.lat,
+      lng: row.lng,
+      lastSeenMs: row.lastSeenMs,
+      incidents: row.incidents,
+    }));
   }
 
   async getIncidentEvents(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {

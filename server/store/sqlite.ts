@@ -6,12 +6,14 @@ import Database from "better-sqlite3";
 import type { IncidentEvent, NewIncidentEvent } from "../../shared/events";
 import type { LatLng } from "../../shared/schemas";
 import {
+  prefixUpperBound,
   UniqueViolationError,
   type CallRecord,
   type Commit,
   type IncidentListFilter,
   type IncidentRecord,
   type IncidentWindowQuery,
+  type KnownAddress,
   type OpRecord,
   type SessionRecord,
   type Store,
@@ -140,6 +142,15 @@ interface IncidentRow {
   address_key: string | null;
   external_id: string | null;
   state: string;
+}
+
+interface KnownAddressRow {
+  address_key: string;
+  address: string | null;
+  lat: number;
+  lng: number;
+  last_seen_ms: number;
+  incidents: number;
 }
 
 interface CallRow {
@@ -372,6 +383,30 @@ function prepareStatements(db: Database.Database) {
        WHERE address_key = ? AND received_at_ms BETWEEN ? AND ?
        ORDER BY received_at_ms DESC, id DESC
        LIMIT ?`,
+    ),
+    // Address suggestions while the dispatcher types. The aggregate is a range on the (address_key,
+    // received_at_ms) index that never leaves the index (no LIKE: a pattern cannot use it, and % or _ typed by
+    // the dispatcher would be wildcards); only the few keys kept after the LIMIT read their latest incident's row.
+    // INDEXED BY makes a lost index a prepare error rather than a silent scan.
+    searchAddresses: db.prepare<[{ from: string; to: string; limit: number }], KnownAddressRow>(
+      `WITH matches AS (
+         SELECT address_key, MAX(received_at_ms) AS last_seen_ms, COUNT(*) AS incidents
+         FROM incidents INDEXED BY incidents_address
+         WHERE address_key >= @from AND address_key < @to
+         GROUP BY address_key
+         ORDER BY last_seen_ms DESC, address_key
+         LIMIT @limit
+       )
+       SELECT m.address_key, m.last_seen_ms, m.incidents, i.lat, i.lng,
+              json_extract(i.state, '$.location.address') AS address
+       FROM matches AS m
+       JOIN incidents AS i ON i.id = (
+         SELECT latest.id FROM incidents AS latest INDEXED BY incidents_address
+         WHERE latest.address_key = m.address_key
+         ORDER BY latest.received_at_ms DESC, latest.id DESC
+         LIMIT 1
+       )
+       ORDER BY m.last_seen_ms DESC, m.address_key`,
     ),
     // externalId is not unique in the port; the earliest incident that carries it is the original one.
     getIncidentByExternalId: db.prepare<[externalId: string], IncidentRow>(
@@ -618,6 +653,18 @@ export class SqliteStore implements Store {
   async getIncidentByExternalId(externalId: string): Promise<IncidentRecord | null> {
     const row = this.s.getIncidentByExternalId.get(externalId);
     return row ? rowToIncident(row) : null;
+  }
+
+  async searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]> {
+    if (!(limit > 0)) return [];
+    return this.s.searchAddresses.all({ from: prefix, to: prefixUpperBound(prefix), limit }).map((row) => ({
+      addressKey: row.address_key,
+      address: row.address ?? row.address_key,
+      lat: row.lat,
+      lng: row.lng,
+      lastSeenMs: row.last_seen_ms,
+      incidents: row.incidents,
+    }));
   }
 
   async getIncidentEvents(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {

@@ -125,6 +125,30 @@ export interface IncidentListFilter {
   limit: number;
 }
 
+/** One distinct address key on record: where its most recent incident was, and how many incidents had it. */
+export interface KnownAddress {
+  /** normalizeAddress(address), the incidents' addressKey. */
+  addressKey: string;
+  /** The address as written on the most recent incident with this key. */
+  address: string;
+  lat: number;
+  lng: number;
+  /** receivedAtMs of that most recent incident. */
+  lastSeenMs: number;
+  /** Incidents with this key, whatever their status. */
+  incidents: number;
+}
+
+/**
+ * The exclusive upper bound of the strings that start with `prefix`, for a range on an index. Both databases
+ * compare strings as UTF-8 bytes, so the bound is the prefix followed by the highest code point: "\uffff" would
+ * leave out keys whose next character lies beyond the Basic Multilingual Plane (some Hong Kong and Taiwan place
+ * names are written with such characters).
+ */
+export function prefixUpperBound(prefix: string): string {
+  return `${prefix}\u{10FFFF}`;
+}
+
 /** Raised by commit when a unique key already exists (a concurrent or repeated write). */
 export class UniqueViolationError extends Error {
   constructor(readonly key: "event" | "intakeId" | "transferKey" | "opId" | "username" | "other", message: string) {
@@ -152,6 +176,13 @@ export interface Store {
   findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]>;
   findIncidentsByAddressKey(addressKey: string, fromMs: number, toMs: number, limit: number): Promise<IncidentRecord[]>;
   getIncidentByExternalId(externalId: string): Promise<IncidentRecord | null>;
+  /**
+   * Distinct address keys that start with `prefix` (compared as is, character for character: callers normalise
+   * it first), most recently seen first, up to `limit`. A range on the (addressKey, receivedAtMs) index, never a
+   * pattern match: it runs on every pause in the dispatcher's typing. Which of two incidents received in the same
+   * millisecond counts as the most recent is up to the adapter.
+   */
+  searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]>;
 
   getIncidentEvents(incidentId: string, afterSeq?: number): Promise<IncidentEvent[]>;
   /** Global log in position order, strictly after `position`. */

@@ -123,6 +123,8 @@ interface IncidentOptions {
   lat?: number;
   lng?: number;
   addressKey?: string | null;
+  /** The address as written (state.location.address). */
+  address?: string;
   externalId?: string | null;
   description?: string;
 }
@@ -139,7 +141,7 @@ function incident(id: string, options: IncidentOptions = {}): IncidentRecord {
     status,
     incidentType,
     alarmLevel: 1,
-    location: { lat, lng, address: "1 Main St" },
+    location: { lat, lng, address: options.address ?? "1 Main St" },
     ...(options.description !== undefined ? { description: options.description } : {}),
     receivedAt: iso(receivedAtMs),
     createdAt: { occurredAt: iso(receivedAtMs), recordedAt: iso(receivedAtMs + 5) },
@@ -473,6 +475,82 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(ids(await store.findIncidentsByAddressKey("1 main st", T0, T0 + 5000, 10))).toEqual(["a3", "a2", "a1"]);
       expect(ids(await store.findIncidentsByAddressKey("1 main st", T0, T0 + 5000, 2))).toEqual(["a3", "a2"]);
       expect(await store.findIncidentsByAddressKey("9 nowhere", T0, T0 + 5000, 10)).toEqual([]);
+    });
+
+    describe("address search", () => {
+      /** An incident at a keyed address; the text as written defaults to the key. */
+      const at = (id: string, addressKey: string, receivedAtMs: number, options: IncidentOptions = {}) =>
+        incident(id, { addressKey, address: addressKey, receivedAtMs, ...options });
+      const keys = (found: { addressKey: string }[]) => found.map((entry) => entry.addressKey);
+
+      it("finds each address starting with the prefix once, most recently seen first, with its latest incident", async () => {
+        await store.commit({
+          incidents: [
+            at("f1", "935 folsom st", T0, { address: "935 Folsom St", lat: 37.78, lng: -122.4 }),
+            at("f3", "935 folsom st", T0 + 3000, { address: "935 FOLSOM ST.", lat: 37.7809, lng: -122.4041, status: "closed" }),
+            at("f2", "935 folsom st", T0 + 2000, { address: "935 Folsom Street", lat: 37.7801, lng: -122.4002 }),
+            at("fr", "935 fremont ave", T0 + 2500, { lat: 37.79, lng: -122.39, status: "merged" }),
+            at("m", "9350 mission st", T0 + 1000),
+            at("other", "1 main st", T0 + 9000),
+            incident("none", { addressKey: null, receivedAtMs: T0 + 9000 }),
+          ],
+        });
+
+        const found = await store.searchAddresses("935 f", 10);
+        expect(found).toEqual([
+          { addressKey: "935 folsom st", address: "935 FOLSOM ST.", lat: 37.7809, lng: -122.4041, lastSeenMs: T0 + 3000, incidents: 3 },
+          { addressKey: "935 fremont ave", address: "935 fremont ave", lat: 37.79, lng: -122.39, lastSeenMs: T0 + 2500, incidents: 1 },
+        ]);
+        expect(keys(await store.searchAddresses("935", 10))).toEqual(["935 folsom st", "935 fremont ave", "9350 mission st"]);
+        expect(keys(await store.searchAddresses("935 folsom st", 10))).toEqual(["935 folsom st"]);
+      });
+
+      it("returns at most `limit` addresses, the most recently seen ones", async () => {
+        await store.commit({
+          incidents: [at("a", "10 a st", T0 + 1000), at("b", "10 b st", T0 + 3000), at("c", "10 c st", T0 + 2000), at("b2", "10 b st", T0)],
+        });
+        expect(keys(await store.searchAddresses("10 ", 2))).toEqual(["10 b st", "10 c st"]);
+        expect(keys(await store.searchAddresses("10 ", 1))).toEqual(["10 b st"]);
+        expect(await store.searchAddresses("10 ", 0)).toEqual([]);
+      });
+
+      it("matches % _ . * and other pattern characters literally", async () => {
+        await store.commit({
+          incidents: [
+            at("pct", "10% off st", T0),
+            at("pct-like", "10x off st", T0 + 1),
+            at("under", "1_2 main st", T0 + 2),
+            at("under-like", "102 main st", T0 + 3),
+            at("dot", "a.b st", T0 + 4),
+            at("dot-like", "axb st", T0 + 5),
+            at("star", "a*b rd", T0 + 6),
+            at("star-like", "ab rd", T0 + 7),
+            at("caret", "^c (d) [e]", T0 + 8),
+            at("backslash", "f\\g", T0 + 9),
+          ],
+        });
+        expect(keys(await store.searchAddresses("10%", 10))).toEqual(["10% off st"]);
+        expect(keys(await store.searchAddresses("1_", 10))).toEqual(["1_2 main st"]);
+        expect(keys(await store.searchAddresses("a.", 10))).toEqual(["a.b st"]);
+        expect(keys(await store.searchAddresses("a*", 10))).toEqual(["a*b rd"]);
+        expect(keys(await store.searchAddresses("^c (d) [", 10))).toEqual(["^c (d) [e]"]);
+        expect(keys(await store.searchAddresses("f\\", 10))).toEqual(["f\\g"]);
+        expect(await store.searchAddresses(".*", 10)).toEqual([]);
+        expect(await store.searchAddresses("%", 10)).toEqual([]);
+      });
+
+      it("finds an address whose next character lies beyond the Basic Multilingual Plane", async () => {
+        await store.commit({ incidents: [at("hk", "香港\u{2000B}街 1號", T0), at("bmp", "香港街 2號", T0 + 1)] });
+        expect(keys(await store.searchAddresses("香港", 10))).toEqual(["香港街 2號", "香港\u{2000B}街 1號"]);
+      });
+
+      it("returns nothing when no address starts with the prefix", async () => {
+        expect(await store.searchAddresses("935", 10)).toEqual([]);
+        await store.commit({ incidents: [at("x", "935 folsom st", T0), incident("none", { addressKey: null })] });
+        expect(await store.searchAddresses("936", 10)).toEqual([]);
+        expect(await store.searchAddresses("935 folsom st ", 10)).toEqual([]);
+        expect(await store.searchAddresses("zz", 10)).toEqual([]);
+      });
     });
 
     it("finds an incident by its external id", async () => {
