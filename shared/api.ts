@@ -55,6 +55,18 @@ export interface DuplicateCandidate {
   reasons: string[];
 }
 
+/** A known address from the incident history (`GET /addresses`): where it is, as last recorded. */
+export interface AddressMatch {
+  /** As written on the most recent incident at this address. */
+  address: string;
+  lat: number;
+  lng: number;
+  /** receivedAt of that most recent incident. */
+  lastSeenAt: string;
+  /** How many incidents were recorded at this address. */
+  incidents: number;
+}
+
 export interface CallIntakeResult {
   call: CallView;
   incident: IncidentView;

@@ -119,6 +119,13 @@ export const DuplicateQuery = z.strictObject({
 });
 export type DuplicateQuery = z.infer<typeof DuplicateQuery>;
 
+/** Known addresses starting with `q`, compared as normalizeAddress forms (case and punctuation do not matter). */
+export const AddressQuery = z.strictObject({
+  q: z.string().trim().min(2).max(LIMITS.address),
+  limit: z.coerce.number().int().min(1).max(20).default(8),
+});
+export type AddressQuery = z.infer<typeof AddressQuery>;
+
 // ---- incidents ----
 export const IncidentListQuery = z.strictObject({
   status: z.enum(["open", "closed", "merged", "all"]).default("open"),

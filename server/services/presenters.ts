@@ -1,8 +1,8 @@
 // The only place that shapes output. PR accounts get incidents without callers' personal data.
-import type { UnitView, UserView, IncidentView, CallView } from "../../shared/api";
+import type { AddressMatch, UnitView, UserView, IncidentView, CallView } from "../../shared/api";
 import type { Actor, CallRecordPayload, IncidentEvent } from "../../shared/events";
 import { computeIntervals, type IncidentCall, type IncidentState } from "../../shared/incident";
-import type { UnitRecord, UserRecord } from "../store/types";
+import type { KnownAddress, UnitRecord, UserRecord } from "../store/types";
 
 const SEES_PERSONAL_DATA = new Set(["dispatcher", "supervisor", "admin", "integration", "crew"]);
 
@@ -58,5 +58,15 @@ export function presentUser(user: UserRecord): UserView {
     role: user.role,
     ...(user.unitId ? { unitId: user.unitId } : {}),
     ...(user.displayName ? { displayName: user.displayName } : {}),
+  };
+}
+
+export function presentKnownAddress(known: KnownAddress): AddressMatch {
+  return {
+    address: known.address,
+    lat: known.lat,
+    lng: known.lng,
+    lastSeenAt: new Date(known.lastSeenMs).toISOString(),
+    incidents: known.incidents,
   };
 }

@@ -213,6 +213,20 @@ const operations: Operation[] = [
     },
   },
   {
+    name: "GET /addresses",
+    allowed: OPERATORS,
+    async run(token) {
+      await must(asAdmin("POST", "/calls", phoneCall({ location: { lat: 37.76, lng: -122.44, address: "1 Roles St" } })), 201);
+      const attempt = await send(token, "GET", "/addresses?q=1%20roles");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { addresses: unknown[] }).addresses.length).toBeGreaterThan(0);
+        },
+      };
+    },
+  },
+  {
     name: "GET /incidents",
     allowed: ["dispatcher", "supervisor", "pr", "admin", "integration"],
     async run(token) {

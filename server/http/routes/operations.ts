@@ -1,6 +1,7 @@
 // Calls, incidents, units, run cards, reports and the event log: thin handlers over the services.
 import { Router } from "express";
 import {
+  AddressQuery,
   AlarmLevelBody,
   CallIntakeBody,
   CloseBody,
@@ -18,6 +19,7 @@ import {
   UnitUpsertBody,
 } from "../../../shared/schemas";
 import { IncidentType, OPERATOR_ROLES } from "../../../shared/domain";
+import { suggestAddresses } from "../../services/addresses";
 import { authorize, type ServiceContext } from "../../services/context";
 import { findDuplicates } from "../../services/duplicates";
 import { recommendUnits, dispatchUnits } from "../../services/dispatch";
@@ -58,6 +60,9 @@ export function operationRoutes(context: ServiceContext): Router {
       ...(query.address !== undefined ? { address: query.address } : {}),
     });
     res.json({ duplicates });
+  });
+  router.get("/addresses", async (req, res) => {
+    res.json(await suggestAddresses(context, actorOf(res), parse(AddressQuery, req.query, "query")));
   });
 
   router.get("/incidents", async (req, res) => {
