@@ -163,7 +163,6 @@ function buildModels(connection: Connection) {
   incidents.index({ receivedAtMs: 1, lat: 1 });
   incidents.index({ addressKey: 1, receivedAtMs: 1 });
   incidents.index({ status: 1, receivedAtMs: 1 });
-  incidents.index({ externalId: 1 });
 
   const calls = new Schema<CallDoc>(
     {
@@ -657,16 +656,6 @@ export class MongoStore implements Store {
       .lean<IncidentDoc[]>()
       .exec();
     return docs.map(toIncident);
-  }
-
-  async getIncidentByExternalId(externalId: string): Promise<IncidentRecord | null> {
-    // externalId is not unique in the port; the earliest incident that carries it is the original one.
-    const doc = await this.m.incidents
-      .findOne({ externalId })
-      .sort({ receivedAtMs: 1, _id: 1 })
-      .lean<IncidentDoc>()
-      .exec();
-    return doc ? toIncident(doc) : null;
   }
 
   async searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]> {

@@ -57,7 +57,6 @@ CREATE TABLE IF NOT EXISTS incidents (
 CREATE INDEX IF NOT EXISTS incidents_window ON incidents (received_at_ms, lat);
 CREATE INDEX IF NOT EXISTS incidents_address ON incidents (address_key, received_at_ms);
 CREATE INDEX IF NOT EXISTS incidents_status ON incidents (status, received_at_ms);
-CREATE INDEX IF NOT EXISTS incidents_external ON incidents (external_id);
 CREATE TABLE IF NOT EXISTS calls (
   id TEXT PRIMARY KEY,
   intake_id TEXT NOT NULL UNIQUE,
@@ -408,10 +407,6 @@ function prepareStatements(db: Database.Database) {
        )
        ORDER BY m.last_seen_ms DESC, m.address_key`,
     ),
-    // externalId is not unique in the port; the earliest incident that carries it is the original one.
-    getIncidentByExternalId: db.prepare<[externalId: string], IncidentRow>(
-      `SELECT * FROM incidents WHERE external_id = ? ORDER BY received_at_ms, id LIMIT 1`,
-    ),
 
     getIncidentEvents: db.prepare<[incidentId: string, afterSeq: number], EventRow>(
       `SELECT * FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq`,
@@ -648,11 +643,6 @@ export class SqliteStore implements Store {
   ): Promise<IncidentRecord[]> {
     if (!(limit > 0)) return [];
     return this.s.findIncidentsByAddressKey.all(addressKey, fromMs, toMs, limit).map(rowToIncident);
-  }
-
-  async getIncidentByExternalId(externalId: string): Promise<IncidentRecord | null> {
-    const row = this.s.getIncidentByExternalId.get(externalId);
-    return row ? rowToIncident(row) : null;
   }
 
   async searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]> {

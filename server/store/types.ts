@@ -151,7 +151,7 @@ export function prefixUpperBound(prefix: string): string {
 
 /** Raised by commit when a unique key already exists (a concurrent or repeated write). */
 export class UniqueViolationError extends Error {
-  constructor(readonly key: "event" | "intakeId" | "transferKey" | "opId" | "username" | "other", message: string) {
+  constructor(readonly key: "event" | "intakeId" | "opId" | "username" | "other", message: string) {
     super(message);
     this.name = "UniqueViolationError";
   }
@@ -175,7 +175,6 @@ export interface Store {
   /** Must use an index on (receivedAtMs, lat) or a geo index: it runs on every keystroke of intake. */
   findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]>;
   findIncidentsByAddressKey(addressKey: string, fromMs: number, toMs: number, limit: number): Promise<IncidentRecord[]>;
-  getIncidentByExternalId(externalId: string): Promise<IncidentRecord | null>;
   /**
    * Distinct address keys that start with `prefix` (compared as is, character for character: callers normalise
    * it first), most recently seen first, up to `limit`. A range on the (addressKey, receivedAtMs) index, never a

@@ -553,14 +553,6 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       });
     });
 
-    it("finds an incident by its external id", async () => {
-      await store.commit({
-        incidents: [incident("inc-1", { externalId: "CAD-77" }), incident("inc-2", { externalId: "CAD-78" })],
-      });
-      expect((await store.getIncidentByExternalId("CAD-78"))?.id).toBe("inc-2");
-      expect(await store.getIncidentByExternalId("CAD-00")).toBeNull();
-    });
-
     describe("listing", () => {
       beforeEach(async () => {
         await store.commit({
