@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatClock, formatDateTime, formatDistance, formatDuration, parseLatLng } from "../../client/src/format/time";
+import { formatClock, formatDateTime, formatDistance, formatDuration, formatTimeAgo, parseLatLng } from "../../client/src/format/time";
 
 describe("formatting", () => {
   it("shows times in the center's zone on a 24-hour clock whatever the locale", () => {
@@ -8,6 +8,19 @@ describe("formatting", () => {
     expect(formatClock(iso, "America/Los_Angeles", "en-US")).toBe("06:05:09");
     expect(formatClock("2026-11-22T16:00:00.000Z", "Asia/Shanghai", "zh-CN")).toBe("00:00:00");
     expect(formatDateTime(iso, "Asia/Shanghai")).toBe("2026-11-22 22:05:09");
+  });
+
+  it("says how long ago a time was in the largest whole unit, at least a minute, never in the future", () => {
+    const now = Date.parse("2026-11-22T14:00:00.000Z");
+    const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString();
+    expect(formatTimeAgo(ago(10), now, "en")).toBe("1 minute ago");
+    expect(formatTimeAgo(ago(-30), now, "en")).toBe("1 minute ago");
+    expect(formatTimeAgo(ago(59 * 60), now, "en")).toBe("59 minutes ago");
+    expect(formatTimeAgo(ago(90 * 60), now, "en")).toBe("1 hour ago");
+    expect(formatTimeAgo(ago(3 * 86_400 + 5), now, "en")).toBe("3 days ago");
+    expect(formatTimeAgo(ago(400 * 86_400), now, "en")).toBe("1 year ago");
+    expect(formatTimeAgo(ago(3 * 86_400), now, "zh-CN")).toBe("3天前");
+    expect(formatTimeAgo("not a time", now, "en")).toBe("–");
   });
 
   it("reads durations like a stopwatch", () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { draftToBody, emptyDraft, parseTransfer, transferFromSearch } from "../../client/src/features/intake/draft";
+import {
+  addressFill,
+  draftLocation,
+  draftToBody,
+  emptyDraft,
+  locationFill,
+  parseTransfer,
+  transferFromSearch,
+} from "../../client/src/features/intake/draft";
 
 const INTAKE_ID = "6f1c1f8e-2f44-4d7b-9a57-4c8f2f3b9a10";
 
@@ -10,6 +18,16 @@ describe("call draft", () => {
       ok: true,
       body: { intakeId: INTAKE_ID, source: "phone", callerNumber: "13800138000", incidentType: "structure_fire", location: { lat: 37.7801, lng: -122.4102, address: "100 Market St" } },
     });
+  });
+
+  it("places the call at a map click or a picked known address through the same coordinates field", () => {
+    const clicked = { ...emptyDraft(INTAKE_ID), ...locationFill({ lat: 37.7808123456, lng: -122.404 }) };
+    expect(clicked.coordinates).toBe("37.780812, -122.404000");
+    expect(draftLocation(clicked)).toEqual({ lat: 37.780812, lng: -122.404 });
+
+    const picked = { ...emptyDraft(INTAKE_ID), incidentType: "structure_fire" as const, ...addressFill({ address: "935 FOLSOM ST.", lat: 37.78092, lng: -122.40418 }) };
+    expect(draftLocation(picked)).toEqual({ lat: 37.78092, lng: -122.40418 });
+    expect(draftToBody(picked)).toMatchObject({ ok: true, body: { location: { lat: 37.78092, lng: -122.40418, address: "935 FOLSOM ST." } } });
   });
 
   it("links the call to an existing incident instead of creating one", () => {

@@ -344,6 +344,54 @@ describeBrowser("dispatcher console and crew tablet", () => {
     expect(await page.getByTestId("mute-toggle").getAttribute("aria-pressed")).toBe("false");
   });
 
+  it("places a call at a known address picked from part of it with the keyboard, and offers the open incident there", async () => {
+    const page = consolePage;
+    const openBefore = (await api<{ incidents: { id: string }[] }>("GET", "/incidents?status=open", dispatcher.token)).incidents.length;
+    await page.keyboard.press("F2");
+    await page.getByTestId("intake-type").selectOption("structure_fire");
+    const address = page.getByTestId("intake-address");
+    // The first call of this run was taken at 100 Market St: the history now knows where that is.
+    await address.pressSequentially("100 mar", { delay: 20 });
+    const option = page.getByTestId("address-option");
+    await poll(() => option.count()).toBe(1);
+    expect(await address.getAttribute("aria-expanded")).toBe("true");
+    expect(await option.first().textContent()).toMatch(/^100 Market St.*1 incident, last \d+ minutes? ago$/);
+    await screenshot(page, "console-address-options-1920x1080");
+
+    await address.press("ArrowDown");
+    expect(await address.getAttribute("aria-activedescendant")).toBe(await option.first().getAttribute("id"));
+    expect(await option.first().getAttribute("aria-selected")).toBe("true");
+    await address.press("Enter");
+    expect(await address.getAttribute("aria-expanded")).toBe("false");
+    expect(await address.inputValue()).toBe("100 Market St");
+    expect(await page.getByTestId("intake-coordinates").inputValue()).toBe(`${FIRE.lat.toFixed(6)}, ${FIRE.lng.toFixed(6)}`);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("intake-address");
+
+    // The location drives the duplicate lookup as a map click would: the open incident at that address is offered.
+    const candidate = page.getByTestId("duplicate-candidate").first();
+    await candidate.waitFor({ timeout: 10_000 });
+    expect(await candidate.getAttribute("data-incident-id")).toBe(incidentId);
+    expect(await candidate.textContent()).toContain(incidentNumber);
+    // Enter picked the address; it did not submit the call.
+    expect((await api<{ incidents: { id: string }[] }>("GET", "/incidents?status=open", dispatcher.token)).incidents).toHaveLength(openBefore);
+
+    // Typing again reopens the list; Escape closes it without leaving the field; ↓ reopens it; a click picks too.
+    await page.getByTestId("intake-coordinates").fill("");
+    await address.press("End");
+    await address.press("Backspace");
+    await poll(() => address.getAttribute("aria-expanded")).toBe("true");
+    await address.press("Escape");
+    expect(await address.getAttribute("aria-expanded")).toBe("false");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("intake-address");
+    await address.press("ArrowDown");
+    expect(await address.getAttribute("aria-expanded")).toBe("true");
+    await option.first().click();
+    expect(await address.getAttribute("aria-expanded")).toBe("false");
+    expect(await address.inputValue()).toBe("100 Market St");
+    expect(await page.getByTestId("intake-coordinates").inputValue()).toBe(`${FIRE.lat.toFixed(6)}, ${FIRE.lng.toFixed(6)}`);
+    await page.getByText("Clear", { exact: true }).click();
+  });
+
   it("gives each role its own layout: PR a read-only list, admin the units and accounts", async () => {
     const pr = await server.createAccount("pr");
     const admin = await server.createAccount("admin");

@@ -1,5 +1,6 @@
 // One function per REST endpoint, typed with the shared request and response shapes.
 import type {
+  AddressMatch,
   CallIntakeResult,
   ClientConfigView,
   DispatchResult,
@@ -15,6 +16,7 @@ import type {
 import type { IncidentPhase } from "../../../shared/domain";
 import type { IncidentEvent } from "../../../shared/events";
 import type {
+  AddressQuery,
   CallIntakeBody,
   CreateUserBody,
   DispatchBody,
@@ -45,6 +47,9 @@ export function createApi(http: HttpClient) {
     intakeCall: (body: CallIntakeBody) => http.post<CallIntakeResult>("/calls", body),
     findDuplicates: (query: DuplicateQuery) =>
       http.get<{ duplicates: DuplicateCandidate[] }>("/calls/duplicates", { ...query }),
+    /** Known addresses from the incident history starting with `q` (the offline geocoder of call intake). */
+    findAddresses: (query: Pick<AddressQuery, "q"> & Partial<AddressQuery>) =>
+      http.get<{ addresses: AddressMatch[] }>("/addresses", { ...query }),
 
     listIncidents: (status: "open" | "closed" | "merged" | "all" = "open", limit = 200) =>
       http.get<{ incidents: IncidentView[]; position: number }>("/incidents", { status, limit }),

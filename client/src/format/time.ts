@@ -71,3 +71,25 @@ export function elapsedSeconds(from: string | number, now: number): number {
   const start = typeof from === "number" ? from : Date.parse(from);
   return Number.isFinite(start) ? Math.max(0, Math.floor((now - start) / 1000)) : 0;
 }
+
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86_400],
+  ["month", 30 * 86_400],
+  ["week", 7 * 86_400],
+  ["day", 86_400],
+  ["hour", 3_600],
+];
+
+/**
+ * "3 days ago", "3天前": how long before `now` a past time was, in the largest whole unit, in the given language.
+ * Never less than a minute and never in the future (a server clock slightly ahead must not say "in 1 minute").
+ */
+export function formatTimeAgo(iso: string, now: number, locale: string): string {
+  const seconds = Math.max(0, (now - Date.parse(iso)) / 1000);
+  if (!Number.isFinite(seconds)) return "–";
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: "always" });
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (seconds >= size) return format.format(-Math.floor(seconds / size), unit);
+  }
+  return format.format(-Math.max(1, Math.floor(seconds / 60)), "minute");
+}

@@ -1,17 +1,31 @@
 // Call intake, keyboard first: F2/Alt+N starts a call, Tab walks the fields in the order a caller answers,
-// Enter submits, Alt+1..3 links the call to a suggested duplicate instead of creating a new incident.
-import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from "react";
+// Enter submits, Alt+1..3 links the call to a suggested duplicate instead of creating a new incident. The address
+// field suggests known addresses from the incident history (arrows and Enter pick one and place the call).
+import { useEffect, useReducer, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
-import type { CallIntakeResult } from "../../../../shared/api";
+import type { AddressMatch, CallIntakeResult } from "../../../../shared/api";
 import { INCIDENT_TYPES, TRANSFER_CENTERS } from "../../../../shared/domain";
 import { ApiError } from "../../api/http";
 import { consoleUiStore } from "../../console/consoleUiStore";
-import { formatDistance } from "../../format/time";
+import { formatDistance, formatTimeAgo } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 import { intakeCall } from "../incidents/incidentActions";
-import { draftLocation, draftToBody, emptyDraft, parseTransfer, transferFromSearch, type IntakeDraft } from "./draft";
+import { keyIntent, noSuggestions, optionId, suggestionsReducer } from "./addressSuggestions";
+import {
+  addressFill,
+  draftLocation,
+  draftToBody,
+  emptyDraft,
+  locationFill,
+  parseTransfer,
+  transferFromSearch,
+  type IntakeDraft,
+} from "./draft";
+import { useAddressLookup } from "./useAddressLookup";
 import { useDuplicates } from "./useDuplicates";
+
+const ADDRESS_OPTIONS_ID = "intake-address-options";
 
 /**
  * The transfer record in the URL is read once per page and removed from the address bar (a reload must not
@@ -41,7 +55,7 @@ function initialDraft(): { draft: IntakeDraft; transferError: string | null } {
 }
 
 export function IntakePanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [{ draft: startDraft, transferError: startError }] = useState(initialDraft);
   const [draft, setDraft] = useState<IntakeDraft>(startDraft);
   const [issues, setIssues] = useState<{ path: string; message: string }[]>([]);
@@ -51,6 +65,8 @@ export function IntakePanel() {
   const [pasteOpen, setPasteOpen] = useState(false);
   const [pasteText, setPasteText] = useState("");
   const firstField = useRef<HTMLInputElement>(null);
+  const [suggestions, suggest] = useReducer(suggestionsReducer, noSuggestions);
+  useAddressLookup(suggestions.query, suggest);
   const mapPick = useStore(consoleUiStore, (state) => state.mapPick);
   const newCallSeq = useStore(consoleUiStore, (state) => state.newCallSeq);
 
@@ -65,7 +81,7 @@ export function IntakePanel() {
   const firstPickSeq = useRef(mapPick?.seq ?? 0);
   useEffect(() => {
     if (mapPick && mapPick.seq > firstPickSeq.current) {
-      update({ coordinates: `${mapPick.position.lat.toFixed(6)}, ${mapPick.position.lng.toFixed(6)}` });
+      update(locationFill(mapPick.position));
     }
   }, [mapPick?.seq]);
 
@@ -87,7 +103,35 @@ export function IntakePanel() {
     consoleUiStore.getState().setDraftLocation(position);
   }, [position?.lat, position?.lng]);
 
+  useEffect(() => {
+    if (suggestions.active >= 0) document.getElementById(optionId(ADDRESS_OPTIONS_ID, suggestions.active))?.scrollIntoView({ block: "nearest" });
+  }, [suggestions.active]);
+
+  function seenText(option: AddressMatch): string {
+    const ago = formatTimeAgo(option.lastSeenAt, Date.now(), i18n.language);
+    return option.incidents === 1 ? t("intake.addressSeenOnce", { ago }) : t("intake.addressSeen", { count: option.incidents, ago });
+  }
+
+  /** A known address places the call exactly as a map click does, and keeps the text as it was recorded. */
+  function pickAddress(match: AddressMatch) {
+    update(addressFill(match));
+    suggest({ type: "reset" });
+  }
+
+  function onAddressKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    // Keys typed into an input method (pinyin, zhuyin) choose its characters, not an address.
+    if (event.altKey || event.ctrlKey || event.metaKey || event.nativeEvent.isComposing) return;
+    const intent = keyIntent(suggestions, event.key);
+    if (!intent) return;
+    // The list's keys stay in the list: no form submit on Enter, no blur on Escape.
+    event.preventDefault();
+    event.stopPropagation();
+    if (intent.type === "pick") pickAddress(intent.option);
+    else suggest(intent);
+  }
+
   function reset() {
+    suggest({ type: "reset" });
     setDraft(emptyDraft(crypto.randomUUID()));
     setIssues([]);
     setError(null);
@@ -108,6 +152,7 @@ export function IntakePanel() {
       const answer = await intakeCall(built.body);
       consoleUiStore.getState().select(answer.incident.id);
       setResult({ answer, linked: linkTo !== undefined });
+      suggest({ type: "reset" });
       setDraft(emptyDraft(crypto.randomUUID()));
       firstField.current?.focus();
     } catch (caught) {
@@ -144,6 +189,7 @@ export function IntakePanel() {
       setError(new Error(t("intake.transferInvalid", { reason: parsed.message })));
       return false;
     }
+    suggest({ type: "reset" });
     setDraft((current) => ({ ...emptyDraft(current.intakeId), ...parsed.fill }));
     setError(null);
     return true;
@@ -211,10 +257,48 @@ export function IntakePanel() {
           </select>
           {issueFor("incidentType") ? <small className="field-error">{t("intake.typeRequired")}</small> : null}
         </label>
-        <label className="field">
-          <span>{t("intake.address")}</span>
-          <input data-testid="intake-address" autoComplete="off" value={draft.address} onChange={(event) => update({ address: event.target.value })} />
-        </label>
+        <div className="field address-field">
+          <label htmlFor="intake-address">{t("intake.address")}</label>
+          <input
+            id="intake-address"
+            data-testid="intake-address"
+            autoComplete="off"
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={suggestions.open}
+            aria-controls={ADDRESS_OPTIONS_ID}
+            aria-activedescendant={suggestions.open && suggestions.active >= 0 ? optionId(ADDRESS_OPTIONS_ID, suggestions.active) : undefined}
+            value={draft.address}
+            onChange={(event) => {
+              update({ address: event.target.value });
+              suggest({ type: "typed", text: event.target.value });
+            }}
+            onKeyDown={onAddressKeyDown}
+            onBlur={() => suggest({ type: "close" })}
+          />
+          <ul id={ADDRESS_OPTIONS_ID} className="address-options" role="listbox" aria-label={t("intake.addressOptions")} data-testid="address-options" hidden={!suggestions.open}>
+            {suggestions.open
+              ? suggestions.options.map((option, index) => (
+                  <li
+                    key={`${option.address}|${option.lastSeenAt}`}
+                    id={optionId(ADDRESS_OPTIONS_ID, index)}
+                    role="option"
+                    aria-selected={index === suggestions.active}
+                    className="address-option"
+                    data-testid="address-option"
+                    // mousedown, not click: the field must keep focus (its blur closes the list before a click lands).
+                    onMouseDown={(event) => {
+                      event.preventDefault();
+                      pickAddress(option);
+                    }}
+                  >
+                    <span className="address-option-text">{option.address}</span>
+                    <span className="hint">{seenText(option)}</span>
+                  </li>
+                ))
+              : null}
+          </ul>
+        </div>
         <label className="field">
           <span>{t("intake.coordinates")}</span>
           <input

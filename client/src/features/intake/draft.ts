@@ -2,7 +2,8 @@
 // transferred record fills it so nobody asks the caller again.
 import { z } from "zod";
 import { INCIDENT_TYPES, IncidentType as IncidentTypeSchema, type IncidentType } from "../../../../shared/domain";
-import { CallIntakeBody, TransferRecord } from "../../../../shared/schemas";
+import type { AddressMatch } from "../../../../shared/api";
+import { CallIntakeBody, TransferRecord, type LatLng } from "../../../../shared/schemas";
 import { parseLatLng } from "../../format/time";
 
 export interface IntakeDraft {
@@ -46,6 +47,19 @@ export function emptyDraft(intakeId: string): IntakeDraft {
 
 export function draftLocation(draft: IntakeDraft): { lat: number; lng: number } | null {
   return parseLatLng(draft.coordinates);
+}
+
+/**
+ * The draft change that puts the call at a chosen point (a map click, a known address): the coordinates field,
+ * which then drives the duplicate lookup and the marker like typed coordinates do.
+ */
+export function locationFill(position: LatLng): Pick<IntakeDraft, "coordinates"> {
+  return { coordinates: `${position.lat.toFixed(6)}, ${position.lng.toFixed(6)}` };
+}
+
+/** The draft change when a known address is picked: its text as recorded, and its location. */
+export function addressFill(match: Pick<AddressMatch, "address" | "lat" | "lng">): Pick<IntakeDraft, "address" | "coordinates"> {
+  return { address: match.address, ...locationFill(match) };
 }
 
 const opt = (value: string) => {

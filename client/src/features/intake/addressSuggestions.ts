@@ -1,0 +1,91 @@
+// The address field's list of known addresses as plain data: what was asked, what came back, which option the
+// arrow keys are on, and what a key does. The component only renders this and fetches.
+import type { AddressMatch } from "../../../../shared/api";
+import { AddressQuery } from "../../../../shared/schemas";
+
+export interface AddressSuggestions {
+  /** The text the dispatcher typed that answers must belong to ("" when nothing is to be looked up). */
+  query: string;
+  options: AddressMatch[];
+  open: boolean;
+  /** Index of the option the arrow keys are on, -1 for none. */
+  active: number;
+  /** Closed with Escape: an answer still on its way for the same text does not open it again. */
+  dismissed: boolean;
+}
+
+export const noSuggestions: AddressSuggestions = { query: "", options: [], open: false, active: -1, dismissed: false };
+
+export type SuggestionEvent =
+  /** The dispatcher changed the address text (not a fill from a pick, a transfer or a reset). */
+  | { type: "typed"; text: string }
+  | { type: "answered"; query: string; options: AddressMatch[] }
+  | { type: "move"; by: 1 | -1 }
+  | { type: "close" }
+  /** An option was taken, or the form was filled or cleared another way: nothing to suggest until typing. */
+  | { type: "reset" };
+
+/** Whether the server would take this text as a query: the same schema, so the client never asks in vain. */
+export function isLookUpText(text: string): boolean {
+  return AddressQuery.safeParse({ q: text }).success;
+}
+
+export function suggestionsReducer(state: AddressSuggestions, event: SuggestionEvent): AddressSuggestions {
+  switch (event.type) {
+    case "typed":
+      if (!isLookUpText(event.text)) return noSuggestions;
+      // The shown options stay until the answer for the new text replaces them (no flicker while typing),
+      // but none stays chosen: Enter must not take an option picked for an earlier text.
+      return { ...state, query: event.text, active: -1, dismissed: false };
+    case "answered":
+      // A late answer for text the dispatcher has since changed is dropped.
+      if (event.query !== state.query) return state;
+      return { ...state, options: event.options, open: event.options.length > 0 && !state.dismissed, active: -1 };
+    case "move": {
+      const count = state.options.length;
+      if (count === 0) return state;
+      // A closed list opens again on an arrow key, on its first (or, going up, last) option.
+      const from = state.open ? state.active : -1;
+      const active = from === -1 ? (event.by === 1 ? 0 : count - 1) : (from + event.by + count) % count;
+      return { ...state, open: true, active, dismissed: false };
+    }
+    case "close":
+      return { ...state, open: false, active: -1, dismissed: true };
+    case "reset":
+      return noSuggestions;
+  }
+}
+
+export type KeyIntent =
+  | { type: "move"; by: 1 | -1 }
+  | { type: "pick"; option: AddressMatch }
+  | { type: "close" }
+  | null;
+
+/**
+ * What a key pressed in the address field does to the list. null means the key is not the list's, and keeps its
+ * usual meaning (Enter then submits the call). While the list is open Enter never submits: it takes the chosen
+ * option, or with none chosen only closes the list.
+ */
+export function keyIntent(state: AddressSuggestions, key: string): KeyIntent {
+  switch (key) {
+    case "ArrowDown":
+      return state.options.length > 0 ? { type: "move", by: 1 } : null;
+    case "ArrowUp":
+      return state.open ? { type: "move", by: -1 } : null;
+    case "Enter": {
+      if (!state.open) return null;
+      const option = state.options[state.active];
+      return option ? { type: "pick", option } : { type: "close" };
+    }
+    case "Escape":
+      return state.open ? { type: "close" } : null;
+    default:
+      return null;
+  }
+}
+
+/** DOM id of an option, for aria-activedescendant. */
+export function optionId(listId: string, index: number): string {
+  return `${listId}-option-${index}`;
+}
