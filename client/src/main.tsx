@@ -10,6 +10,7 @@ import { unlockAudio } from "./features/alerts/beep";
 import { LoginScreen } from "./features/auth/LoginScreen";
 import type { Layout } from "./features/prefs/prefsStore";
 import { initI18n } from "./i18n";
+import { LogoutButton } from "./ui/LogoutButton";
 import "./styles/base.css";
 
 const ConsoleApp = lazy(() => import("./console/ConsoleApp"));
@@ -78,9 +79,7 @@ function Shell() {
       ) : (
         <div className="loading">
           <p>{t("login.noInterface")}</p>
-          <button type="button" className="button" onClick={() => authStore.getState().logout()}>
-            {t("common.logout")}
-          </button>
+          <LogoutButton />
         </div>
       )}
     </Suspense>

@@ -404,7 +404,11 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await poll(() => page.locator(".pr-table tbody tr").count()).toBeGreaterThan(0);
     expect(await page.getByTestId("intake-panel").count()).toBe(0);
     expect(requested.some((pathname) => pathname.includes("ConsoleApp"))).toBe(false);
+    // Logging out ends the session on the server too, not only in this browser.
+    const prToken = await page.evaluate(() => (JSON.parse(localStorage.getItem("fd119.auth") ?? "null") as { token?: string } | null)?.token);
+    expect(prToken).toBeTruthy();
     await page.getByText("Log out").click();
+    await poll(async () => (await server.api("GET", "/auth/me", { token: prToken ?? null })).status).toBe(401);
     await login(page, admin.username, admin.password);
     await page.getByTestId("admin-tab").click();
     await page.getByTestId("admin-panel").waitFor();

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
-import { authStore, api } from "../api/client";
 import { alertStore, configStore, incidentStore, prefsStore, unitStore } from "../app/stores";
 import { useNow } from "../app/useNow";
 import type { AuthSession } from "../features/auth/authStore";
@@ -14,6 +13,7 @@ import { UnitBoard } from "../features/units/UnitBoard";
 import { MapView } from "../map/MapView";
 import { ConnectionIndicator } from "../ui/ConnectionIndicator";
 import { LanguageSelector } from "../ui/LanguageSelector";
+import { LogoutButton } from "../ui/LogoutButton";
 import { MuteToggle } from "../ui/MuteToggle";
 import { ThemeToggle } from "../ui/ThemeToggle";
 import { AlertBanner } from "./AlertBanner";
@@ -133,16 +133,7 @@ export default function ConsoleApp({ session }: { session: AuthSession }) {
           <span className="user" data-testid="current-user">
             {session.user.displayName ?? session.user.username} · {t(`role.${session.user.role}`)}
           </span>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              void api.logout().catch(() => undefined);
-              authStore.getState().logout();
-            }}
-          >
-            {t("common.logout")}
-          </button>
+          <LogoutButton />
         </div>
       </header>
       {loadError ? (

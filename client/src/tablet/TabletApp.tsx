@@ -5,7 +5,6 @@ import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import { isAllowedTransition, COMMITTED_STATUSES, type UnitStatus } from "../../../shared/domain";
 import { activeAssignments } from "../../../shared/incident";
-import { api, authStore } from "../api/client";
 import type { AppSocket } from "../api/socket";
 import { cacheLoadedAssets } from "../app/serviceWorker";
 import { configStore, incidentStore, unitStore } from "../app/stores";
@@ -15,6 +14,7 @@ import type { AuthSession } from "../features/auth/authStore";
 import { MapView } from "../map/MapView";
 import { ConnectionIndicator } from "../ui/ConnectionIndicator";
 import { LanguageSelector } from "../ui/LanguageSelector";
+import { LogoutButton } from "../ui/LogoutButton";
 import { ThemeToggle } from "../ui/ThemeToggle";
 import { opIdOf, pendingStatus, type QueuedAction } from "./offlineQueue";
 import { startTabletRealtime } from "./tabletRealtime";
@@ -238,9 +238,7 @@ export default function TabletApp({ session }: { session: AuthSession }) {
     return (
       <div className="tablet" data-testid="tablet">
         <p className="banner banner-error">{t("tablet.noUnit")}</p>
-        <button type="button" className="big-button" onClick={() => authStore.getState().logout()}>
-          {t("common.logout")}
-        </button>
+        <LogoutButton className="big-button" />
       </div>
     );
   }
@@ -259,16 +257,7 @@ export default function TabletApp({ session }: { session: AuthSession }) {
         <div className="tablet-bar-right">
           <LanguageSelector />
           <ThemeToggle layout="tablet" />
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              void api.logout().catch(() => undefined);
-              authStore.getState().logout();
-            }}
-          >
-            {t("common.logout")}
-          </button>
+          <LogoutButton />
         </div>
       </header>
 

@@ -3,12 +3,13 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { IncidentView } from "../../../../shared/api";
 import { INTERVAL_NAMES } from "../../../../shared/incident";
-import { api, authStore } from "../../api/client";
+import { api } from "../../api/client";
 import { useTimeFormat } from "../../app/useTimeFormat";
 import type { AuthSession } from "../auth/authStore";
 import { formatDuration } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 import { LanguageSelector } from "../../ui/LanguageSelector";
+import { LogoutButton } from "../../ui/LogoutButton";
 import { ThemeToggle } from "../../ui/ThemeToggle";
 
 export default function PrApp({ session }: { session: AuthSession }) {
@@ -34,9 +35,7 @@ export default function PrApp({ session }: { session: AuthSession }) {
           <ThemeToggle layout="console" />
           <LanguageSelector />
           <span className="user">{session.user.displayName ?? session.user.username}</span>
-          <button type="button" className="button" onClick={() => authStore.getState().logout()}>
-            {t("common.logout")}
-          </button>
+          <LogoutButton />
         </div>
       </header>
       <main className="pr-main">
