@@ -8,7 +8,7 @@ const children: ChildProcess[] = [
   }),
   spawn("npx", ["vite"], { stdio: "inherit" }),
 ];
-console.log("API on http://localhost:3000, client with hot reload on http://localhost:5173");
+console.log("API on http://localhost:3000, client (reloads on change) on http://localhost:5173");
 
 const stop = () => {
   for (const child of children) child.kill("SIGTERM");
