@@ -1,6 +1,7 @@
 // Admin: units (call sign, type, station, home) and accounts.
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { describeIssues } from "../../lib/validation";
 import { useStore } from "zustand";
 import type { UserView } from "../../../../shared/api";
 import { ROLES, UNIT_TYPES, type Role, type UnitType } from "../../../../shared/domain";
@@ -27,7 +28,7 @@ function UnitsAdmin() {
       home: { lat: Number(form.lat), lng: Number(form.lng) },
     });
     if (!body.success || !form.id.trim()) {
-      setError(new Error(body.success ? t("admin.unitIdRequired") : body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")));
+      setError(new Error(body.success ? t("admin.unitIdRequired") : describeIssues(body.error)));
       return;
     }
     saveUnit(form.id.trim(), body.data)
@@ -140,7 +141,7 @@ function AccountsAdmin() {
       ...(form.displayName.trim() ? { displayName: form.displayName } : {}),
     });
     if (!body.success) {
-      setError(new Error(body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")));
+      setError(new Error(describeIssues(body.error)));
       return;
     }
     api

@@ -5,6 +5,7 @@ import { INCIDENT_TYPES, IncidentType as IncidentTypeSchema, type IncidentType }
 import type { AddressMatch } from "../../../../shared/api";
 import { CallIntakeBody, TransferRecord, type LatLng } from "../../../../shared/schemas";
 import { parseLatLng } from "../../format/time";
+import { describeIssues } from "../../lib/validation";
 
 export interface IntakeDraft {
   intakeId: string;
@@ -147,7 +148,7 @@ export function parseTransfer(text: string): { ok: true; fill: Partial<IntakeDra
   }
   const parsed = TransferInput.safeParse(flatten(raw));
   if (!parsed.success) {
-    return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+    return { ok: false, message: describeIssues(parsed.error) };
   }
   const t = parsed.data;
   const checkedRecord = TransferRecord.safeParse({ fromCenter: t.fromCenter, externalId: t.externalId });
