@@ -80,6 +80,13 @@ export const ALLOWED_TRANSITIONS: Record<UnitStatus, readonly UnitStatus[]> = {
   out_of_service: ["available"],
 };
 
+/** Statuses that free a unit from its incident. */
+export const RELEASING_STATUSES: readonly UnitStatus[] = ["available", "out_of_service"];
+
+export function releasesUnit(status: UnitStatus): boolean {
+  return RELEASING_STATUSES.includes(status);
+}
+
 export function isAllowedTransition(from: UnitStatus, to: UnitStatus): boolean {
   return ALLOWED_TRANSITIONS[from].includes(to);
 }
@@ -88,12 +95,7 @@ export const ROLES = ["dispatcher", "crew", "supervisor", "pr", "admin", "integr
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-/** Roles that run the console and see every incident live. */
-export const CONSOLE_ROLES: readonly Role[] = ["dispatcher", "supervisor", "admin"];
-/** Roles that may change operational records (take calls, dispatch, override). */
-export const OPERATOR_ROLES: readonly Role[] = ["dispatcher", "supervisor", "admin", "integration"];
-/** Roles that may post history with any past time (`source: "import"`). */
-export const IMPORT_ROLES: readonly Role[] = ["admin", "integration"];
+// What each role may do is decided in policy.ts, nowhere else.
 
 export const CALL_SOURCES = ["phone", "transfer", "import"] as const;
 export const CallSource = z.enum(CALL_SOURCES);

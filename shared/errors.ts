@@ -28,6 +28,13 @@ export interface ErrorBody {
   requestId?: string;
 }
 
+/** Codes that mean "nothing was decided: the same request may succeed later"; clients retry these. */
+export const RETRYABLE_CODES: readonly string[] = ["store_unavailable", "internal_error", "rate_limited", "network_error"];
+
+export function isRetryableCode(code: string): boolean {
+  return RETRYABLE_CODES.includes(code);
+}
+
 /** The one envelope every socket ack uses. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export type Ack<T> = (result: AckResult<T>) => void;

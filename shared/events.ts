@@ -1,4 +1,5 @@
-// The incident log: every change to an incident is one of these events, appended, never edited.
+// The log: a log of streams (an incident, a run card, ...). Every change to a record that matters to a resident or
+// a court is one of these events, appended to its stream, never edited.
 import type {
   CallSource,
   EventSource,
@@ -94,9 +95,28 @@ export interface IncidentEventPayloads {
 
 export type IncidentEventType = keyof IncidentEventPayloads;
 
-interface EventEnvelope<T extends IncidentEventType> {
-  incidentId: string;
-  /** 1-based, gap-free per incident. */
+/**
+ * Run cards (which units an incident type gets at each alarm level) are a stream of their own: who changed the
+ * card and when matters when a resident asks why only one engine came.
+ */
+export interface RunCardEventPayloads {
+  "run_card.replaced": { incidentType: IncidentType; levels: { alarmLevel: number; units: { type: UnitType; count: number }[] }[] };
+}
+export type RunCardEventType = keyof RunCardEventPayloads;
+
+/** Every stream type of the log, with its event payloads. A new workflow adds its stream here. */
+export interface StreamPayloads {
+  incident: IncidentEventPayloads;
+  run_card: RunCardEventPayloads;
+}
+export type StreamType = keyof StreamPayloads;
+export const STREAM_TYPES = ["incident", "run_card"] as const satisfies readonly StreamType[];
+
+interface EventEnvelope<S extends StreamType, T extends keyof StreamPayloads[S]> {
+  streamType: S;
+  /** The incident id, the run card's incident type, ... */
+  streamId: string;
+  /** 1-based, gap-free per stream. */
   seq: number;
   type: T;
   /** When it happened, by the source's clock (device, console, other center, history). */
@@ -105,15 +125,30 @@ interface EventEnvelope<T extends IncidentEventType> {
   recordedAt: string;
   source: EventSource;
   actor: Actor;
-  payload: IncidentEventPayloads[T];
-  /** sha-256 hex of the previous event of this incident ("" for seq 1). */
+  payload: StreamPayloads[S][T];
+  /** sha-256 hex of the previous event of this stream ("" for seq 1). */
   prevHash: string;
   /** sha-256 hex over prevHash and this event's canonical content. */
   hash: string;
 }
 
-/** An event before the store gives it a global position. */
-export type NewIncidentEvent = { [T in IncidentEventType]: EventEnvelope<T> }[IncidentEventType];
+/** An event of one stream type before the store gives it a global position. */
+export type NewStreamEvent<S extends StreamType> = {
+  [T in keyof StreamPayloads[S]]: EventEnvelope<S, T>;
+}[keyof StreamPayloads[S]];
 
 /** An event as stored: `position` is its place in the global log, strictly increasing. */
-export type IncidentEvent = NewIncidentEvent & { position: number };
+export type StreamEvent<S extends StreamType> = NewStreamEvent<S> & { position: number };
+
+export type NewIncidentEvent = NewStreamEvent<"incident">;
+export type IncidentEvent = StreamEvent<"incident">;
+export type NewRunCardEvent = NewStreamEvent<"run_card">;
+export type RunCardEvent = StreamEvent<"run_card">;
+
+/** Any event of the log. */
+export type NewLogEvent = { [S in StreamType]: NewStreamEvent<S> }[StreamType];
+export type LogEvent = { [S in StreamType]: StreamEvent<S> }[StreamType];
+
+export function isIncidentEvent(event: LogEvent): event is IncidentEvent {
+  return event.streamType === "incident";
+}

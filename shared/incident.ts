@@ -1,6 +1,6 @@
 // The current state of an incident is a pure fold of its events. The server stores the folded state as a
 // projection; the client folds the same events with this same code.
-import type { IncidentPhase, IncidentStatus, IncidentType, UnitStatus, UnitType } from "./domain";
+import { releasesUnit, type IncidentPhase, type IncidentStatus, type IncidentType, type UnitStatus, type UnitType } from "./domain";
 import type { CallRecordPayload, EventTime, IncidentEventType, NewIncidentEvent } from "./events";
 import type { Location } from "./schemas";
 
@@ -101,7 +101,7 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
     assignment.status = event.payload.status;
     // The first report of a status counts: a repeated "on scene" does not move the arrival.
     assignment.times[event.payload.status] ??= stamp(event);
-    if (event.payload.status === "available" || event.payload.status === "out_of_service") assignment.active = false;
+    if (releasesUnit(event.payload.status)) assignment.active = false;
   },
   "unit.reassigned": (state, event) => {
     const assignment = activeAssignment(state, event.payload.unitId);
@@ -148,7 +148,7 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
 function createState(event: Extract<NewIncidentEvent, { type: "incident.created" }>): IncidentState {
   const { payload } = event;
   return {
-    id: event.incidentId,
+    id: event.streamId,
     number: payload.number,
     status: "open",
     incidentType: payload.incidentType,
@@ -174,7 +174,7 @@ function createState(event: Extract<NewIncidentEvent, { type: "incident.created"
  */
 export function applyIncidentEvent(state: IncidentState | undefined, event: NewIncidentEvent): IncidentState {
   if (event.type === "incident.created") {
-    if (state) throw new FoldError(`incident ${event.incidentId} is created twice`);
+    if (state) throw new FoldError(`incident ${event.streamId} is created twice`);
     return createState(event);
   }
   if (!state) throw new FoldError(`event ${event.type} before incident.created`);

@@ -69,7 +69,10 @@ export interface ClientToServerEvents {
 }
 
 export const ROOMS = {
+  /** Every incident event with personal data: the control room and integrations. */
   consoles: "consoles",
+  /** Every incident event presented without personal data: public-relations staff. */
+  pr: "pr",
   unit: (unitId: string) => `unit:${unitId}`,
   incident: (incidentId: string) => `incident:${incidentId}`,
 } as const;

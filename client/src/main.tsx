@@ -3,6 +3,7 @@ import { lazy, StrictMode, Suspense, useEffect } from "react";
 import { createRoot } from "react-dom/client";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
+import { workspaceFor } from "../../shared/policy";
 import { api, authStore } from "./api/client";
 import { registerServiceWorker } from "./app/serviceWorker";
 import { configStore, prefsStore } from "./app/stores";
@@ -28,12 +29,6 @@ function loadConfig() {
     });
 }
 
-function layoutFor(role: string): Layout | "pr" | "none" {
-  if (role === "crew") return "tablet";
-  if (role === "pr") return "pr";
-  if (role === "dispatcher" || role === "supervisor" || role === "admin") return "console";
-  return "none";
-}
 
 function useThemeOnDocument(layout: Layout) {
   const theme = useStore(prefsStore, (state) => state.themes[layout]);
@@ -54,7 +49,7 @@ function Loading() {
 
 function Shell() {
   const session = useStore(authStore, (state) => state.session);
-  const layout = session ? layoutFor(session.user.role) : "console";
+  const layout = session ? workspaceFor({ role: session.user.role, userId: session.user.id }) : "console";
   useThemeOnDocument(layout === "tablet" ? "tablet" : "console");
   const { t } = useTranslation();
 

@@ -1,10 +1,11 @@
-// Collects one command's changes: appends hash-chained events to incidents, folds them into the projections,
-// and hands the store a single atomic commit.
+// Collects one command's changes: appends hash-chained events to streams, folds them into the projections with
+// the shared fold registry, and hands the store a single atomic commit.
 import type { EventSource } from "../../shared/domain";
-import type { Actor, IncidentEventPayloads, IncidentEventType, NewIncidentEvent } from "../../shared/events";
-import { applyIncidentEvent, type IncidentState } from "../../shared/incident";
+import type { Actor, NewLogEvent, NewStreamEvent, StreamPayloads, StreamType } from "../../shared/events";
+import type { IncidentState } from "../../shared/incident";
 import { normalizeAddress } from "../../shared/geo";
-import type { CallRecord, Commit, IncidentRecord, OpRecord, UnitRecord } from "../store/types";
+import { STREAM_FOLDS, type StreamFold, type StreamStates } from "../../shared/streams";
+import type { CallRecord, Commit, IncidentRecord, OpRecord, StreamRecord, UnitRecord } from "../store/types";
 import { hashEvent } from "./hashChain";
 
 export interface EventContext {
@@ -12,6 +13,8 @@ export interface EventContext {
   occurredAt: string;
   source: EventSource;
 }
+
+type OtherStreamType = Exclude<StreamType, "incident">;
 
 export function toIncidentRecord(state: IncidentState): IncidentRecord {
   return {
@@ -29,8 +32,9 @@ export function toIncidentRecord(state: IncidentState): IncidentRecord {
 }
 
 export class CommitBuilder {
-  private readonly states = new Map<string, IncidentState>();
-  private readonly events: NewIncidentEvent[] = [];
+  /** Folded states of every stream appended to, by `${streamType}:${streamId}`. */
+  private readonly states = new Map<string, { streamType: StreamType; streamId: string; state: StreamStates[StreamType] }>();
+  private readonly events: NewLogEvent[] = [];
   private readonly units = new Map<string, UnitRecord>();
   private readonly calls: CallRecord[] = [];
   private readonly callMoves: Commit["callMoves"] = [];
@@ -38,19 +42,25 @@ export class CommitBuilder {
 
   constructor(readonly recordedAt: string) {}
 
-  /** Appends to an incident; a second append to the same incident builds on the first (base is then ignored). */
-  append<T extends IncidentEventType>(
-    incidentId: string,
-    base: IncidentState | undefined,
+  /**
+   * Appends to any stream; a second append to the same stream builds on the first (base is then ignored).
+   * Returns the stream's folded state after the event.
+   */
+  appendTo<S extends StreamType, T extends keyof StreamPayloads[S]>(
+    streamType: S,
+    streamId: string,
+    base: StreamStates[S] | undefined,
     type: T,
-    payload: IncidentEventPayloads[T],
+    payload: StreamPayloads[S][T],
     context: EventContext,
-  ): IncidentState {
-    const previous = this.states.get(incidentId) ?? base;
+  ): StreamStates[S] {
+    const key = `${streamType}:${streamId}`;
+    const previous = (this.states.get(key)?.state as StreamStates[S] | undefined) ?? base;
     const seq = (previous?.lastSeq ?? 0) + 1;
     const prevHash = previous?.lastHash ?? "";
     const content = {
-      incidentId,
+      streamType,
+      streamId,
       seq,
       type,
       occurredAt: context.occurredAt,
@@ -58,12 +68,24 @@ export class CommitBuilder {
       source: context.source,
       actor: context.actor,
       payload,
-    };
-    const event = { ...content, prevHash, hash: hashEvent(prevHash, content) } as NewIncidentEvent;
-    const next = applyIncidentEvent(previous, event);
-    this.events.push(event);
-    this.states.set(incidentId, next);
+    } as unknown as Omit<NewLogEvent, "hash" | "prevHash">;
+    const event = { ...content, prevHash, hash: hashEvent(prevHash, content) } as unknown as NewStreamEvent<S>;
+    const fold = STREAM_FOLDS[streamType] as StreamFold<S>;
+    const next = fold(previous, event);
+    this.events.push(event as NewLogEvent);
+    this.states.set(key, { streamType, streamId, state: next });
     return next;
+  }
+
+  /** Appends to an incident's stream. */
+  append<T extends keyof StreamPayloads["incident"]>(
+    incidentId: string,
+    base: IncidentState | undefined,
+    type: T,
+    payload: StreamPayloads["incident"][T],
+    context: EventContext,
+  ): IncidentState {
+    return this.appendTo("incident", incidentId, base, type, payload, context);
   }
 
   putUnit(unit: UnitRecord): void {
@@ -87,9 +109,18 @@ export class CommitBuilder {
   }
 
   build(): Commit {
+    const incidents: IncidentRecord[] = [];
+    const streams: StreamRecord[] = [];
+    for (const { streamType, streamId, state } of this.states.values()) {
+      if (streamType === "incident") incidents.push(toIncidentRecord(state as IncidentState));
+      else {
+        streams.push({ streamType, streamId, state: state as StreamStates[OtherStreamType], updatedAt: this.recordedAt } as StreamRecord);
+      }
+    }
     return {
       events: this.events,
-      incidents: [...this.states.values()].map(toIncidentRecord),
+      incidents,
+      streams,
       calls: this.calls,
       callMoves: this.callMoves,
       units: this.changedUnits(),

@@ -1,4 +1,5 @@
-import { CLOCK_SKEW_TOLERANCE_MS, IMPORT_ROLES, LIVE_MAX_AGE_MS, type EventSource } from "../../shared/domain";
+import { CLOCK_SKEW_TOLERANCE_MS, LIVE_MAX_AGE_MS, type EventSource } from "../../shared/domain";
+import { can } from "../../shared/policy";
 import type { Actor } from "../../shared/events";
 import { errors } from "./errors";
 
@@ -17,7 +18,7 @@ export function resolveOccurredAt(
   now: Date,
   field = "occurredAt",
 ): string {
-  if (source === "import" && !IMPORT_ROLES.includes(actor.role)) {
+  if (source === "import" && !can.importHistory(actor)) {
     throw errors.forbidden("Only admin and integration accounts may post history (source \"import\").");
   }
   if (claimed === undefined) return now.toISOString();

@@ -2,9 +2,10 @@
 // broadcasts, and answers client events through the same services as REST.
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
-import { CONSOLE_ROLES } from "../../shared/domain";
+import { releasesUnit } from "../../shared/domain";
 import type { AckResult } from "../../shared/errors";
-import type { IncidentEvent } from "../../shared/events";
+import { isIncidentEvent, type Actor, type IncidentEvent } from "../../shared/events";
+import { can } from "../../shared/policy";
 import {
   DispatchAckPayload,
   LIMITS,
@@ -17,7 +18,7 @@ import type { z } from "zod";
 import { errors, fromZodError, toErrorBody } from "../core/errors";
 import { authenticate, type AuthenticatedSession } from "../services/auth";
 import type { CommittedChange, ServiceContext } from "../services/context";
-import { presentEvent, presentUnit } from "../services/presenters";
+import { personalDataOf, presentEvent, presentUnit, type IncidentAudience, type PersonalData } from "../services/presenters";
 import { changeUnitStatus, reportPosition } from "../services/units";
 import { AlertMonitor, buildAlert } from "./alerts";
 import type { Realtime } from "./types";
@@ -31,8 +32,13 @@ type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 const REPLAY_BATCH = 500;
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
-const isConsole = (socket: AppSocket) =>
-  CONSOLE_ROLES.includes(socket.data.session.actor.role) || socket.data.session.actor.role === "integration";
+
+/** The live room a socket joins after its first sync, and the audience its replay is presented for. */
+function liveStreamOf(actor: Actor): { room: string; audience: IncidentAudience } | null {
+  if (can.joinConsoleStream(actor)) return { room: ROOMS.consoles, audience: { kind: "console" } };
+  if (can.joinPrStream(actor)) return { room: ROOMS.pr, audience: { kind: "pr" } };
+  return null;
+}
 
 export interface RealtimeServer extends Realtime {
   io: AppServer;
@@ -142,20 +148,31 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
     return context.queue.run(async () => {
       const { actor } = socket.data.session;
       let replayed = 0;
-      const send = (event: IncidentEvent) => {
-        socket.emit("incident.event", presentEvent(event, actor));
+      const personalByIncident = new Map<string, PersonalData>();
+      const personalOf = async (incidentId: string): Promise<PersonalData> => {
+        let personal = personalByIncident.get(incidentId);
+        if (!personal) {
+          const record = await context.store.getIncident(incidentId);
+          personal = personalDataOf(record?.state ?? { calls: [] });
+          personalByIncident.set(incidentId, personal);
+        }
+        return personal;
+      };
+      const send = async (event: IncidentEvent, audience: IncidentAudience) => {
+        socket.emit("incident.event", presentEvent(event, audience, await personalOf(event.streamId)));
         replayed += 1;
       };
-      if (isConsole(socket)) {
+      const stream = liveStreamOf(actor);
+      if (stream) {
         let position = payload.position ?? (await context.store.getLastPosition());
         for (;;) {
           const batch = await context.store.getEventsAfter(position, REPLAY_BATCH);
-          batch.forEach(send);
+          for (const event of batch) if (isIncidentEvent(event)) await send(event, stream.audience);
           const last = batch[batch.length - 1];
           if (!last) break;
           position = last.position;
         }
-        await socket.join(ROOMS.consoles);
+        await socket.join(stream.room);
         return { replayed, position };
       }
       const position = await context.store.getLastPosition();
@@ -167,7 +184,9 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
           const record = await context.store.getIncident(incidentId);
           const wasOnIt = record?.state.assignments.some((assignment) => assignment.unitId === actor.unitId);
           if (!record || !wasOnIt) continue;
-          (await context.store.getIncidentEvents(incidentId, afterSeq)).forEach(send);
+          for (const event of await context.store.getStreamEvents("incident", incidentId, afterSeq)) {
+            await send(event, { kind: "crew" });
+          }
         }
         if (unit?.incidentId) await socket.join(ROOMS.incident(unit.incidentId));
         const waiting = alerts.current(actor.unitId);
@@ -180,20 +199,24 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
   function committed({ events, units, incidents }: CommittedChange): void {
     const states = new Map(incidents.map((state) => [state.id, state]));
     const nowMs = context.clock().getTime();
-    for (const event of events) {
+    // Only incident streams are sent live; other streams reach their readers through their own routes.
+    for (const event of events.filter(isIncidentEvent)) {
       if (event.type === "unit.dispatched") {
-        io.in(ROOMS.unit(event.payload.unitId)).socketsJoin(ROOMS.incident(event.incidentId));
+        io.in(ROOMS.unit(event.payload.unitId)).socketsJoin(ROOMS.incident(event.streamId));
       }
       if (event.type === "incident.absorbed") {
-        for (const unit of event.payload.units) io.in(ROOMS.unit(unit.unitId)).socketsJoin(ROOMS.incident(event.incidentId));
+        for (const unit of event.payload.units) io.in(ROOMS.unit(unit.unitId)).socketsJoin(ROOMS.incident(event.streamId));
       }
-      io.to(ROOMS.consoles).to(ROOMS.incident(event.incidentId)).emit("incident.event", event);
-      const leaving =
-        (event.type === "unit.status" && (event.payload.status === "available" || event.payload.status === "out_of_service")) ||
-        event.type === "unit.reassigned";
-      if (leaving) io.in(ROOMS.unit(event.payload.unitId)).socketsLeave(ROOMS.incident(event.incidentId));
+      const state = states.get(event.streamId);
+      const personal = personalDataOf(state ?? { calls: [] });
+      io.to(ROOMS.consoles).emit("incident.event", presentEvent(event, { kind: "console" }, personal));
+      io.to(ROOMS.pr).emit("incident.event", presentEvent(event, { kind: "pr" }, personal));
+      // Only crew sockets join incident rooms (through their unit's room), never the consoles room.
+      io.to(ROOMS.incident(event.streamId)).emit("incident.event", presentEvent(event, { kind: "crew" }, personal));
+      const leaving = (event.type === "unit.status" && releasesUnit(event.payload.status)) || event.type === "unit.reassigned";
+      if (leaving) io.in(ROOMS.unit(event.payload.unitId)).socketsLeave(ROOMS.incident(event.streamId));
       if (event.type === "incident.merged") {
-        for (const unitId of event.payload.unitIds) io.in(ROOMS.unit(unitId)).socketsLeave(ROOMS.incident(event.incidentId));
+        for (const unitId of event.payload.unitIds) io.in(ROOMS.unit(unitId)).socketsLeave(ROOMS.incident(event.streamId));
       }
     }
     for (const unit of units) {

@@ -1,7 +1,6 @@
 // Address suggestions for call intake, from the center's own history: every incident recorded with an address
 // has its coordinates, and 119 centers on isolated networks cannot ask an online geocoder.
 import type { AddressMatch } from "../../shared/api";
-import { OPERATOR_ROLES } from "../../shared/domain";
 import type { Actor } from "../../shared/events";
 import { normalizeAddress } from "../../shared/geo";
 import type { AddressQuery } from "../../shared/schemas";
@@ -14,7 +13,7 @@ export async function suggestAddresses(
   actor: Actor,
   query: AddressQuery,
 ): Promise<{ addresses: AddressMatch[] }> {
-  authorize(actor, OPERATOR_ROLES, "look up addresses");
+  authorize(actor, "lookUpAddresses", "look up addresses");
   // Matched on the same normalised form the incidents are keyed by, so "935 folsom" finds "935 Folsom St.".
   const prefix = normalizeAddress(query.q);
   // Only punctuation typed: an empty prefix would list every address on record.

@@ -6,7 +6,8 @@ import type { CreateUserBody, LoginBody } from "../../shared/schemas";
 import { AppError, errors } from "../core/errors";
 import { sha256 } from "../core/hashChain";
 import { UniqueViolationError, type UserRecord } from "../store/types";
-import { authorize, type ServiceContext } from "./context";
+import { can } from "../../shared/policy";
+import { authorize, ensureAllowed, type ServiceContext } from "./context";
 import { presentUser } from "./presenters";
 
 const BCRYPT_ROUNDS = 10;
@@ -99,13 +100,15 @@ export async function logout(context: ServiceContext, tokenHash: string): Promis
 
 /** Ends every session of a user (shift change, lost tablet). */
 export async function revokeUserSessions(context: ServiceContext, actor: Actor, userId: string): Promise<number> {
-  authorize(actor, ["admin", "supervisor"], "end other users' sessions");
-  if (!(await context.store.getUser(userId))) throw errors.notFound(`User ${userId}`);
+  authorize(actor, "endOtherUsersSessions", "end other users' sessions");
+  const target = await context.store.getUser(userId);
+  if (!target) throw errors.notFound(`User ${userId}`);
+  ensureAllowed(can.endSessionsOf(actor, target), `A ${actor.role} account may not end the sessions of a ${target.role} account.`);
   return context.store.revokeUserSessions(userId, context.clock().toISOString());
 }
 
 export async function createUser(context: ServiceContext, actor: Actor | null, body: CreateUserBody): Promise<UserView> {
-  if (actor) authorize(actor, ["admin"], "create accounts");
+  if (actor) authorize(actor, "createAccounts", "create accounts");
   if (body.unitId && !(await context.store.getUnit(body.unitId))) {
     throw errors.validation(`Unit ${body.unitId} does not exist; create the unit first.`, [
       { path: "unitId", message: "unknown unit" },
@@ -132,6 +135,6 @@ export async function createUser(context: ServiceContext, actor: Actor | null, b
 }
 
 export async function listUsers(context: ServiceContext, actor: Actor): Promise<UserView[]> {
-  authorize(actor, ["admin"], "list accounts");
+  authorize(actor, "listAccounts", "list accounts");
   return (await context.store.listUsers()).map(presentUser);
 }

@@ -5,6 +5,7 @@ import type { Role, UnitType } from "../../shared/domain";
 import type { Actor } from "../../shared/events";
 import { createUser } from "./auth";
 import type { ServiceContext } from "./context";
+import { migrateLegacyRunCards } from "./runCards";
 import { upsertUnit } from "./units";
 
 const SYSTEM_ACTOR: Actor = { userId: "system", username: "system", role: "admin" };
@@ -30,6 +31,8 @@ const DEMO_ACCOUNTS: { username: string; role: Role; unitId?: string }[] = [
 
 export async function bootstrap(context: ServiceContext): Promise<void> {
   const { config, logger, store } = context;
+  const migrated = await migrateLegacyRunCards(context, SYSTEM_ACTOR);
+  if (migrated > 0) logger.info(`recorded ${migrated} run card(s) saved before run cards had a log into their streams`);
   if ((await store.countUsers()) > 0) return;
   if (config.adminUsername && config.adminPassword) {
     await createUser(context, null, { username: config.adminUsername, password: config.adminPassword, role: "admin" });

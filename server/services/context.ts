@@ -1,8 +1,7 @@
-import type { Role } from "../../shared/domain";
-import type { Actor, IncidentEvent } from "../../shared/events";
+import type { Actor, LogEvent } from "../../shared/events";
+import { allows, type RoleAction } from "../../shared/policy";
 import type { IncidentState } from "../../shared/incident";
 import type { AppConfig } from "../config";
-import type { CommitBuilder } from "../core/commitBuilder";
 import { errors } from "../core/errors";
 import type { Clock } from "../core/time";
 import type { WriteQueue } from "../core/writeQueue";
@@ -11,7 +10,7 @@ import type { Store, UnitRecord } from "../store/types";
 
 /** What a committed command tells the realtime layer. Called inside the write queue, in log order. */
 export interface CommittedChange {
-  events: IncidentEvent[];
+  events: LogEvent[];
   units: UnitRecord[];
   incidents: IncidentState[];
 }
@@ -29,16 +28,12 @@ export interface ServiceContext {
   notifier: Notifier;
 }
 
-/** Durably commits what the builder collected, then tells the realtime layer. Must run inside the queue. */
-export async function commitAndPublish(context: ServiceContext, builder: CommitBuilder): Promise<IncidentEvent[]> {
-  const commit = builder.build();
-  const events = await context.store.commit(commit);
-  context.notifier.committed({ events, units: commit.units, incidents: commit.incidents.map((record) => record.state) });
-  return events;
+/** Refuses an action the policy does not allow this actor's role; `description` completes "may not ...". */
+export function authorize(actor: Actor, action: RoleAction, description: string): void {
+  if (!allows(actor.role, action)) throw errors.forbidden(`A ${actor.role} account may not ${description}.`);
 }
 
-export function authorize(actor: Actor, roles: readonly Role[], action: string): void {
-  if (!roles.includes(actor.role)) {
-    throw errors.forbidden(`A ${actor.role} account may not ${action}.`);
-  }
+/** Refuses when a record-dependent policy answer (`can.readIncident(...)`, ...) is no. */
+export function ensureAllowed(allowed: boolean, message: string): void {
+  if (!allowed) throw errors.forbidden(message);
 }

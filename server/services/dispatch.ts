@@ -1,7 +1,7 @@
 // Recommending and assigning units. Dispatch is all-or-nothing: if any unit was taken meanwhile, nothing is
 // assigned and the dispatcher is told which unit and why.
 import type { DispatchResult, Recommendation, RecommendationsView } from "../../shared/api";
-import { COMMITTED_STATUSES, OPERATOR_ROLES, type UnitType } from "../../shared/domain";
+import { COMMITTED_STATUSES, type UnitType } from "../../shared/domain";
 import type { Actor } from "../../shared/events";
 import { activeAssignments } from "../../shared/incident";
 import { distanceMeters } from "../../shared/geo";
@@ -10,8 +10,8 @@ import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { UnitRecord } from "../store/types";
 import { authorize, type ServiceContext } from "./context";
-import { runCommand } from "./idempotency";
-import { presentIncident, presentUnit } from "./presenters";
+import { runCommand } from "./runCommand";
+import { incidentAudienceOf, presentIncident, presentUnit } from "./presenters";
 import { getRunCard } from "./runCards";
 
 const DISPATCH_OP = "incident.dispatch";
@@ -30,7 +30,7 @@ export async function recommendUnits(
   actor: Actor,
   incidentId: string,
 ): Promise<RecommendationsView> {
-  authorize(actor, OPERATOR_ROLES, "see dispatch recommendations");
+  authorize(actor, "seeRecommendations", "see dispatch recommendations");
   const record = await openIncident(context, incidentId);
   const { state } = record;
   const runCard = await getRunCard(context, state.incidentType);
@@ -89,7 +89,7 @@ export async function dispatchUnits(
   incidentId: string,
   body: DispatchBody,
 ): Promise<DispatchResult> {
-  authorize(actor, OPERATOR_ROLES, "dispatch units");
+  authorize(actor, "dispatch", "dispatch units");
   const operation = { opId: body.opId, kind: DISPATCH_OP, actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder, now) => {
     const record = await openIncident(context, incidentId);
@@ -136,7 +136,7 @@ export async function dispatchUnits(
       builder.putUnit({ ...unit, status: "dispatched", statusSince: occurredAt, incidentId, updatedAt: builder.recordedAt });
     }
     const result: DispatchResult = {
-      incident: presentIncident(state),
+      incident: presentIncident(state, incidentAudienceOf(actor)),
       units: builder.changedUnits().map(presentUnit),
     };
     return result;

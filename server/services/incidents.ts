@@ -1,16 +1,15 @@
 import type { IncidentDetailView, IncidentView } from "../../shared/api";
-import { CONSOLE_ROLES, OPERATOR_ROLES, type IncidentStatus } from "../../shared/domain";
-import type { Actor, IncidentEvent } from "../../shared/events";
+import type { IncidentStatus } from "../../shared/domain";
+import { can } from "../../shared/policy";
+import type { Actor, LogEvent } from "../../shared/events";
 import { activeAssignments } from "../../shared/incident";
 import type { AlarmLevelBody, CloseBody, IncidentListQuery, MergeBody, NoteBody, PhaseBody } from "../../shared/schemas";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
-import { authorize, type ServiceContext } from "./context";
-import { runCommand } from "./idempotency";
-import { presentEvent, presentIncident } from "./presenters";
-
-const READ_ROLES = [...CONSOLE_ROLES, "pr", "integration"] as const;
+import { authorize, ensureAllowed, type ServiceContext } from "./context";
+import { runCommand } from "./runCommand";
+import { incidentAudienceOf, personalDataOf, presentEvent, presentIncident } from "./presenters";
 
 async function loadIncident(context: ServiceContext, incidentId: string): Promise<IncidentRecord> {
   const record = await context.store.getIncident(incidentId);
@@ -18,15 +17,11 @@ async function loadIncident(context: ServiceContext, incidentId: string): Promis
   return record;
 }
 
-/** Crews may read the incidents their unit has been on; the other reading roles see all. */
 function authorizeRead(actor: Actor, record: IncidentRecord): void {
-  if (actor.role === "crew") {
-    if (!record.state.assignments.some((assignment) => assignment.unitId === actor.unitId)) {
-      throw errors.forbidden("A crew account may read only incidents its unit was sent to.");
-    }
-    return;
-  }
-  authorize(actor, READ_ROLES, "read incidents");
+  ensureAllowed(
+    can.readIncident(actor, record.state),
+    actor.role === "crew" ? "A crew account may read only incidents its unit was sent to." : `A ${actor.role} account may not read incidents.`,
+  );
 }
 
 export async function getIncidentDetail(
@@ -36,8 +31,10 @@ export async function getIncidentDetail(
 ): Promise<IncidentDetailView> {
   const record = await loadIncident(context, incidentId);
   authorizeRead(actor, record);
-  const events = await context.store.getIncidentEvents(incidentId);
-  return { ...presentIncident(record.state, actor), events: events.map((event) => presentEvent(event, actor)) };
+  const events = await context.store.getStreamEvents("incident", incidentId);
+  const audience = incidentAudienceOf(actor);
+  const personal = personalDataOf(record.state);
+  return { ...presentIncident(record.state, audience), events: events.map((event) => presentEvent(event, audience, personal)) };
 }
 
 export async function listIncidents(
@@ -45,7 +42,8 @@ export async function listIncidents(
   actor: Actor,
   query: IncidentListQuery,
 ): Promise<{ incidents: IncidentView[]; position: number }> {
-  authorize(actor, READ_ROLES, "list incidents");
+  authorize(actor, "readAllIncidents", "list incidents");
+  const audience = incidentAudienceOf(actor);
   // Read the position first: anything appended after it will also reach the client live or by sync.
   const position = await context.store.getLastPosition();
   const statuses: IncidentStatus[] | undefined = query.status === "all" ? undefined : [query.status];
@@ -54,7 +52,7 @@ export async function listIncidents(
     newestFirst: true,
     limit: query.limit,
   });
-  return { incidents: records.map((record) => presentIncident(record.state, actor)), position };
+  return { incidents: records.map((record) => presentIncident(record.state, audience)), position };
 }
 
 export async function eventsAfter(
@@ -62,8 +60,8 @@ export async function eventsAfter(
   actor: Actor,
   after: number,
   limit: number,
-): Promise<{ events: IncidentEvent[]; position: number }> {
-  authorize(actor, [...CONSOLE_ROLES, "integration"], "read the global event log");
+): Promise<{ events: LogEvent[]; position: number }> {
+  authorize(actor, "readEventLog", "read the global event log");
   const events = await context.store.getEventsAfter(after, limit);
   const position = events.length > 0 ? events[events.length - 1]!.position : after;
   return { events, position };
@@ -76,14 +74,15 @@ export async function mergeIncidents(
   incidentId: string,
   body: MergeBody,
 ): Promise<{ from: IncidentView; into: IncidentView }> {
-  authorize(actor, OPERATOR_ROLES, "merge incidents");
+  authorize(actor, "mergeIncidents", "merge incidents");
+  const audience = incidentAudienceOf(actor);
   if (incidentId === body.into) throw errors.validation("An incident cannot be merged into itself.");
   const operation = { opId: body.opId, kind: "incident.merge", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder) => {
     const from = await loadIncident(context, incidentId);
     const into = await loadIncident(context, body.into);
     if (from.state.mergedInto === into.id) {
-      return { from: presentIncident(from.state), into: presentIncident(into.state) };
+      return { from: presentIncident(from.state, audience), into: presentIncident(into.state, audience) };
     }
     if (from.status !== "open") throw errors.incidentClosed(`Incident ${from.number} is ${from.status}; it cannot be merged.`);
     if (into.status !== "open") throw errors.incidentClosed(`Incident ${into.number} is ${into.status}; merge into an open incident.`);
@@ -110,7 +109,7 @@ export async function mergeIncidents(
       const unit = await context.store.getUnit(assignment.unitId);
       if (unit) builder.putUnit({ ...unit, incidentId: into.id, updatedAt: builder.recordedAt });
     }
-    return { from: presentIncident(fromState), into: presentIncident(intoState) };
+    return { from: presentIncident(fromState, audience), into: presentIncident(intoState, audience) };
   });
 }
 
@@ -120,7 +119,7 @@ export async function closeIncident(
   incidentId: string,
   body: CloseBody,
 ): Promise<IncidentView> {
-  authorize(actor, OPERATOR_ROLES, "close incidents");
+  authorize(actor, "closeIncidents", "close incidents");
   const operation = { opId: body.opId, kind: "incident.close", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder, now) => {
     const record = await loadIncident(context, incidentId);
@@ -132,19 +131,18 @@ export async function closeIncident(
     const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
     const state = builder.append(incidentId, record.state, "incident.closed",
       body.reason !== undefined ? { reason: body.reason } : {}, { actor, occurredAt, source: body.source });
-    return presentIncident(state);
+    return presentIncident(state, incidentAudienceOf(actor));
   });
 }
 
 /** Who may write tactical records: operators, and crews of units on the incident (the commander's tablet). */
 function authorizeFieldRecord(actor: Actor, record: IncidentRecord, action: string): void {
-  if (actor.role === "crew") {
-    if (!activeAssignments(record.state).some((assignment) => assignment.unitId === actor.unitId)) {
-      throw errors.forbidden(`A crew account may ${action} only on the incident its unit is working.`);
-    }
-    return;
-  }
-  authorize(actor, OPERATOR_ROLES, action);
+  ensureAllowed(
+    can.recordOnIncident(actor, record.state),
+    actor.role === "crew"
+      ? `A crew account may ${action} only on the incident its unit is working.`
+      : `A ${actor.role} account may not ${action}.`,
+  );
 }
 
 export async function recordPhase(
@@ -162,7 +160,7 @@ export async function recordPhase(
     const state = builder.append(incidentId, record.state, "incident.phase",
       { phase: body.phase, ...(body.note !== undefined ? { note: body.note } : {}) },
       { actor, occurredAt, source: body.source });
-    return presentIncident(state);
+    return presentIncident(state, incidentAudienceOf(actor));
   });
 }
 
@@ -178,7 +176,7 @@ export async function addNote(
     authorizeFieldRecord(actor, record, "add notes");
     const state = builder.append(incidentId, record.state, "incident.note", { text: body.text },
       { actor, occurredAt: builder.recordedAt, source: "live" });
-    return presentIncident(state);
+    return presentIncident(state, incidentAudienceOf(actor));
   });
 }
 
@@ -189,17 +187,17 @@ export async function setAlarmLevel(
   incidentId: string,
   body: AlarmLevelBody,
 ): Promise<IncidentView> {
-  authorize(actor, OPERATOR_ROLES, "change the alarm level");
+  authorize(actor, "changeAlarmLevel", "change the alarm level");
   const operation = { opId: body.opId, kind: "incident.alarm_level", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder) => {
     const record = await loadIncident(context, incidentId);
     if (record.status !== "open") throw errors.incidentClosed(`Incident ${record.number} is ${record.status}.`);
-    if (record.state.alarmLevel === body.alarmLevel) return presentIncident(record.state);
+    if (record.state.alarmLevel === body.alarmLevel) return presentIncident(record.state, incidentAudienceOf(actor));
     const state = builder.append(incidentId, record.state, "incident.alarm_level", {
       alarmLevel: body.alarmLevel,
       previousLevel: record.state.alarmLevel,
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
     }, { actor, occurredAt: builder.recordedAt, source: "live" });
-    return presentIncident(state);
+    return presentIncident(state, incidentAudienceOf(actor));
   });
 }

@@ -2,7 +2,7 @@
 // before), otherwise opening a new incident; duplicates are reported, never merged silently.
 import { randomUUID } from "node:crypto";
 import type { CallIntakeResult } from "../../shared/api";
-import { OPERATOR_ROLES, type EventSource } from "../../shared/domain";
+import type { EventSource } from "../../shared/domain";
 import type { Actor, CallRecordPayload } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
 import type { CallIntakeBody } from "../../shared/schemas";
@@ -11,8 +11,8 @@ import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
 import { authorize, type ServiceContext } from "./context";
 import { findDuplicates, normalizePhone } from "./duplicates";
-import { requestHash, runCommand } from "./idempotency";
-import { presentCall, presentIncident } from "./presenters";
+import { requestHash, runCommand } from "./runCommand";
+import { incidentAudienceOf, presentCall, presentIncident } from "./presenters";
 
 const INTAKE_OP = "call.intake";
 
@@ -40,7 +40,7 @@ export async function intakeCall(
   actor: Actor,
   body: CallIntakeBody,
 ): Promise<{ result: CallIntakeResult; created: boolean }> {
-  authorize(actor, OPERATOR_ROLES, "take calls");
+  authorize(actor, "takeCalls", "take calls");
   const eventSource: EventSource = body.source === "phone" ? "live" : body.source;
   let created = false;
   const operation = { opId: `intake:${body.intakeId}`, kind: INTAKE_OP, actor, request: body };
@@ -125,7 +125,7 @@ export async function intakeCall(
     });
     const fresh: CallIntakeResult = {
       call: presentCall(call, incidentId, builder.recordedAt),
-      incident: presentIncident(state),
+      incident: presentIncident(state, incidentAudienceOf(actor)),
       duplicates,
       replayed: false,
     };

@@ -1,36 +1,97 @@
-// The only place that shapes output. PR accounts get incidents without callers' personal data.
+// The only place that shapes output. Every incident payload is presented for a named audience: the console and
+// the crews sent see callers' personal data; pr sees none of it, and free text reaching pr is scrubbed of every
+// caller name and number known to the incident and of anything that looks like a phone or ID number. The
+// public never receives incident records or events: its pages are built from reviewed explanations.
 import type { AddressMatch, UnitView, UserView, IncidentView, CallView } from "../../shared/api";
-import type { Actor, CallRecordPayload, IncidentEvent } from "../../shared/events";
+import type { CallRecordPayload, IncidentEvent } from "../../shared/events";
 import { computeIntervals, type IncidentCall, type IncidentState } from "../../shared/incident";
+import { audienceOf, seesPersonalData, type Audience, type PolicyActor } from "../../shared/policy";
+import { errors } from "../core/errors";
+import { personalStringsOf, scrubText } from "../../shared/redaction";
 import type { KnownAddress, UnitRecord, UserRecord } from "../store/types";
 
-const SEES_PERSONAL_DATA = new Set(["dispatcher", "supervisor", "admin", "integration", "crew"]);
+/** Audiences an incident record or event may be presented to at all. */
+export type IncidentAudience = Exclude<Audience, { kind: "public" }>;
 
-function redactCall<T extends CallRecordPayload>(call: T): T {
+/** What scrubbing needs to know about the incident an event belongs to. */
+export interface PersonalData {
+  strings: readonly string[];
+}
+
+export function personalDataOf(state: Pick<IncidentState, "calls">): PersonalData {
+  return { strings: personalStringsOf(state.calls) };
+}
+
+function scrubOptional<T extends string | undefined>(text: T, personal: PersonalData): T {
+  return (text === undefined ? undefined : scrubText(text, personal.strings)) as T;
+}
+
+function redactCall<T extends CallRecordPayload>(call: T, personal: PersonalData): T {
   const { callerName: _name, callerNumber: _number, ...rest } = call;
-  if (rest.transfer) {
-    const { callbackNumber: _callback, ...transfer } = rest.transfer;
-    return { ...rest, transfer } as T;
+  const redacted = { ...rest, ...(rest.description !== undefined ? { description: scrubText(rest.description, personal.strings) } : {}) };
+  if (redacted.transfer) {
+    const { callbackNumber: _callback, ...transfer } = redacted.transfer;
+    return {
+      ...redacted,
+      transfer: { ...transfer, ...(transfer.notes !== undefined ? { notes: scrubText(transfer.notes, personal.strings) } : {}) },
+    } as T;
   }
-  return rest as T;
+  return redacted as T;
 }
 
-function canSeePersonalData(actor: Actor | undefined): boolean {
-  return actor === undefined || SEES_PERSONAL_DATA.has(actor.role);
+export function presentIncident(state: IncidentState, audience: IncidentAudience): IncidentView {
+  if (seesPersonalData(audience)) return { ...state, intervals: computeIntervals(state) };
+  const personal = personalDataOf(state);
+  const calls: IncidentCall[] = state.calls.map((call) => redactCall(call, personal));
+  return {
+    ...state,
+    calls,
+    ...(state.description !== undefined ? { description: scrubText(state.description, personal.strings) } : {}),
+    notes: state.notes.map((note) => ({ ...note, text: scrubText(note.text, personal.strings) })),
+    intervals: computeIntervals(state),
+  };
 }
 
-export function presentIncident(state: IncidentState, actor?: Actor): IncidentView {
-  const calls: IncidentCall[] = canSeePersonalData(actor) ? state.calls : state.calls.map(redactCall);
-  return { ...state, calls, intervals: computeIntervals(state) };
-}
-
-export function presentEvent(event: IncidentEvent, actor?: Actor): IncidentEvent {
-  if (canSeePersonalData(actor)) return event;
-  if (event.type === "call.received") return { ...event, payload: redactCall(event.payload) };
-  if (event.type === "incident.absorbed") {
-    return { ...event, payload: { ...event.payload, calls: event.payload.calls.map(redactCall) } };
+/**
+ * Presents one event. `personal` is what the incident knows of its callers (from its state): needed only by
+ * audiences without personal data, whose free text is scrubbed.
+ */
+export function presentEvent(event: IncidentEvent, audience: IncidentAudience, personal: PersonalData): IncidentEvent {
+  if (seesPersonalData(audience)) return event;
+  switch (event.type) {
+    case "incident.created":
+      return { ...event, payload: { ...event.payload, description: scrubOptional(event.payload.description, personal) } };
+    case "call.received":
+      return { ...event, payload: redactCall(event.payload, personal) };
+    case "incident.absorbed":
+      return {
+        ...event,
+        payload: {
+          ...event.payload,
+          calls: event.payload.calls.map((call) => redactCall(call, personal)),
+          reason: scrubOptional(event.payload.reason, personal),
+        },
+      };
+    case "incident.note":
+      return { ...event, payload: { text: scrubText(event.payload.text, personal.strings) } };
+    case "incident.phase":
+      return { ...event, payload: { ...event.payload, note: scrubOptional(event.payload.note, personal) } };
+    case "unit.dispatched":
+      return { ...event, payload: { ...event.payload, notes: scrubOptional(event.payload.notes, personal) } };
+    case "unit.status": {
+      const { override } = event.payload;
+      if (!override) return event;
+      return { ...event, payload: { ...event.payload, override: { reason: scrubText(override.reason, personal.strings) } } };
+    }
+    case "incident.alarm_level":
+      return { ...event, payload: { ...event.payload, reason: scrubOptional(event.payload.reason, personal) } };
+    case "incident.merged":
+      return { ...event, payload: { ...event.payload, reason: scrubOptional(event.payload.reason, personal) } };
+    case "incident.closed":
+      return { ...event, payload: { ...event.payload, reason: scrubOptional(event.payload.reason, personal) } };
+    case "unit.reassigned":
+      return event;
   }
-  return event;
 }
 
 export function presentCall(call: IncidentCall, incidentId: string, recordedAt: string): CallView {
@@ -69,4 +130,11 @@ export function presentKnownAddress(known: KnownAddress): AddressMatch {
     lastSeenAt: new Date(known.lastSeenMs).toISOString(),
     incidents: known.incidents,
   };
+}
+
+/** The incident audience an authenticated actor reads as; accounts that map to the public read no incident. */
+export function incidentAudienceOf(actor: PolicyActor): IncidentAudience {
+  const audience = audienceOf(actor);
+  if (audience.kind === "public") throw errors.forbidden(`A ${actor.role} account may not read incident records.`);
+  return audience;
 }

@@ -48,7 +48,7 @@ export async function responseTimeReport(
   actor: Actor,
   query: ResponseTimeQuery,
 ): Promise<ResponseTimeReport> {
-  authorize(actor, ["dispatcher", "supervisor", "admin", "pr", "integration"], "read response-time reports");
+  authorize(actor, "readReports", "read response-time reports");
   const base: IncidentListFilter = {
     statuses: ["open", "closed"],
     ...(query.incidentType ? { incidentType: query.incidentType } : {}),

@@ -2,6 +2,7 @@ import { INCIDENT_TYPES, type IncidentType, type UnitType } from "../../shared/d
 import type { Actor } from "../../shared/events";
 import type { RunCard, RunCardBody } from "../../shared/schemas";
 import { authorize, type ServiceContext } from "./context";
+import { runCommand } from "./runCommand";
 
 type Mix = Partial<Record<UnitType, number>>;
 const card = (incidentType: IncidentType, ...levels: Mix[]): RunCard => ({
@@ -30,25 +31,53 @@ export const DEFAULT_RUN_CARDS: Record<IncidentType, RunCard> = {
   other: card("other", { engine: 1 }),
 };
 
-const settingKey = (type: IncidentType) => `run-card:${type}`;
+/** Run cards saved before they became a stream (schema 1) were plain settings under this key. */
+const legacySettingKey = (type: IncidentType) => `run-card:${type}`;
 
 export async function getRunCard(context: ServiceContext, type: IncidentType): Promise<RunCard> {
-  return (await context.store.getSetting<RunCard>(settingKey(type))) ?? DEFAULT_RUN_CARDS[type];
+  const stream = await context.store.getStream("run_card", type);
+  if (stream) return { incidentType: type, levels: stream.state.levels };
+  return DEFAULT_RUN_CARDS[type];
 }
 
 export async function listRunCards(context: ServiceContext, actor: Actor): Promise<RunCard[]> {
-  authorize(actor, ["dispatcher", "supervisor", "admin", "integration"], "read run cards");
+  authorize(actor, "readRunCards", "read run cards");
   return Promise.all(INCIDENT_TYPES.map((type) => getRunCard(context, type)));
 }
 
+/** Replaces a run card: an event in the card's own stream, so every change keeps who made it and when. */
 export async function putRunCard(
   context: ServiceContext,
   actor: Actor,
   type: IncidentType,
   body: RunCardBody,
 ): Promise<RunCard> {
-  authorize(actor, ["admin"], "change run cards");
-  const runCard: RunCard = { incidentType: type, levels: [...body.levels].sort((a, b) => a.alarmLevel - b.alarmLevel) };
-  await context.store.putSetting(settingKey(type), runCard);
-  return runCard;
+  authorize(actor, "changeRunCards", "change run cards");
+  const levels = [...body.levels].sort((a, b) => a.alarmLevel - b.alarmLevel);
+  const operation = { opId: undefined, kind: "run_card.replace", actor, request: { type, levels } };
+  return runCommand(context, operation, async (builder) => {
+    const current = await context.store.getStream("run_card", type);
+    builder.appendTo("run_card", type, current?.state, "run_card.replaced", { incidentType: type, levels },
+      { actor, occurredAt: builder.recordedAt, source: "live" });
+    return { incidentType: type, levels };
+  });
+}
+
+/**
+ * A run card an admin saved before run cards were a stream is recorded into its stream once, as found, by the
+ * system at the time of the upgrade (the log cannot say who made it before then, and does not pretend to).
+ */
+export async function migrateLegacyRunCards(context: ServiceContext, systemActor: Actor): Promise<number> {
+  let migrated = 0;
+  for (const type of INCIDENT_TYPES) {
+    const legacy = await context.store.getSetting<RunCard>(legacySettingKey(type));
+    if (!legacy || (await context.store.getStream("run_card", type))) continue;
+    const operation = { opId: undefined, kind: "run_card.migrate", actor: systemActor, request: { type } };
+    await runCommand(context, operation, async (builder) => {
+      builder.appendTo("run_card", type, undefined, "run_card.replaced", { incidentType: type, levels: legacy.levels },
+        { actor: systemActor, occurredAt: builder.recordedAt, source: "import" });
+    });
+    migrated += 1;
+  }
+  return migrated;
 }

@@ -1,24 +1,22 @@
 // Unit records and the status state machine. A status change of a committed unit is an incident event;
 // position reports are not (they go out as volatile updates).
 import type { UnitStatusResult, UnitView } from "../../shared/api";
-import { isAllowedTransition, OPERATOR_ROLES, type UnitStatus } from "../../shared/domain";
+import { isAllowedTransition, releasesUnit } from "../../shared/domain";
+import { can } from "../../shared/policy";
 import type { Actor } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
 import type { UnitPositionPayload, UnitStatusBody, UnitUpsertBody } from "../../shared/schemas";
-import { CommitBuilder } from "../core/commitBuilder";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { UnitRecord } from "../store/types";
-import { authorize, commitAndPublish, type ServiceContext } from "./context";
-import { runCommand } from "./idempotency";
-import { presentIncident, presentUnit } from "./presenters";
+import { authorize, ensureAllowed, type ServiceContext } from "./context";
+import { runCommand } from "./runCommand";
+import { incidentAudienceOf, presentIncident, presentUnit } from "./presenters";
 
 const STATUS_OP = "unit.status";
-const OVERRIDE_ROLES = ["dispatcher", "supervisor", "admin"] as const;
-/** Statuses after which the unit is free of its incident. */
-const RELEASING: readonly UnitStatus[] = ["available", "out_of_service"];
 
-export async function listUnits(context: ServiceContext): Promise<UnitView[]> {
+export async function listUnits(context: ServiceContext, actor: Actor): Promise<UnitView[]> {
+  authorize(actor, "readUnits", "list units");
   return (await context.store.listUnits()).map(presentUnit);
 }
 
@@ -28,10 +26,11 @@ export async function upsertUnit(
   unitId: string,
   body: UnitUpsertBody,
 ): Promise<{ unit: UnitView; created: boolean }> {
-  authorize(actor, ["admin", "integration"], "configure units");
-  return context.queue.run(async () => {
+  authorize(actor, "configureUnits", "configure units");
+  const operation = { opId: undefined, kind: "unit.upsert", actor, request: { unitId, ...body } };
+  return runCommand(context, operation, async (builder) => {
     const existing = await context.store.getUnit(unitId);
-    const now = context.clock().toISOString();
+    const now = builder.recordedAt;
     const unit: UnitRecord = existing
       ? { ...existing, ...body, updatedAt: now }
       : {
@@ -42,21 +41,19 @@ export async function upsertUnit(
           incidentId: null,
           position: null,
           updatedAt: now,
+          version: 0,
         };
-    const builder = new CommitBuilder(now);
     builder.putUnit(unit);
-    await commitAndPublish(context, builder);
     return { unit: presentUnit(unit), created: !existing };
   });
 }
 
 /** Crew accounts act only for their own unit; PR accounts never change operational records. */
 export function authorizeUnitAction(actor: Actor, unitId: string, action: string): void {
-  if (actor.role === "crew") {
-    if (actor.unitId !== unitId) throw errors.forbidden(`This crew account belongs to ${actor.unitId}, not ${unitId}.`);
-    return;
-  }
-  authorize(actor, OPERATOR_ROLES, action);
+  ensureAllowed(
+    can.operateUnit(actor, unitId),
+    actor.role === "crew" ? `This crew account belongs to ${actor.unitId}, not ${unitId}.` : `A ${actor.role} account may not ${action}.`,
+  );
 }
 
 export async function changeUnitStatus(
@@ -67,7 +64,7 @@ export async function changeUnitStatus(
   expectIncidentId?: string,
 ): Promise<UnitStatusResult> {
   authorizeUnitAction(actor, unitId, "change unit status");
-  if (body.override && !OVERRIDE_ROLES.includes(actor.role as (typeof OVERRIDE_ROLES)[number])) {
+  if (body.override && !can.overrideStatusOrder(actor)) {
     throw errors.forbidden("Only a dispatcher, supervisor or admin may override the order of status steps.");
   }
   const request = { unitId, ...body, ...(expectIncidentId ? { expectIncidentId } : {}) };
@@ -91,7 +88,7 @@ export async function changeUnitStatus(
           `${unit.callSign} cannot go from ${unit.status} to ${body.status}; a dispatcher may override with a reason.`,
         );
       }
-      if (!unit.incidentId && !RELEASING.includes(body.status) && body.status !== "returning") {
+      if (!unit.incidentId && !releasesUnit(body.status) && body.status !== "returning") {
         throw errors.invalidTransition(`${unit.callSign} is not on an incident, so it cannot report ${body.status}.`);
       }
       if (unit.incidentId) {
@@ -111,7 +108,7 @@ export async function changeUnitStatus(
           { actor, occurredAt, source: body.source },
         );
       }
-      const releases = RELEASING.includes(body.status);
+      const releases = releasesUnit(body.status);
       builder.putUnit({
         ...unit,
         status: body.status,
@@ -124,7 +121,7 @@ export async function changeUnitStatus(
     const updated = builder.changedUnits()[0] ?? unit;
     const result: UnitStatusResult = {
       unit: presentUnit(updated),
-      incident: incident ? presentIncident(incident) : null,
+      incident: incident ? presentIncident(incident, incidentAudienceOf(actor)) : null,
     };
     return result;
   });

@@ -6,11 +6,13 @@
 import mongoose from "mongoose";
 import type { ClientSession, Connection, FilterQuery, Model } from "mongoose";
 import type { IncidentStatus, IncidentType, Role, UnitStatus, UnitType } from "../../shared/domain";
-import type { Actor, IncidentEvent, NewIncidentEvent } from "../../shared/events";
+import { parseStoredEvent } from "../../shared/eventSchemas";
+import type { Actor, LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
 import type { LatLng } from "../../shared/schemas";
 import {
   prefixUpperBound,
+  StaleWriteError,
   UniqueViolationError,
   type CallRecord,
   type Commit,
@@ -21,6 +23,7 @@ import {
   type OpRecord,
   type SessionRecord,
   type Store,
+  type StreamRecord,
   type UnitRecord,
   type UserRecord,
 } from "./types";
@@ -33,7 +36,8 @@ const EVENT_POSITION_COUNTER = "eventPosition";
 
 interface EventDoc {
   position: number;
-  incidentId: string;
+  streamType: string;
+  streamId: string;
   seq: number;
   type: string;
   occurredAt: string;
@@ -80,6 +84,16 @@ interface UnitDoc {
   statusSince: string;
   incidentId: string | null;
   position: (LatLng & { at: string }) | null;
+  updatedAt: string;
+  version: number;
+}
+
+/** The projection of a stream that has no collection of its own; `_id` is `${streamType}:${streamId}`. */
+interface StreamDoc {
+  _id: string;
+  streamType: string;
+  streamId: string;
+  state: unknown;
   updatedAt: string;
 }
 
@@ -128,7 +142,8 @@ function buildModels(connection: Connection) {
   const events = new Schema<EventDoc>(
     {
       position: Number,
-      incidentId: String,
+      streamType: String,
+      streamId: String,
       seq: Number,
       // `type` is mongoose's type key, so the field named "type" needs the long form.
       type: { type: String },
@@ -142,7 +157,7 @@ function buildModels(connection: Connection) {
     },
     schemaOptions,
   );
-  events.index({ incidentId: 1, seq: 1 }, { unique: true });
+  events.index({ streamType: 1, streamId: 1, seq: 1 }, { unique: true });
   events.index({ position: 1 }, { unique: true });
 
   const incidents = new Schema<IncidentDoc>(
@@ -193,9 +208,16 @@ function buildModels(connection: Connection) {
       incidentId: String,
       position: Mixed,
       updatedAt: String,
+      version: Number,
     },
     schemaOptions,
   );
+
+  const streams = new Schema<StreamDoc>(
+    { _id: String, streamType: String, streamId: String, state: Mixed, updatedAt: String },
+    schemaOptions,
+  );
+  streams.index({ streamType: 1, streamId: 1 }, { unique: true });
 
   const users = new Schema<UserDoc>(
     {
@@ -230,6 +252,7 @@ function buildModels(connection: Connection) {
     incidents: connection.model<IncidentDoc>("Incident", incidents, "incidents"),
     calls: connection.model<CallDoc>("Call", calls, "calls"),
     units: connection.model<UnitDoc>("Unit", units, "units"),
+    streams: connection.model<StreamDoc>("Stream", streams, "streams"),
     users: connection.model<UserDoc>("User", users, "users"),
     sessions: connection.model<SessionDoc>("Session", sessions, "sessions"),
     ops: connection.model<OpDoc>("Op", ops, "ops"),
@@ -252,7 +275,7 @@ function plain<T>(value: T): T {
  * MongoDB's defaults, e.g. `incidentId_1_seq_1`.
  */
 const UNIQUE_KEYS: Partial<Record<CollectionName, Record<string, UniqueViolationError["key"]>>> = {
-  events: { incidentId_1_seq_1: "event" },
+  events: { streamType_1_streamId_1_seq_1: "event" },
   calls: { intakeId_1: "intakeId" },
   ops: { _id_: "opId" },
   users: { username_1: "username" },
@@ -302,10 +325,12 @@ export function redactMongoUrl(url: string): string {
   return withoutPassword.replace(/([?&])([^=&]*(?:pass|secret|token|key|auth)[^=&]*)=([^&]*)/gi, "$1$2=***");
 }
 
-function toEvent(doc: EventDoc): IncidentEvent {
-  return {
+/** A stored event, checked against its stream's schema before anything folds it or sends it out. */
+function toEvent(doc: EventDoc): LogEvent {
+  return parseStoredEvent({
     position: doc.position,
-    incidentId: doc.incidentId,
+    streamType: doc.streamType,
+    streamId: doc.streamId,
     seq: doc.seq,
     type: doc.type,
     occurredAt: doc.occurredAt,
@@ -315,13 +340,14 @@ function toEvent(doc: EventDoc): IncidentEvent {
     payload: doc.payload,
     prevHash: doc.prevHash,
     hash: doc.hash,
-  } as IncidentEvent;
+  });
 }
 
-function eventDoc(event: NewIncidentEvent, position: number): EventDoc {
+function eventDoc(event: NewLogEvent, position: number): EventDoc {
   return {
     position,
-    incidentId: event.incidentId,
+    streamType: event.streamType,
+    streamId: event.streamId,
     seq: event.seq,
     type: event.type,
     occurredAt: event.occurredAt,
@@ -402,6 +428,21 @@ function toUnit(doc: UnitDoc): UnitRecord {
     incidentId: doc.incidentId ?? null,
     position: doc.position ?? null,
     updatedAt: doc.updatedAt,
+    version: doc.version,
+  };
+}
+
+function toStream(doc: StreamDoc): StreamRecord {
+  return { streamType: doc.streamType, streamId: doc.streamId, state: doc.state, updatedAt: doc.updatedAt } as StreamRecord;
+}
+
+function streamDoc(stream: StreamRecord): StreamDoc {
+  return {
+    _id: `${stream.streamType}:${stream.streamId}`,
+    streamType: stream.streamType,
+    streamId: stream.streamId,
+    state: plain(stream.state),
+    updatedAt: stream.updatedAt,
   };
 }
 
@@ -417,6 +458,7 @@ function unitDoc(unit: UnitRecord): UnitDoc {
     incidentId: unit.incidentId,
     position: unit.position === null ? null : plain(unit.position),
     updatedAt: unit.updatedAt,
+    version: unit.version + 1,
   };
 }
 
@@ -464,6 +506,19 @@ function opDoc(op: OpRecord): OpDoc {
   };
 }
 
+/**
+ * Brings documents written by an older version up to the current shape, idempotently, before the indexes are
+ * synced: events of the incident-only log become incident-stream events (positions, seqs and hashes kept), and
+ * units get a version. Uses update pipelines (MongoDB 4.2+) so the values move inside the server.
+ */
+async function migrateDocuments(models: Models): Promise<void> {
+  await models.events.collection.updateMany({ streamType: { $exists: false } }, [
+    { $set: { streamType: "incident", streamId: "$incidentId" } },
+    { $unset: "incidentId" },
+  ]);
+  await models.units.collection.updateMany({ version: { $exists: false } }, { $set: { version: 1 } });
+}
+
 export class MongoStore implements Store {
   readonly kind = "mongodb" as const;
   readonly location: string;
@@ -489,11 +544,11 @@ export class MongoStore implements Store {
     try {
       await connection.asPromise();
       const models = buildModels(connection);
-      for (const model of Object.values(models)) {
-        // Collections first: a transaction cannot create them on every server version.
-        await model.createCollection();
-        await model.syncIndexes();
-      }
+      // Collections first: a transaction cannot create them on every server version.
+      for (const model of Object.values(models)) await model.createCollection();
+      await migrateDocuments(models);
+      // syncIndexes also drops indexes the schemas no longer declare (the events' old incidentId_1_seq_1).
+      for (const model of Object.values(models)) await model.syncIndexes();
       this.connection = connection;
       this.models = models;
     } catch (error) {
@@ -535,7 +590,7 @@ export class MongoStore implements Store {
     return this.connection;
   }
 
-  async commit(changes: Partial<Commit>): Promise<IncidentEvent[]> {
+  async commit(changes: Partial<Commit>): Promise<LogEvent[]> {
     const models = this.m;
     // withTransaction retries the whole callback on transient errors, so it starts from scratch every time.
     return this.conn.transaction((session) => this.writeCommit(models, session, changes), {
@@ -545,9 +600,9 @@ export class MongoStore implements Store {
     });
   }
 
-  private async writeCommit(models: Models, session: ClientSession, changes: Partial<Commit>): Promise<IncidentEvent[]> {
+  private async writeCommit(models: Models, session: ClientSession, changes: Partial<Commit>): Promise<LogEvent[]> {
     const events = changes.events ?? [];
-    const stored: IncidentEvent[] = [];
+    const stored: LogEvent[] = [];
     if (events.length > 0) {
       // Incremented inside the transaction: concurrent commits conflict on this document, so positions are
       // handed out in commit order and a rolled-back commit does not consume any.
@@ -563,7 +618,7 @@ export class MongoStore implements Store {
       const first = counter.value - events.length + 1;
       const docs = events.map((event, index) => eventDoc(event, first + index));
       await write("events", () => models.events.insertMany(docs, { session, ordered: true }));
-      events.forEach((event, index) => stored.push({ ...event, position: first + index }));
+      events.forEach((event, index) => stored.push({ ...event, position: first + index } as LogEvent));
     }
     for (const incident of changes.incidents ?? []) {
       const doc = incidentDoc(incident);
@@ -578,9 +633,24 @@ export class MongoStore implements Store {
       // A move of a call that does not exist is a bug in the caller: fail the whole commit rather than lose it.
       if (result.matchedCount !== 1) throw new Error(`call ${move.callId} not found`);
     }
+    for (const stream of changes.streams ?? []) {
+      const doc = streamDoc(stream);
+      await write("streams", () => models.streams.replaceOne({ _id: doc._id }, doc, { upsert: true, session }).exec());
+    }
     for (const unit of changes.units ?? []) {
       const doc = unitDoc(unit);
-      await write("units", () => models.units.replaceOne({ _id: doc._id }, doc, { upsert: true, session }).exec());
+      const stale = new StaleWriteError(`unit ${unit.id} changed since version ${unit.version} was read`);
+      if (unit.version === 0) {
+        // A new unit: if another writer created it first, the _id is taken and this write is stale.
+        try {
+          await models.units.insertMany([doc], { session });
+        } catch (error) {
+          throw isDuplicateKeyError(error) ? stale : error;
+        }
+      } else {
+        const result = await models.units.replaceOne({ _id: doc._id, version: unit.version }, doc, { session }).exec();
+        if (result.matchedCount !== 1) throw stale;
+      }
     }
     const ops = (changes.ops ?? []).map(opDoc);
     if (ops.length > 0) await write("ops", () => models.ops.insertMany(ops, { session, ordered: true }));
@@ -692,16 +762,26 @@ export class MongoStore implements Store {
     }));
   }
 
-  async getIncidentEvents(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
+  async getStreamEvents<S extends StreamType>(streamType: S, streamId: string, afterSeq = 0): Promise<StreamEvent<S>[]> {
     const docs = await this.m.events
-      .find({ incidentId, seq: { $gt: afterSeq } })
+      .find({ streamType, streamId, seq: { $gt: afterSeq } })
       .sort({ seq: 1 })
       .lean<EventDoc[]>()
       .exec();
-    return docs.map(toEvent);
+    return docs.map(toEvent) as StreamEvent<S>[];
   }
 
-  async getEventsAfter(position: number, limit: number): Promise<IncidentEvent[]> {
+  async getStream<S extends Exclude<StreamType, "incident">>(streamType: S, streamId: string): Promise<StreamRecord<S> | null> {
+    const doc = await this.m.streams.findOne({ _id: `${streamType}:${streamId}` }).lean<StreamDoc>().exec();
+    return doc ? (toStream(doc) as StreamRecord<S>) : null;
+  }
+
+  async listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]> {
+    const docs = await this.m.streams.find({ streamType }).sort({ streamId: 1 }).lean<StreamDoc[]>().exec();
+    return docs.map(toStream) as StreamRecord<S>[];
+  }
+
+  async getEventsAfter(position: number, limit: number): Promise<LogEvent[]> {
     if (!(limit > 0)) return [];
     const docs = await this.m.events
       .find({ position: { $gt: position } })
@@ -759,7 +839,7 @@ export class MongoStore implements Store {
   }
 
   async updateUnitPosition(id: string, position: LatLng & { at: string }): Promise<void> {
-    await this.m.units.updateOne({ _id: id }, { $set: { position: plain(position) } }).exec();
+    await this.m.units.updateOne({ _id: id }, { $set: { position: plain(position) }, $inc: { version: 1 } }).exec();
   }
 
   async createUser(user: UserRecord): Promise<void> {

@@ -3,10 +3,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { IncidentEvent, NewIncidentEvent } from "../../shared/events";
+import { parseStoredEvent } from "../../shared/eventSchemas";
+import type { LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { LatLng } from "../../shared/schemas";
 import {
   prefixUpperBound,
+  StaleWriteError,
   UniqueViolationError,
   type CallRecord,
   type Commit,
@@ -17,20 +19,25 @@ import {
   type OpRecord,
   type SessionRecord,
   type Store,
+  type StreamRecord,
   type UnitRecord,
   type UserRecord,
 } from "./types";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
-const SCHEMA = `
+const META = `
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
+);`;
+
+/** The events table: one global log of streams, each with its own gap-free seq and hash chain. */
+const EVENTS_TABLE = (name: string) => `
+CREATE TABLE ${name} (
   position INTEGER PRIMARY KEY AUTOINCREMENT,
-  incident_id TEXT NOT NULL,
+  stream_type TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   type TEXT NOT NULL,
   occurred_at TEXT NOT NULL,
@@ -40,9 +47,41 @@ CREATE TABLE IF NOT EXISTS events (
   payload TEXT NOT NULL,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL,
-  UNIQUE (incident_id, seq)
-);
-CREATE TABLE IF NOT EXISTS incidents (
+  UNIQUE (stream_type, stream_id, seq)
+);`;
+
+const STREAMS_TABLE = `
+CREATE TABLE streams (
+  stream_type TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (stream_type, stream_id)
+);`;
+
+/**
+ * Migrations by the version they lead to, each run in one transaction with the version bump. Version 2: the
+ * incident log becomes a log of streams (positions, seqs and hashes kept as they were), units get a version,
+ * and streams other than incidents get their projection table.
+ */
+const MIGRATIONS: Record<number, string> = {
+  2: `
+${EVENTS_TABLE("events_v2")}
+INSERT INTO events_v2 (position, stream_type, stream_id, seq, type, occurred_at, recorded_at, source, actor, payload, prev_hash, hash)
+  SELECT position, 'incident', incident_id, seq, type, occurred_at, recorded_at, source, actor, payload, prev_hash, hash
+  FROM events ORDER BY position;
+DROP TABLE events;
+ALTER TABLE events_v2 RENAME TO events;
+ALTER TABLE units ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+${STREAMS_TABLE}
+`,
+};
+
+/** The current schema, for a new file. */
+const SCHEMA = `
+${EVENTS_TABLE("events")}
+${STREAMS_TABLE}
+CREATE TABLE incidents (
   id TEXT PRIMARY KEY,
   number TEXT NOT NULL,
   status TEXT NOT NULL,
@@ -54,10 +93,10 @@ CREATE TABLE IF NOT EXISTS incidents (
   external_id TEXT,
   state TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS incidents_window ON incidents (received_at_ms, lat);
-CREATE INDEX IF NOT EXISTS incidents_address ON incidents (address_key, received_at_ms);
-CREATE INDEX IF NOT EXISTS incidents_status ON incidents (status, received_at_ms);
-CREATE TABLE IF NOT EXISTS calls (
+CREATE INDEX incidents_window ON incidents (received_at_ms, lat);
+CREATE INDEX incidents_address ON incidents (address_key, received_at_ms);
+CREATE INDEX incidents_status ON incidents (status, received_at_ms);
+CREATE TABLE calls (
   id TEXT PRIMARY KEY,
   intake_id TEXT NOT NULL UNIQUE,
   request_hash TEXT NOT NULL,
@@ -67,9 +106,9 @@ CREATE TABLE IF NOT EXISTS calls (
   transfer_key TEXT,
   recorded_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS calls_caller ON calls (caller_number, received_at_ms);
-CREATE INDEX IF NOT EXISTS calls_transfer ON calls (transfer_key, recorded_at);
-CREATE TABLE IF NOT EXISTS units (
+CREATE INDEX calls_caller ON calls (caller_number, received_at_ms);
+CREATE INDEX calls_transfer ON calls (transfer_key, recorded_at);
+CREATE TABLE units (
   id TEXT PRIMARY KEY,
   call_sign TEXT NOT NULL,
   type TEXT NOT NULL,
@@ -79,9 +118,10 @@ CREATE TABLE IF NOT EXISTS units (
   status_since TEXT NOT NULL,
   incident_id TEXT,
   position TEXT,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS users (
+CREATE TABLE users (
   id TEXT PRIMARY KEY,
   username TEXT NOT NULL UNIQUE,
   password_hash TEXT NOT NULL,
@@ -90,15 +130,15 @@ CREATE TABLE IF NOT EXISTS users (
   display_name TEXT,
   created_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS sessions (
+CREATE TABLE sessions (
   token_hash TEXT PRIMARY KEY,
   user_id TEXT NOT NULL,
   created_at TEXT NOT NULL,
   expires_at TEXT NOT NULL,
   revoked_at TEXT
 );
-CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
-CREATE TABLE IF NOT EXISTS ops (
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE ops (
   op_id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
   actor_id TEXT NOT NULL,
@@ -106,11 +146,11 @@ CREATE TABLE IF NOT EXISTS ops (
   result TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS counters (
+CREATE TABLE counters (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS settings (
+CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
@@ -118,7 +158,8 @@ CREATE TABLE IF NOT EXISTS settings (
 
 interface EventRow {
   position: number;
-  incident_id: string;
+  stream_type: string;
+  stream_id: string;
   seq: number;
   type: string;
   occurred_at: string;
@@ -174,6 +215,14 @@ interface UnitRow {
   incident_id: string | null;
   position: string | null;
   updated_at: string;
+  version: number;
+}
+
+interface StreamRow {
+  stream_type: string;
+  stream_id: string;
+  state: string;
+  updated_at: string;
 }
 
 interface UserRow {
@@ -213,20 +262,29 @@ function toJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-function rowToEvent(row: EventRow): IncidentEvent {
-  return {
+/** A stored event, checked against its stream's schema; a row whose JSON no longer parses is named too. */
+function rowToEvent(row: EventRow): LogEvent {
+  const json = (text: string, field: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return { unparsable: field };
+    }
+  };
+  return parseStoredEvent({
     position: row.position,
-    incidentId: row.incident_id,
+    streamType: row.stream_type,
+    streamId: row.stream_id,
     seq: row.seq,
     type: row.type,
     occurredAt: row.occurred_at,
     recordedAt: row.recorded_at,
     source: row.source,
-    actor: fromJson(row.actor),
-    payload: fromJson(row.payload),
+    actor: json(row.actor, "actor"),
+    payload: json(row.payload, "payload"),
     prevHash: row.prev_hash,
     hash: row.hash,
-  } as IncidentEvent;
+  });
 }
 
 function rowToIncident(row: IncidentRow): IncidentRecord {
@@ -269,7 +327,17 @@ function rowToUnit(row: UnitRow): UnitRecord {
     incidentId: row.incident_id,
     position: row.position === null ? null : fromJson(row.position),
     updatedAt: row.updated_at,
+    version: row.version,
   };
+}
+
+function rowToStream(row: StreamRow): StreamRecord {
+  return {
+    streamType: row.stream_type,
+    streamId: row.stream_id,
+    state: fromJson(row.state),
+    updatedAt: row.updated_at,
+  } as StreamRecord;
 }
 
 function rowToUser(row: UserRow): UserRecord {
@@ -307,7 +375,7 @@ function rowToOp(row: OpRow): OpRecord {
 
 /** Which unique key a constraint message names, e.g. "UNIQUE constraint failed: calls.intake_id". */
 const UNIQUE_KEYS: [columns: string, key: UniqueViolationError["key"]][] = [
-  ["events.incident_id, events.seq", "event"],
+  ["events.stream_type, events.stream_id, events.seq", "event"],
   ["calls.intake_id", "intakeId"],
   ["ops.op_id", "opId"],
   ["users.username", "username"],
@@ -329,8 +397,8 @@ function toUniqueViolation(error: unknown): unknown {
 function prepareStatements(db: Database.Database) {
   return {
     insertEvent: db.prepare<[EventRowInput], void>(
-      `INSERT INTO events (incident_id, seq, type, occurred_at, recorded_at, source, actor, payload, prev_hash, hash)
-       VALUES (@incident_id, @seq, @type, @occurred_at, @recorded_at, @source, @actor, @payload, @prev_hash, @hash)`,
+      `INSERT INTO events (stream_type, stream_id, seq, type, occurred_at, recorded_at, source, actor, payload, prev_hash, hash)
+       VALUES (@stream_type, @stream_id, @seq, @type, @occurred_at, @recorded_at, @source, @actor, @payload, @prev_hash, @hash)`,
     ),
     upsertIncident: db.prepare<[IncidentRow], void>(
       `INSERT INTO incidents (id, number, status, incident_type, received_at_ms, lat, lng, address_key, external_id, state)
@@ -345,14 +413,24 @@ function prepareStatements(db: Database.Database) {
        VALUES (@id, @intake_id, @request_hash, @incident_id, @received_at_ms, @caller_number, @transfer_key, @recorded_at)`,
     ),
     moveCall: db.prepare<[incidentId: string, callId: string], void>(`UPDATE calls SET incident_id = ? WHERE id = ?`),
+    // `version` is the new version: the update only applies where the stored unit is still at the one before.
     upsertUnit: db.prepare<[UnitRow], void>(
-      `INSERT INTO units (id, call_sign, type, station, home, status, status_since, incident_id, position, updated_at)
-       VALUES (@id, @call_sign, @type, @station, @home, @status, @status_since, @incident_id, @position, @updated_at)
+      `INSERT INTO units (id, call_sign, type, station, home, status, status_since, incident_id, position, updated_at, version)
+       VALUES (@id, @call_sign, @type, @station, @home, @status, @status_since, @incident_id, @position, @updated_at, @version)
        ON CONFLICT (id) DO UPDATE SET
          call_sign = excluded.call_sign, type = excluded.type, station = excluded.station, home = excluded.home,
          status = excluded.status, status_since = excluded.status_since, incident_id = excluded.incident_id,
-         position = excluded.position, updated_at = excluded.updated_at`,
+         position = excluded.position, updated_at = excluded.updated_at, version = excluded.version
+       WHERE units.version = excluded.version - 1`,
     ),
+    upsertStream: db.prepare<[StreamRow], void>(
+      `INSERT INTO streams (stream_type, stream_id, state, updated_at) VALUES (@stream_type, @stream_id, @state, @updated_at)
+       ON CONFLICT (stream_type, stream_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    ),
+    getStream: db.prepare<[streamType: string, streamId: string], StreamRow>(
+      `SELECT * FROM streams WHERE stream_type = ? AND stream_id = ?`,
+    ),
+    listStreams: db.prepare<[streamType: string], StreamRow>(`SELECT * FROM streams WHERE stream_type = ? ORDER BY stream_id`),
     insertOp: db.prepare<[OpRow], void>(
       `INSERT INTO ops (op_id, kind, actor_id, request_hash, result, created_at)
        VALUES (@op_id, @kind, @actor_id, @request_hash, @result, @created_at)`,
@@ -408,8 +486,8 @@ function prepareStatements(db: Database.Database) {
        ORDER BY m.last_seen_ms DESC, m.address_key`,
     ),
 
-    getIncidentEvents: db.prepare<[incidentId: string, afterSeq: number], EventRow>(
-      `SELECT * FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq`,
+    getStreamEvents: db.prepare<[streamType: string, streamId: string, afterSeq: number], EventRow>(
+      `SELECT * FROM events WHERE stream_type = ? AND stream_id = ? AND seq > ? ORDER BY seq`,
     ),
     getEventsAfter: db.prepare<[position: number, limit: number], EventRow>(
       `SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?`,
@@ -431,7 +509,9 @@ function prepareStatements(db: Database.Database) {
 
     getUnit: db.prepare<[id: string], UnitRow>(`SELECT * FROM units WHERE id = ?`),
     listUnits: db.prepare<[], UnitRow>(`SELECT * FROM units ORDER BY call_sign, id`),
-    updateUnitPosition: db.prepare<[position: string, id: string], void>(`UPDATE units SET position = ? WHERE id = ?`),
+    updateUnitPosition: db.prepare<[position: string, id: string], void>(
+      `UPDATE units SET position = ?, version = version + 1 WHERE id = ?`,
+    ),
 
     insertUser: db.prepare<[UserRow], void>(
       `INSERT INTO users (id, username, password_hash, role, unit_id, display_name, created_at)
@@ -478,7 +558,7 @@ export class SqliteStore implements Store {
   readonly location: string;
   private db: Database.Database | null = null;
   private statements: Statements | null = null;
-  private applyCommit: ((changes: Partial<Commit>) => IncidentEvent[]) | null = null;
+  private applyCommit: ((changes: Partial<Commit>) => LogEvent[]) | null = null;
   /** listIncidents has one SQL text per combination of filters; each is prepared the first time it is used. */
   private readonly listStatements = new Map<string, Database.Statement<[ListParams], IncidentRow>>();
 
@@ -495,8 +575,7 @@ export class SqliteStore implements Store {
       db.pragma("synchronous = FULL");
       db.pragma("foreign_keys = ON");
       db.pragma("busy_timeout = 5000");
-      db.exec(SCHEMA);
-      this.checkSchemaVersion(db);
+      this.migrate(db);
       const statements = prepareStatements(db);
       this.statements = statements;
       this.applyCommit = db.transaction((changes: Partial<Commit>) => this.writeCommit(statements, changes));
@@ -507,15 +586,31 @@ export class SqliteStore implements Store {
     }
   }
 
-  private checkSchemaVersion(db: Database.Database): void {
+  /** Creates a new file at the current schema, or brings an older file up to it one version at a time. */
+  private migrate(db: Database.Database): void {
+    db.exec(META);
+    const setVersion = db.prepare<[value: string], void>(
+      `INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    );
     const row = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).get();
     if (!row) {
-      db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+      db.transaction(() => {
+        db.exec(SCHEMA);
+        setVersion.run(String(SCHEMA_VERSION));
+      })();
       return;
     }
     const version = Number(row.value);
     if (version > SCHEMA_VERSION) {
       throw new Error(`${this.location} has schema version ${version}; this server knows up to ${SCHEMA_VERSION}`);
+    }
+    for (let next = version + 1; next <= SCHEMA_VERSION; next++) {
+      const migration = MIGRATIONS[next];
+      if (migration === undefined) throw new Error(`no migration to schema version ${next}`);
+      db.transaction(() => {
+        db.exec(migration);
+        setVersion.run(String(next));
+      })();
     }
   }
 
@@ -546,7 +641,7 @@ export class SqliteStore implements Store {
     return this.statements;
   }
 
-  async commit(changes: Partial<Commit>): Promise<IncidentEvent[]> {
+  async commit(changes: Partial<Commit>): Promise<LogEvent[]> {
     if (!this.applyCommit) throw new Error(`sqlite store at ${this.location} is not open (call init())`);
     try {
       return this.applyCommit(changes);
@@ -556,19 +651,24 @@ export class SqliteStore implements Store {
   }
 
   /** Runs inside the transaction: any throw rolls the whole commit back. */
-  private writeCommit(s: Statements, changes: Partial<Commit>): IncidentEvent[] {
-    const stored: IncidentEvent[] = [];
+  private writeCommit(s: Statements, changes: Partial<Commit>): LogEvent[] {
+    const stored: LogEvent[] = [];
     for (const event of changes.events ?? []) {
       const result = s.insertEvent.run(eventToRow(event));
-      stored.push({ ...event, position: Number(result.lastInsertRowid) });
+      stored.push({ ...event, position: Number(result.lastInsertRowid) } as LogEvent);
     }
     for (const incident of changes.incidents ?? []) s.upsertIncident.run(incidentToRow(incident));
+    for (const stream of changes.streams ?? []) s.upsertStream.run(streamToRow(stream));
     for (const call of changes.calls ?? []) s.insertCall.run(callToRow(call));
     for (const move of changes.callMoves ?? []) {
       // A move of a call that does not exist is a bug in the caller: fail the whole commit rather than lose it.
       if (s.moveCall.run(move.incidentId, move.callId).changes !== 1) throw new Error(`call ${move.callId} not found`);
     }
-    for (const unit of changes.units ?? []) s.upsertUnit.run(unitToRow(unit));
+    for (const unit of changes.units ?? []) {
+      if (s.upsertUnit.run(unitToRow(unit)).changes !== 1) {
+        throw new StaleWriteError(`unit ${unit.id} changed since version ${unit.version} was read`);
+      }
+    }
     for (const op of changes.ops ?? []) s.insertOp.run(opToRow(op));
     return stored;
   }
@@ -657,11 +757,20 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async getIncidentEvents(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
-    return this.s.getIncidentEvents.all(incidentId, afterSeq).map(rowToEvent);
+  async getStreamEvents<S extends StreamType>(streamType: S, streamId: string, afterSeq = 0): Promise<StreamEvent<S>[]> {
+    return this.s.getStreamEvents.all(streamType, streamId, afterSeq).map(rowToEvent) as StreamEvent<S>[];
   }
 
-  async getEventsAfter(position: number, limit: number): Promise<IncidentEvent[]> {
+  async getStream<S extends Exclude<StreamType, "incident">>(streamType: S, streamId: string): Promise<StreamRecord<S> | null> {
+    const row = this.s.getStream.get(streamType, streamId);
+    return row ? (rowToStream(row) as StreamRecord<S>) : null;
+  }
+
+  async listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]> {
+    return this.s.listStreams.all(streamType).map(rowToStream) as StreamRecord<S>[];
+  }
+
+  async getEventsAfter(position: number, limit: number): Promise<LogEvent[]> {
     if (!(limit > 0)) return [];
     return this.s.getEventsAfter.all(position, limit).map(rowToEvent);
   }
@@ -779,9 +888,10 @@ export class SqliteStore implements Store {
   }
 }
 
-function eventToRow(event: NewIncidentEvent): EventRowInput {
+function eventToRow(event: NewLogEvent): EventRowInput {
   return {
-    incident_id: event.incidentId,
+    stream_type: event.streamType,
+    stream_id: event.streamId,
     seq: event.seq,
     type: event.type,
     occurred_at: event.occurredAt,
@@ -834,6 +944,16 @@ function unitToRow(unit: UnitRecord): UnitRow {
     incident_id: unit.incidentId,
     position: unit.position === null ? null : toJson(unit.position),
     updated_at: unit.updatedAt,
+    version: unit.version + 1,
+  };
+}
+
+function streamToRow(stream: StreamRecord): StreamRow {
+  return {
+    stream_type: stream.streamType,
+    stream_id: stream.streamId,
+    state: toJson(stream.state),
+    updated_at: stream.updatedAt,
   };
 }
 

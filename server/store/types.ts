@@ -1,11 +1,13 @@
 // The storage port. Only the adapters (sqlite.ts, mongo.ts) import a database driver; services talk to this.
 //
 // Writes go through `commit`, which applies one command's changes atomically: all of it is durable, or none.
-// Unique keys (incident seq, call intakeId, transfer key, opId) are enforced by the database, so a retried or
-// racing command can never write twice even if the in-process write queue were bypassed.
+// The database itself refuses a write that lost a race, so correctness does not rest on one process's write
+// queue: unique keys (stream + seq, call intakeId, opId, username) make a repeated or racing append fail, and
+// units carry a version, so a unit written from a stale read is refused (StaleWriteError) and the command retried.
 import type { Role, UnitStatus, UnitType, IncidentStatus, IncidentType } from "../../shared/domain";
-import type { IncidentEvent, NewIncidentEvent } from "../../shared/events";
+import type { LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
+import type { StreamStates } from "../../shared/streams";
 import type { LatLng } from "../../shared/schemas";
 
 export type StoreKind = "sqlite" | "mongodb";
@@ -36,8 +38,8 @@ export interface CallRecord {
   receivedAtMs: number;
   callerNumber: string | null;
   /**
-   * `${fromCenter}:${externalId}` for transfers, else null. NOT unique: a center may transfer several calls
-   * under one of its incidents, and each links to the same incident here.
+   * `${fromCenter}:${externalId}` for transfers, else null. Deliberately not unique: a center may transfer several
+   * calls under one of its incidents, and each links to the same incident here.
    */
   transferKey: string | null;
   recordedAt: string;
@@ -53,6 +55,19 @@ export interface UnitRecord {
   statusSince: string;
   incidentId: string | null;
   position: (LatLng & { at: string }) | null;
+  updatedAt: string;
+  /**
+   * Bumped by every write. A commit carries the version it read; the store refuses it (StaleWriteError) when the
+   * stored unit has moved on since, e.g. a status from another server instance or a position report.
+   */
+  version: number;
+}
+
+/** The folded state of a stream that has no table of its own (every stream type but incidents). */
+export interface StreamRecord<S extends Exclude<StreamType, "incident"> = Exclude<StreamType, "incident">> {
+  streamType: S;
+  streamId: string;
+  state: StreamStates[S];
   updatedAt: string;
 }
 
@@ -87,15 +102,17 @@ export interface OpRecord {
 }
 
 export interface Commit {
-  /** Appended in order; (incidentId, seq) must be new. Positions are assigned by the store, increasing. */
-  events: NewIncidentEvent[];
-  /** Upserted by id. */
+  /** Appended in order; (streamType, streamId, seq) must be new. Positions are assigned by the store, increasing. */
+  events: NewLogEvent[];
+  /** Upserted by id: the projection of incident streams. */
   incidents: IncidentRecord[];
+  /** Upserted by (streamType, streamId): the projection of every other stream. */
+  streams: StreamRecord[];
   /** Inserted; intakeId must be new. Existing calls whose incident changed go in callMoves. */
   calls: CallRecord[];
   /** Move calls to another incident (merge). */
   callMoves: { callId: string; incidentId: string }[];
-  /** Upserted by id. */
+  /** Upserted by id, each with the version it was read at (0 for a new unit); stored with version + 1. */
   units: UnitRecord[];
   /** Inserted; opId must be new. */
   ops: OpRecord[];
@@ -149,6 +166,14 @@ export function prefixUpperBound(prefix: string): string {
   return `${prefix}\u{10FFFF}`;
 }
 
+/** Raised by commit when a record changed since the command read it: the command may be run again. */
+export class StaleWriteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StaleWriteError";
+  }
+}
+
 /** Raised by commit when a unique key already exists (a concurrent or repeated write). */
 export class UniqueViolationError extends Error {
   constructor(readonly key: "event" | "intakeId" | "opId" | "username" | "other", message: string) {
@@ -166,7 +191,7 @@ export interface Store {
   ping(): Promise<{ ok: boolean; detail?: string }>;
 
   /** Applies a command's changes atomically and durably; returns the events with positions. */
-  commit(changes: Partial<Commit>): Promise<IncidentEvent[]>;
+  commit(changes: Partial<Commit>): Promise<LogEvent[]>;
   /** Atomically increments and returns a named counter (starts at 1). */
   nextSequence(name: string): Promise<number>;
 
@@ -183,10 +208,13 @@ export interface Store {
    */
   searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]>;
 
-  getIncidentEvents(incidentId: string, afterSeq?: number): Promise<IncidentEvent[]>;
-  /** Global log in position order, strictly after `position`. */
-  getEventsAfter(position: number, limit: number): Promise<IncidentEvent[]>;
+  /** Every stored event is checked against its stream's schema on read (parseStoredEvent). */
+  getStreamEvents<S extends StreamType>(streamType: S, streamId: string, afterSeq?: number): Promise<StreamEvent<S>[]>;
+  /** Global log in position order, strictly after `position`, all stream types. */
+  getEventsAfter(position: number, limit: number): Promise<LogEvent[]>;
   getLastPosition(): Promise<number>;
+  getStream<S extends Exclude<StreamType, "incident">>(streamType: S, streamId: string): Promise<StreamRecord<S> | null>;
+  listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]>;
 
   getCall(id: string): Promise<CallRecord | null>;
   getCallByIntakeId(intakeId: string): Promise<CallRecord | null>;
@@ -196,7 +224,7 @@ export interface Store {
 
   getUnit(id: string): Promise<UnitRecord | null>;
   listUnits(): Promise<UnitRecord[]>;
-  /** Position reports are not incident events: a plain, frequent update. */
+  /** Position reports are not incident events: a plain, frequent update (which bumps the unit's version). */
   updateUnitPosition(id: string, position: LatLng & { at: string }): Promise<void>;
 
   createUser(user: UserRecord): Promise<void>;

@@ -19,7 +19,8 @@ export function makeEvent<T extends IncidentEventType>(
 ): IncidentEvent {
   position += 1;
   return {
-    incidentId,
+    streamType: "incident",
+    streamId: incidentId,
     seq,
     type,
     occurredAt,

@@ -33,7 +33,7 @@ class ConsoleMirror {
   attach(socket: ClientSocket) {
     socket.on("incident.event", (event) => {
       this.received.push(event);
-      this.incidents.set(event.incidentId, applyIncidentEvent(this.incidents.get(event.incidentId), event));
+      this.incidents.set(event.streamId, applyIncidentEvent(this.incidents.get(event.streamId), event));
       this.position = event.position;
     });
   }
@@ -89,7 +89,7 @@ describe("reconnecting clients", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     second.disconnect();
 
-    const keys = mirror.received.map((event) => `${event.incidentId}#${event.seq}`);
+    const keys = mirror.received.map((event) => `${event.streamId}#${event.seq}`);
     expect(new Set(keys).size).toBe(keys.length);
     const positions = mirror.received.map((event) => event.position);
     expect(positions).toEqual([...positions].sort((x, y) => x - y));
@@ -142,13 +142,13 @@ describe("reconnecting clients", () => {
     await emitWithAck(tablet, "sync", {});
     const other = await call(north(base, 30_000));
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(seen.filter((event) => event.incidentId === other.body.incident.id)).toEqual([]);
+    expect(seen.filter((event) => event.streamId === other.body.incident.id)).toEqual([]);
     // Asking for another incident by id does not reveal it either (its own incident is replayed, as always).
     seen.length = 0;
     const sneaky = await emitWithAck(tablet, "sync", { incidents: { [other.body.incident.id]: 0 } });
     expect(sneaky.ok).toBe(true);
     expect(seen.length).toBeGreaterThan(0);
-    expect(seen.filter((event) => event.incidentId === other.body.incident.id)).toEqual([]);
+    expect(seen.filter((event) => event.streamId === other.body.incident.id)).toEqual([]);
     tablet.disconnect();
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Actor, IncidentEvent, IncidentEventPayloads, IncidentEventType } from "../../shared/events";
 import { applyIncidentEvent, computeIntervals, firstArriving, foldIncident, FoldError } from "../../shared/incident";
-import { canonicalJson, hashEvent, verifyIncidentChain } from "../../server/core/hashChain";
+import { canonicalJson, hashEvent, verifyStreamChain } from "../../server/core/hashChain";
 
 const actor: Actor = { userId: "u1", username: "disp", role: "dispatcher" };
 const T0 = Date.parse("2026-03-01T10:00:00Z");
@@ -13,7 +13,8 @@ function log() {
   const add = <T extends IncidentEventType>(type: T, payload: IncidentEventPayloads[T], second: number) => {
     const previous = events[events.length - 1];
     const content = {
-      incidentId: "2026-00001",
+      streamType: "incident" as const,
+      streamId: "2026-00001",
       seq: events.length + 1,
       type,
       occurredAt: at(second),
@@ -103,20 +104,22 @@ describe("computeIntervals", () => {
 
 describe("hash chain", () => {
   it("verifies an untouched log", () => {
-    expect(verifyIncidentChain(fire())).toEqual([]);
+    expect(verifyStreamChain(fire())).toEqual([]);
   });
 
   it("finds an edited payload, a removed event and a reordering", () => {
     const edited = fire();
     edited[4] = { ...edited[4]!, occurredAt: at(60) } as IncidentEvent;
-    expect(verifyIncidentChain(edited)).toEqual([{ incidentId: "2026-00001", seq: 5, problem: "hash does not match the content" }]);
+    expect(verifyStreamChain(edited)).toEqual([
+      { streamType: "incident", streamId: "2026-00001", seq: 5, position: 5, problem: "hash does not match the content" },
+    ]);
 
     const removed = fire().filter((event) => event.seq !== 3);
-    expect(verifyIncidentChain(removed).map((entry) => entry.seq)).toContain(4);
+    expect(verifyStreamChain(removed).map((entry) => entry.seq)).toContain(4);
 
     const swapped = fire();
     [swapped[5], swapped[6]] = [swapped[6]!, swapped[5]!];
-    expect(verifyIncidentChain(swapped).length).toBeGreaterThan(0);
+    expect(verifyStreamChain(swapped).length).toBeGreaterThan(0);
   });
 
   it("hashes the same content the same whatever the key order", () => {

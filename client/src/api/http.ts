@@ -1,6 +1,6 @@
 // Typed fetch: every non-2xx answer becomes an ApiError carrying the server's stable code.
 import type { ErrorBody, ErrorCode } from "../../../shared/errors";
-import { ERROR_CODES } from "../../../shared/errors";
+import { ERROR_CODES, isRetryableCode } from "../../../shared/errors";
 
 /** Codes the client adds for failures that never reached the server's error mapper. */
 export type ClientErrorCode = "network_error" | "bad_response";
@@ -22,7 +22,7 @@ export class ApiError extends Error {
 
   /** True when retrying the same request later may succeed (nothing was decided by the server). */
   get retryable(): boolean {
-    return this.code === "network_error" || this.code === "store_unavailable" || this.code === "internal_error" || this.code === "rate_limited";
+    return isRetryableCode(this.code);
   }
 }
 

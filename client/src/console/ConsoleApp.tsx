@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
+import { can } from "../../../shared/policy";
 import { alertStore, configStore, incidentStore, prefsStore, unitStore } from "../app/stores";
 import { useNow } from "../app/useNow";
 import type { AuthSession } from "../features/auth/authStore";
@@ -108,7 +109,7 @@ export default function ConsoleApp({ session }: { session: AuthSession }) {
   const loadError = useConsoleRealtime(session);
   useGlobalShortcuts();
   const [view, setView] = useState<"operations" | "admin">("operations");
-  const isAdmin = session.user.role === "admin";
+  const isAdmin = can.createAccounts({ role: session.user.role, userId: session.user.id });
 
   return (
     <div className="console" data-testid="console">

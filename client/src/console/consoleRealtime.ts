@@ -76,10 +76,10 @@ export function startConsoleRealtime(token: string, me: UserView): ConsoleRealti
 
   socket.on("incident.event", (event) => {
     const outcome = incidentStore.getState().applyEvent(event);
-    if (outcome === "gap") refetch(event.incidentId);
+    if (outcome === "gap") refetch(event.streamId);
     if (outcome !== "applied") return;
     if (event.type === "incident.created" && event.actor.userId !== me.id) {
-      alertStore.getState().raise({ kind: "newCall", incidentId: event.incidentId, incidentNumber: event.payload.number, at: Date.now() });
+      alertStore.getState().raise({ kind: "newCall", incidentId: event.streamId, incidentNumber: event.payload.number, at: Date.now() });
       if (Date.now() - lastNewCallBeep > 1500) {
         lastNewCallBeep = Date.now();
         sound("newCall");

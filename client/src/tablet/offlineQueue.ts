@@ -1,6 +1,7 @@
 // Nothing a crew taps is lost: every action is written to device storage with the time it was tapped and
 // an opId, then delivered in order when the connection allows. The server de-duplicates by opId, so an
 // action whose ack was lost is simply sent again.
+import { isRetryableCode } from "../../../shared/errors";
 import { createStore } from "zustand/vanilla";
 import type { ErrorBody } from "../../../shared/errors";
 import type { DispatchAckPayload, UnitStatusPayload } from "../../../shared/schemas";
@@ -100,11 +101,12 @@ export function createOfflineQueue(storage: StorageLike, key: string) {
 
 export type OfflineQueue = ReturnType<typeof createOfflineQueue>;
 
-/** Codes that mean "try again later" rather than "no": nothing was decided. */
-const RETRYABLE = new Set(["store_unavailable", "internal_error", "rate_limited", "network_error", "unauthenticated"]);
-
+/**
+ * Codes that mean "try again later" rather than "no": the shared retryable codes, and for a queued tap also an
+ * ended session (the crew logs in again and the tap still goes out, once, by its opId).
+ */
 export function isRetryable(code: string): boolean {
-  return RETRYABLE.has(code);
+  return isRetryableCode(code) || code === "unauthenticated";
 }
 
 /**

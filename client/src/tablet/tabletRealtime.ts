@@ -100,7 +100,7 @@ export function startTabletRealtime(token: string, unitId: string): TabletRealti
 
   socket.on("incident.event", (event) => {
     const outcome = incidentStore.getState().applyEvent(event);
-    if (outcome === "gap") void refreshIncident(event.incidentId);
+    if (outcome === "gap") void refreshIncident(event.streamId);
   });
   socket.on("unit.updated", (unit) => {
     if (unit.id !== unitId) return;

@@ -18,7 +18,7 @@ import {
   UnitStatusBody,
   UnitUpsertBody,
 } from "../../../shared/schemas";
-import { IncidentType, OPERATOR_ROLES } from "../../../shared/domain";
+import { IncidentType } from "../../../shared/domain";
 import { suggestAddresses } from "../../services/addresses";
 import { authorize, type ServiceContext } from "../../services/context";
 import { findDuplicates } from "../../services/duplicates";
@@ -49,7 +49,7 @@ export function operationRoutes(context: ServiceContext): Router {
     res.status(created ? 201 : 200).json(result);
   });
   router.get("/calls/duplicates", async (req, res) => {
-    authorize(actorOf(res), OPERATOR_ROLES, "look up duplicate calls");
+    authorize(actorOf(res), "lookUpDuplicates", "look up duplicate calls");
     const query = parse(DuplicateQuery, req.query, "query");
     const duplicates = await findDuplicates(context.store, context.config.duplicateWindows, {
       lat: query.lat,
@@ -100,7 +100,7 @@ export function operationRoutes(context: ServiceContext): Router {
   });
 
   router.get("/units", async (_req, res) => {
-    res.json({ units: await listUnits(context) });
+    res.json({ units: await listUnits(context, actorOf(res)) });
   });
   router.put("/units/:unitId", async (req, res) => {
     const unitId = id(param(req, "unitId"), "unit id");

@@ -6,16 +6,18 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { IncidentStatus, IncidentType } from "../../../shared/domain";
-import type { Actor, NewIncidentEvent } from "../../../shared/events";
+import type { Actor, NewIncidentEvent, NewLogEvent } from "../../../shared/events";
 import type { IncidentState } from "../../../shared/incident";
 import { MongoStore } from "../../../server/store/mongo";
 import { SqliteStore } from "../../../server/store/sqlite";
 import {
+  StaleWriteError,
   UniqueViolationError,
   type CallRecord,
   type IncidentRecord,
   type OpRecord,
   type Store,
+  type StreamRecord,
   type UnitRecord,
   type UserRecord,
 } from "../../../server/store/types";
@@ -82,7 +84,8 @@ function iso(ms: number): string {
 /** Events with fake hashes: the store stores the chain, it does not verify it. */
 function noteEvent(incidentId: string, seq: number, text = `note ${seq}`): NewIncidentEvent {
   return {
-    incidentId,
+    streamType: "incident",
+    streamId: incidentId,
     seq,
     type: "incident.note",
     occurredAt: iso(T0 + seq * 1000),
@@ -97,7 +100,8 @@ function noteEvent(incidentId: string, seq: number, text = `note ${seq}`): NewIn
 
 function createdEvent(incidentId: string): NewIncidentEvent {
   return {
-    incidentId,
+    streamType: "incident",
+    streamId: incidentId,
     seq: 1,
     type: "incident.created",
     occurredAt: iso(T0),
@@ -196,6 +200,7 @@ function unit(id: string, overrides: Partial<UnitRecord> = {}): UnitRecord {
     statusSince: iso(T0),
     incidentId: null,
     position: null,
+    version: 0,
     updatedAt: iso(T0),
     ...overrides,
   };
@@ -249,7 +254,7 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(first[0]).toEqual({ ...createdEvent("inc-1"), position: positions[0] });
 
       const all = await store.getEventsAfter(0, 100);
-      expect(all.map((event) => [event.incidentId, event.seq])).toEqual([
+      expect(all.map((event) => [event.streamId, event.seq])).toEqual([
         ["inc-1", 1],
         ["inc-1", 2],
         ["inc-2", 1],
@@ -272,13 +277,13 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       await store.commit({ events: [createdEvent("inc-2")] });
       await store.commit({ events: [noteEvent("inc-1", 3, "third")] });
 
-      const all = await store.getIncidentEvents("inc-1");
+      const all = await store.getStreamEvents("incident", "inc-1");
       expect(all.map((event) => event.seq)).toEqual([1, 2, 3]);
       expect(all[2]).toMatchObject({ type: "incident.note", payload: { text: "third" }, actor });
 
-      const later = await store.getIncidentEvents("inc-1", 1);
+      const later = await store.getStreamEvents("incident", "inc-1", 1);
       expect(later.map((event) => event.seq)).toEqual([2, 3]);
-      expect(await store.getIncidentEvents("inc-1", 3)).toEqual([]);
+      expect(await store.getStreamEvents("incident", "inc-1", 3)).toEqual([]);
     });
 
     it("rejects a duplicate (incidentId, seq) with key 'event' and writes nothing of that commit", async () => {
@@ -303,7 +308,7 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       );
 
       expect(await store.getLastPosition()).toBe(lastPosition);
-      expect(await store.getIncidentEvents("inc-2")).toEqual([]);
+      expect(await store.getStreamEvents("incident", "inc-2")).toEqual([]);
       expect((await store.getIncident("inc-1"))?.state.description).toBe("before");
       expect(await store.getIncident("inc-2")).toBeNull();
       expect(await store.getCall("call-2")).toBeNull();
@@ -317,7 +322,7 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       await expectUniqueViolation(store.commit({ events: [createdEvent("inc-1")] }), "event");
       const [second] = await store.commit({ events: [createdEvent("inc-2")] });
       expect(second?.position).toBeGreaterThan(first?.position ?? Infinity);
-      expect((await store.getEventsAfter(0, 10)).map((event) => event.incidentId)).toEqual(["inc-1", "inc-2"]);
+      expect((await store.getEventsAfter(0, 10)).map((event) => event.streamId)).toEqual(["inc-1", "inc-2"]);
     });
   });
 
@@ -367,19 +372,19 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
           incidents: [incident("inc-1")],
           calls: [call("call-2")],
           callMoves: [{ callId: "call-1", incidentId: "inc-9" }],
-          units: [unit("u1", { status: "dispatched", incidentId: "inc-1" }), unit("u2")],
+          units: [unit("u1", { status: "dispatched", incidentId: "inc-1", version: 1 }), unit("u2")],
           ops: [op("op-2"), op("op-1", { second: true })],
         }),
         "opId",
       );
 
       expect(await store.getLastPosition()).toBe(lastPosition);
-      expect(await store.getIncidentEvents("inc-1")).toEqual([]);
+      expect(await store.getStreamEvents("incident", "inc-1")).toEqual([]);
       expect(await store.getIncident("inc-1")).toBeNull();
       expect(await store.getCall("call-2")).toBeNull();
       expect(await store.getCallByIntakeId("intake-call-2")).toBeNull();
       expect((await store.getCall("call-1"))?.incidentId).toBe("inc-1");
-      expect(await store.getUnit("u1")).toEqual(unit("u1"));
+      expect(await store.getUnit("u1")).toEqual(unit("u1", { version: 1 }));
       expect(await store.getUnit("u2")).toBeNull();
       expect(await store.getOp("op-2")).toBeNull();
       expect(await store.getOp("op-1")).toEqual(op("op-1"));
@@ -634,18 +639,71 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       await store.commit({ units: [unit("u1"), unit("u2", { callSign: "Ladder 2", type: "ladder" })] });
       expect(await store.listUnits()).toHaveLength(2);
 
-      const dispatched = unit("u1", { status: "dispatched", incidentId: "inc-1", statusSince: iso(T0 + 1000) });
+      // A new unit is written at version 1; each write carries the version it read and stores the next one.
+      const dispatched = unit("u1", { status: "dispatched", incidentId: "inc-1", statusSince: iso(T0 + 1000), version: 1 });
       await store.commit({ units: [dispatched] });
-      expect(await store.getUnit("u1")).toEqual(dispatched);
+      expect(await store.getUnit("u1")).toEqual({ ...dispatched, version: 2 });
 
       const position = { lat: 37.45, lng: 126.95, at: iso(T0 + 2000) };
       await store.updateUnitPosition("u1", position);
-      expect(await store.getUnit("u1")).toEqual({ ...dispatched, position });
+      expect(await store.getUnit("u1")).toEqual({ ...dispatched, position, version: 3 });
 
       const listed = await store.listUnits();
       expect(listed.map((record) => record.id).sort()).toEqual(["u1", "u2"]);
-      expect(listed.find((record) => record.id === "u2")).toEqual(unit("u2", { callSign: "Ladder 2", type: "ladder" }));
+      expect(listed.find((record) => record.id === "u2")).toEqual(unit("u2", { callSign: "Ladder 2", type: "ladder", version: 1 }));
       expect(await store.getUnit("u-missing")).toBeNull();
+    });
+
+    it("refuses a unit written from a stale read, and a second creation of the same unit, and writes nothing else", async () => {
+      await store.commit({ units: [unit("u1")] });
+      const read = await store.getUnit("u1");
+      await store.updateUnitPosition("u1", { lat: 37.45, lng: 126.95, at: iso(T0 + 2000) });
+      const lastPosition = await store.getLastPosition();
+      const stale = store.commit({
+        events: [createdEvent("inc-1")],
+        incidents: [incident("inc-1")],
+        units: [{ ...read!, status: "dispatched", incidentId: "inc-1" }],
+      });
+      await expect(stale).rejects.toBeInstanceOf(StaleWriteError);
+      await expect(store.commit({ units: [unit("u1", { callSign: "Twice" })] })).rejects.toBeInstanceOf(StaleWriteError);
+      expect(await store.getLastPosition()).toBe(lastPosition);
+      expect(await store.getIncident("inc-1")).toBeNull();
+      expect(await store.getUnit("u1")).toMatchObject({ status: "available", callSign: "Engine u1", version: 2 });
+    });
+  });
+
+  describe("streams other than incidents", () => {
+    it("keeps each stream's own seq, refuses a repeated seq per stream, and upserts the stream's projection", async () => {
+      const runCard = (seq: number, count: number): NewLogEvent => ({
+        streamType: "run_card",
+        streamId: "structure_fire",
+        seq,
+        type: "run_card.replaced",
+        occurredAt: iso(T0 + seq),
+        recordedAt: iso(T0 + seq),
+        source: "live",
+        actor,
+        payload: { incidentType: "structure_fire", levels: [{ alarmLevel: 1, units: [{ type: "engine", count }] }] },
+        prevHash: seq === 1 ? "" : `rc-${seq - 1}`,
+        hash: `rc-${seq}`,
+      });
+      const state = (seq: number, count: number): StreamRecord => ({
+        streamType: "run_card",
+        streamId: "structure_fire",
+        state: { incidentType: "structure_fire", levels: [{ alarmLevel: 1, units: [{ type: "engine", count }] }], lastSeq: seq, lastHash: `rc-${seq}` },
+        updatedAt: iso(T0 + seq),
+      });
+      // The same seq in an incident stream with the same id is another stream.
+      await store.commit({ events: [runCard(1, 2), { ...createdEvent("structure_fire") }], streams: [state(1, 2)], incidents: [incident("structure_fire")] });
+      await store.commit({ events: [runCard(2, 3)], streams: [state(2, 3)] });
+      await expectUniqueViolation(store.commit({ events: [runCard(2, 4)], streams: [state(2, 4)] }), "event");
+
+      expect((await store.getStreamEvents("run_card", "structure_fire")).map((event) => event.seq)).toEqual([1, 2]);
+      expect((await store.getStreamEvents("incident", "structure_fire")).map((event) => event.type)).toEqual(["incident.created"]);
+      expect(await store.getStream("run_card", "structure_fire")).toEqual(state(2, 3));
+      expect(await store.listStreams("run_card")).toEqual([state(2, 3)]);
+      expect(await store.getStream("run_card", "medical")).toBeNull();
+      expect((await store.getEventsAfter(0, 10)).map((event) => event.streamType)).toEqual(["run_card", "incident", "run_card"]);
     });
   });
 
@@ -740,11 +798,11 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
 
       store = leg.make();
       await store.init();
-      expect(await store.getIncidentEvents("inc-1")).toEqual([created]);
+      expect(await store.getStreamEvents("incident", "inc-1")).toEqual([created]);
       expect(await store.getLastPosition()).toBe(created?.position);
       expect(await store.getIncident("inc-1")).toEqual(incident("inc-1"));
       expect(await store.getCall("call-1")).toEqual(call("call-1"));
-      expect(await store.getUnit("u1")).toEqual(unit("u1"));
+      expect(await store.getUnit("u1")).toEqual(unit("u1", { version: 1 }));
       expect(await store.getOp("op-1")).toEqual(op("op-1"));
       expect(await store.getUserByUsername("kim")).toEqual(user("user-1", "kim"));
       expect(await store.nextSequence("incident-2025")).toBe(2);

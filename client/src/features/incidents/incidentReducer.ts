@@ -27,7 +27,7 @@ export function reduceIncidentEvent(
   event: IncidentEvent,
 ): { data: IncidentsData; outcome: EventOutcome } {
   const position = Math.max(data.position, event.position);
-  const current = data.byId[event.incidentId];
+  const current = data.byId[event.streamId];
   if (current && event.seq <= current.lastSeq) return { data: { ...data, position }, outcome: "duplicate" };
   const isNext = current ? event.seq === current.lastSeq + 1 : event.type === "incident.created" && event.seq === 1;
   if (!isNext) return { data: { ...data, position }, outcome: "gap" };
@@ -38,14 +38,14 @@ export function reduceIncidentEvent(
     if (error instanceof FoldError) return { data: { ...data, position }, outcome: "gap" };
     throw error;
   }
-  const history = data.eventsById[event.incidentId];
+  const history = data.eventsById[event.streamId];
   const eventsById =
     history && history.length === event.seq - 1
-      ? { ...data.eventsById, [event.incidentId]: [...history, event] }
+      ? { ...data.eventsById, [event.streamId]: [...history, event] }
       : event.seq === 1
-        ? { ...data.eventsById, [event.incidentId]: [event] }
+        ? { ...data.eventsById, [event.streamId]: [event] }
         : data.eventsById;
-  return { data: { byId: { ...data.byId, [event.incidentId]: next }, eventsById, position }, outcome: "applied" };
+  return { data: { byId: { ...data.byId, [event.streamId]: next }, eventsById, position }, outcome: "applied" };
 }
 
 /** Takes a fetched incident unless the store already holds a newer state of it (a live event won the race). */

@@ -1,0 +1,174 @@
+// Runtime shapes of every stored event, checked when an event is read back from the store: a payload that was
+// edited into something else, or no longer parses, is named instead of being folded or sent to a client.
+// Objects are not strict here (an older event may lack a field a newer one has); what passes is returned exactly
+// as stored, never re-shaped, because its hash covers every byte.
+import { z } from "zod";
+import {
+  CALL_SOURCES,
+  EVENT_SOURCES,
+  INCIDENT_PHASES,
+  INCIDENT_TYPES,
+  ROLES,
+  UNIT_STATUSES,
+  UNIT_TYPES,
+} from "./domain";
+import type { IncidentEventPayloads, LogEvent, RunCardEventPayloads, StreamPayloads, StreamType } from "./events";
+
+const text = z.string();
+const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "not a time");
+const latLng = z.object({ lat: z.number(), lng: z.number() });
+const location = latLng.extend({ address: text.optional() });
+const unitStatus = z.enum(UNIT_STATUSES);
+const unitType = z.enum(UNIT_TYPES);
+const incidentType = z.enum(INCIDENT_TYPES);
+const eventTime = z.object({ occurredAt: time, recordedAt: time });
+
+const transfer = z.object({
+  fromCenter: text,
+  externalId: text,
+  fromAgent: text.optional(),
+  transferredAt: time.optional(),
+  notes: text.optional(),
+  callbackNumber: text.optional(),
+});
+
+const call = z.object({
+  callId: text,
+  intakeId: text,
+  source: z.enum(CALL_SOURCES),
+  receivedAt: time,
+  callerNumber: text.optional(),
+  callerName: text.optional(),
+  location,
+  incidentType,
+  description: text.optional(),
+  transfer: transfer.optional(),
+  externalId: text.optional(),
+});
+
+const handedOver = z.object({
+  unitId: text,
+  callSign: text,
+  unitType,
+  status: unitStatus,
+  dispatchedAt: eventTime,
+  times: z.partialRecord(unitStatus, eventTime),
+});
+
+const reason = { reason: text.optional() };
+
+type PayloadSchemas<P> = { [T in keyof P]: z.ZodType<P[T]> };
+
+const incidentPayloads = {
+  "incident.created": z.object({
+    number: text,
+    incidentType,
+    location,
+    receivedAt: time,
+    alarmLevel: z.number().int(),
+    externalId: text.optional(),
+    description: text.optional(),
+  }),
+  "call.received": call,
+  "unit.dispatched": z.object({
+    unitId: text,
+    callSign: text,
+    unitType,
+    reassignedFrom: text.optional(),
+    notes: text.optional(),
+  }),
+  "unit.status": z.object({
+    unitId: text,
+    status: unitStatus,
+    previousStatus: unitStatus,
+    position: latLng.optional(),
+    override: z.object({ reason: text }).optional(),
+  }),
+  "unit.reassigned": z.object({ unitId: text, toIncidentId: text }),
+  "incident.phase": z.object({ phase: z.enum(INCIDENT_PHASES), note: text.optional() }),
+  "incident.alarm_level": z.object({ alarmLevel: z.number().int(), previousLevel: z.number().int(), ...reason }),
+  "incident.note": z.object({ text }),
+  "incident.merged": z.object({
+    into: text,
+    intoNumber: text,
+    callIds: z.array(text),
+    unitIds: z.array(text),
+    ...reason,
+  }),
+  "incident.absorbed": z.object({
+    from: text,
+    fromNumber: text,
+    calls: z.array(call),
+    units: z.array(handedOver),
+    ...reason,
+  }),
+  "incident.closed": z.object(reason),
+} satisfies PayloadSchemas<IncidentEventPayloads>;
+
+const runCardPayloads = {
+  "run_card.replaced": z.object({
+    incidentType,
+    levels: z.array(z.object({ alarmLevel: z.number().int(), units: z.array(z.object({ type: unitType, count: z.number().int() })) })),
+  }),
+} satisfies PayloadSchemas<RunCardEventPayloads>;
+
+/** The payload schemas of each stream type, by event type. */
+export const STREAM_PAYLOAD_SCHEMAS: { [S in StreamType]: PayloadSchemas<StreamPayloads[S]> } = {
+  incident: incidentPayloads,
+  run_card: runCardPayloads,
+};
+
+const envelope = z.object({
+  position: z.number().int().positive(),
+  streamType: z.enum(["incident", "run_card"] satisfies StreamType[]),
+  streamId: text.min(1),
+  seq: z.number().int().positive(),
+  type: text,
+  occurredAt: time,
+  recordedAt: time,
+  source: z.enum(EVENT_SOURCES),
+  actor: z.object({ userId: text, username: text, role: z.enum(ROLES), unitId: text.optional() }),
+  payload: z.unknown(),
+  prevHash: text,
+  hash: text,
+});
+
+/** A stored event that does not have the shape its stream type and event type say. */
+export class StoredEventError extends Error {
+  constructor(
+    readonly where: { streamType?: string; streamId?: string; seq?: number; position?: number },
+    readonly problem: string,
+  ) {
+    super(
+      `stored event ${where.streamType ?? "?"}/${where.streamId ?? "?"} seq ${where.seq ?? "?"} ` +
+        `(position ${where.position ?? "?"}): ${problem}`,
+    );
+    this.name = "StoredEventError";
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
+}
+
+/**
+ * Checks a stored event read back from the store and returns it, unchanged, as a typed log event. Throws
+ * StoredEventError naming the event when it does not match its stream's schema.
+ */
+export function parseStoredEvent(raw: unknown): LogEvent {
+  const parsed = envelope.safeParse(raw);
+  const where = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const location = {
+    ...(typeof where.streamType === "string" ? { streamType: where.streamType } : {}),
+    ...(typeof where.streamId === "string" ? { streamId: where.streamId } : {}),
+    ...(typeof where.seq === "number" ? { seq: where.seq } : {}),
+    ...(typeof where.position === "number" ? { position: where.position } : {}),
+  };
+  if (!parsed.success) throw new StoredEventError(location, describeIssues(parsed.error));
+  const schemas: Record<string, z.ZodType> = STREAM_PAYLOAD_SCHEMAS[parsed.data.streamType];
+  const schema = Object.hasOwn(schemas, parsed.data.type) ? schemas[parsed.data.type] : undefined;
+  if (!schema) throw new StoredEventError(location, `unknown event type ${parsed.data.type}`);
+  const payload = schema.safeParse(parsed.data.payload);
+  if (!payload.success) throw new StoredEventError(location, `payload: ${describeIssues(payload.error)}`);
+  return raw as LogEvent;
+}

@@ -1,0 +1,135 @@
+// The one place that answers "may this actor do or see this". The server's services ask it before every action
+// and the realtime layer asks it before putting a socket in a room; the client asks the same functions to decide
+// which screens and controls to show. A role is never compared anywhere else.
+import type { Role } from "./domain";
+
+export interface PolicyActor {
+  role: Role;
+  userId: string;
+  /** Crew accounts are bound to one unit. */
+  unitId?: string;
+}
+
+/** The slice of an incident the policy needs: which units were sent, and which are still working it. */
+export interface PolicyIncident {
+  assignments: readonly { unitId: string; active: boolean }[];
+}
+
+const OPERATORS = ["dispatcher", "supervisor", "admin", "integration"] as const satisfies readonly Role[];
+const CONSOLES = ["dispatcher", "supervisor", "admin"] as const satisfies readonly Role[];
+const READERS = ["dispatcher", "supervisor", "admin", "pr", "integration"] as const satisfies readonly Role[];
+
+/**
+ * Actions whose answer depends on the role alone. Actions that also depend on the record (an incident, a unit, a
+ * user) are the functions of `can` below, built on these.
+ */
+export const ROLE_PERMISSIONS = {
+  takeCalls: OPERATORS,
+  lookUpDuplicates: OPERATORS,
+  lookUpAddresses: OPERATORS,
+  seeRecommendations: OPERATORS,
+  dispatch: OPERATORS,
+  mergeIncidents: OPERATORS,
+  closeIncidents: OPERATORS,
+  changeAlarmLevel: OPERATORS,
+  /** Phases and notes on any incident; crews may on the incident their unit is working (see `can`). */
+  recordOnAnyIncident: OPERATORS,
+  /** Status and position of any unit; crews may for their own unit (see `can`). */
+  operateAnyUnit: OPERATORS,
+  /** Report a status out of the crew order, with a reason. */
+  overrideStatusOrder: CONSOLES,
+  /** Record history with any past time (`source: "import"`). */
+  importHistory: ["admin", "integration"],
+  configureUnits: ["admin", "integration"],
+  readUnits: ["dispatcher", "crew", "supervisor", "pr", "admin", "integration"],
+  readRunCards: OPERATORS,
+  changeRunCards: ["admin"],
+  readReports: READERS,
+  /** List and read every incident; crews read only their unit's (see `can.readIncident`). */
+  readAllIncidents: READERS,
+  readEventLog: OPERATORS,
+  /** Callers' names and numbers, transfer callback numbers. */
+  seeCallerData: ["dispatcher", "crew", "supervisor", "admin", "integration"],
+  createAccounts: ["admin"],
+  listAccounts: ["admin"],
+  endOtherUsersSessions: ["supervisor", "admin"],
+  /** Receives every incident event live, with personal data (the control room). */
+  joinConsoleStream: OPERATORS,
+  /** Receives every incident event live, presented without personal data. */
+  joinPrStream: ["pr"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type RoleAction = keyof typeof ROLE_PERMISSIONS;
+export const ROLE_ACTIONS = Object.keys(ROLE_PERMISSIONS) as RoleAction[];
+
+export function allows(role: Role, action: RoleAction): boolean {
+  return (ROLE_PERMISSIONS[action] as readonly Role[]).includes(role);
+}
+
+/** Roles whose own accounts only an admin may end: a supervisor ends operational sessions, not an admin's. */
+const PROTECTED_SESSIONS: readonly Role[] = ["admin"];
+
+export const can = {
+  ...(Object.fromEntries(ROLE_ACTIONS.map((action) => [action, (actor: PolicyActor) => allows(actor.role, action)])) as {
+    [A in RoleAction]: (actor: PolicyActor) => boolean;
+  }),
+
+  /** Crews read the incidents their unit was ever sent to; the reading roles read all. */
+  readIncident(actor: PolicyActor, incident: PolicyIncident): boolean {
+    if (actor.role === "crew") return incident.assignments.some((assignment) => assignment.unitId === actor.unitId);
+    return allows(actor.role, "readAllIncidents");
+  },
+
+  /** Phases, notes and tactical records: operators anywhere, a crew on the incident its unit is working now. */
+  recordOnIncident(actor: PolicyActor, incident: PolicyIncident): boolean {
+    if (actor.role === "crew") {
+      return incident.assignments.some((assignment) => assignment.active && assignment.unitId === actor.unitId);
+    }
+    return allows(actor.role, "recordOnAnyIncident");
+  },
+
+  /** Status and position reports: operators for any unit, a crew for its own. */
+  operateUnit(actor: PolicyActor, unitId: string): boolean {
+    if (actor.role === "crew") return actor.unitId === unitId;
+    return allows(actor.role, "operateAnyUnit");
+  },
+
+  endSessionsOf(actor: PolicyActor, target: { role: Role; id: string }): boolean {
+    if (target.id === actor.userId) return true;
+    if (!allows(actor.role, "endOtherUsersSessions")) return false;
+    return actor.role === "admin" || !PROTECTED_SESSIONS.includes(target.role);
+  },
+};
+
+/**
+ * Who a payload is presented for. Every payload that leaves the server names one; there is no default that
+ * shows everything. Which records an audience receives at all (which crew, which incident) is decided by the
+ * `can` functions and by socket rooms; the audience decides how each record is shown.
+ */
+export type Audience = { kind: "console" } | { kind: "crew" } | { kind: "pr" } | { kind: "public" };
+
+export const PUBLIC_AUDIENCE: Audience = { kind: "public" };
+
+/** The audience an authenticated actor reads as. */
+export function audienceOf(actor: PolicyActor): Audience {
+  if (actor.role === "crew") return { kind: "crew" };
+  if (allows(actor.role, "joinConsoleStream")) return { kind: "console" };
+  if (actor.role === "pr") return { kind: "pr" };
+  return { kind: "public" };
+}
+
+/** Audiences that may read callers' names and numbers: the control room and the crews sent to the call. */
+export function seesPersonalData(audience: Audience): boolean {
+  return audience.kind === "console" || audience.kind === "crew";
+}
+
+/** Which screen a signed-in user gets. */
+export type Workspace = "console" | "tablet" | "pr" | "none";
+
+export function workspaceFor(actor: PolicyActor): Workspace {
+  if (actor.role === "crew") return "tablet";
+  if (actor.role === "pr") return "pr";
+  // Integration accounts are machines: they use the API, not a screen.
+  if (allows(actor.role, "joinConsoleStream") && actor.role !== "integration") return "console";
+  return "none";
+}
