@@ -12,19 +12,22 @@ import type {
   UserView,
 } from "../../shared/api";
 import type { Role } from "../../shared/domain";
+import { can, type PolicyActor, type PolicyIncident } from "../../shared/policy";
 import type { AckResult, ErrorBody } from "../../shared/errors";
 import type { IncidentEvent } from "../../shared/events";
 import type { RunCard } from "../../shared/schemas";
+import { buildApp } from "../../server/http/app";
 import { emitWithAck, nextEvent, startTestServer, waitForConnect } from "../helpers/server";
 import type { Account, ApiResponse, ClientSocket, TestServer } from "../helpers/server";
 
 type Principal = Role | "anonymous";
 const PRINCIPALS: readonly Principal[] = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration", "anonymous"];
-const OPERATORS: readonly Principal[] = ["dispatcher", "supervisor", "admin", "integration"];
-const SIGNED_IN: readonly Principal[] = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration"];
 
 const CREW_UNIT = "RL-CREW";
 const OTHER_UNIT = "RL-OTHER";
+/** What the policy needs to know of the incidents the table acts on. */
+const CREW_INCIDENT: PolicyIncident = { assignments: [{ unitId: CREW_UNIT, active: true }] };
+const OTHER_INCIDENT: PolicyIncident = { assignments: [{ unitId: OTHER_UNIT, active: true }] };
 
 let server: TestServer;
 let crew: Account;
@@ -149,8 +152,10 @@ interface Attempt {
 }
 
 interface Operation {
+  /** Starts with the route as the router declares it ("POST /incidents/:id/dispatch"). */
   name: string;
-  allowed: readonly Principal[];
+  /** The policy's answer: the expected outcome for every role comes from shared/policy.ts, never a list here. */
+  allowed: (actor: PolicyActor) => boolean;
   okStatus?: number;
   run(token: string | null): Promise<Attempt>;
 }
@@ -164,7 +169,7 @@ async function send(token: string | null, method: string, pathname: string, body
 const operations: Operation[] = [
   {
     name: "POST /calls",
-    allowed: OPERATORS,
+    allowed: can.takeCalls,
     okStatus: 201,
     async run(token) {
       const call = phoneCall();
@@ -182,7 +187,7 @@ const operations: Operation[] = [
   },
   {
     name: 'POST /calls with source "import"',
-    allowed: ["admin", "integration"],
+    allowed: (actor) => can.takeCalls(actor) && can.importHistory(actor),
     okStatus: 201,
     async run(token) {
       const call = phoneCall({ source: "import", receivedAt: hoursAgo(72), externalId: `EXT-${randomUUID().slice(0, 8)}` });
@@ -201,7 +206,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /calls/duplicates",
-    allowed: OPERATORS,
+    allowed: can.lookUpDuplicates,
     async run(token) {
       const attempt = await send(token, "GET", "/calls/duplicates?lat=37.76&lng=-122.44&incidentType=service");
       return {
@@ -214,7 +219,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /addresses",
-    allowed: OPERATORS,
+    allowed: can.lookUpAddresses,
     async run(token) {
       await must(asAdmin("POST", "/calls", phoneCall({ location: { lat: 37.76, lng: -122.44, address: "1 Roles St" } })), 201);
       const attempt = await send(token, "GET", "/addresses?q=1%20roles");
@@ -228,7 +233,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /incidents",
-    allowed: ["dispatcher", "supervisor", "pr", "admin", "integration"],
+    allowed: can.readAllIncidents,
     async run(token) {
       const incidentId = await openIncident();
       const attempt = await send(token, "GET", "/incidents");
@@ -244,7 +249,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /incidents/:id of an incident the crew's unit was sent to",
-    allowed: SIGNED_IN,
+    allowed: (actor) => can.readIncident(actor, CREW_INCIDENT),
     async run(token) {
       const incidentId = await openIncident();
       await sendUnit(incidentId, CREW_UNIT);
@@ -259,7 +264,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /incidents/:id of an incident the crew's unit was never sent to",
-    allowed: ["dispatcher", "supervisor", "pr", "admin", "integration"],
+    allowed: (actor) => can.readIncident(actor, OTHER_INCIDENT),
     async run(token) {
       const incidentId = await openIncident();
       await sendUnit(incidentId, await freshUnit());
@@ -275,7 +280,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /incidents/:id/recommendations",
-    allowed: OPERATORS,
+    allowed: can.seeRecommendations,
     async run(token) {
       const incidentId = await openIncident();
       const attempt = await send(token, "GET", `/incidents/${incidentId}/recommendations`);
@@ -289,7 +294,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /incidents/:id/dispatch",
-    allowed: OPERATORS,
+    allowed: can.dispatch,
     async run(token) {
       const incidentId = await openIncident();
       const unitId = await freshUnit();
@@ -308,7 +313,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /incidents/:id/merge",
-    allowed: OPERATORS,
+    allowed: can.mergeIncidents,
     async run(token) {
       const from = await openIncident();
       const into = await openIncident();
@@ -324,7 +329,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /incidents/:id/close",
-    allowed: OPERATORS,
+    allowed: can.closeIncidents,
     async run(token) {
       const incidentId = await openIncident();
       const attempt = await send(token, "POST", `/incidents/${incidentId}/close`, { opId: opId(), reason: "false alarm" });
@@ -340,7 +345,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /incidents/:id/phases on the incident the crew's unit is working",
-    allowed: [...OPERATORS, "crew"],
+    allowed: (actor) => can.recordOnIncident(actor, CREW_INCIDENT),
     async run(token) {
       const incidentId = await openIncident();
       await sendUnit(incidentId, CREW_UNIT);
@@ -359,7 +364,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /incidents/:id/phases on an incident the crew's unit is not on",
-    allowed: OPERATORS,
+    allowed: (actor) => can.recordOnIncident(actor, OTHER_INCIDENT),
     async run(token) {
       const incidentId = await openIncident();
       await sendUnit(incidentId, await freshUnit());
@@ -375,7 +380,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /incidents/:id/notes on the incident the crew's unit is working",
-    allowed: [...OPERATORS, "crew"],
+    allowed: (actor) => can.recordOnIncident(actor, CREW_INCIDENT),
     async run(token) {
       const incidentId = await openIncident();
       await sendUnit(incidentId, CREW_UNIT);
@@ -392,7 +397,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /incidents/:id/notes on an incident the crew's unit is not on",
-    allowed: OPERATORS,
+    allowed: (actor) => can.recordOnIncident(actor, OTHER_INCIDENT),
     async run(token) {
       const incidentId = await openIncident();
       const text = "Caller says the gas smell is gone";
@@ -407,8 +412,22 @@ const operations: Operation[] = [
     },
   },
   {
+    name: "POST /incidents/:id/alarm-level",
+    allowed: can.changeAlarmLevel,
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/alarm-level`, { alarmLevel: 2, opId: opId() });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await incidentDetail(incidentId)).alarmLevel).toBe(allowed ? 2 : 1);
+        },
+      };
+    },
+  },
+  {
     name: "GET /units",
-    allowed: SIGNED_IN,
+    allowed: can.readUnits,
     async run(token) {
       const attempt = await send(token, "GET", "/units");
       return {
@@ -422,8 +441,8 @@ const operations: Operation[] = [
     },
   },
   {
-    name: "PUT /units/:id",
-    allowed: ["admin", "integration"],
+    name: "PUT /units/:unitId",
+    allowed: can.configureUnits,
     okStatus: 201,
     async run(token) {
       unitCounter += 1;
@@ -443,8 +462,8 @@ const operations: Operation[] = [
     },
   },
   {
-    name: "POST /units/:id/status for the crew's own unit",
-    allowed: [...OPERATORS, "crew"],
+    name: "POST /units/:unitId/status for the crew's own unit",
+    allowed: (actor) => can.operateUnit(actor, CREW_UNIT),
     async run(token) {
       await makeAvailable(CREW_UNIT);
       const attempt = await send(token, "POST", `/units/${CREW_UNIT}/status`, { status: "out_of_service", opId: opId() });
@@ -457,8 +476,8 @@ const operations: Operation[] = [
     },
   },
   {
-    name: "POST /units/:id/status for a unit that is not the crew's",
-    allowed: OPERATORS,
+    name: "POST /units/:unitId/status for a unit that is not the crew's",
+    allowed: (actor) => can.operateUnit(actor, OTHER_UNIT),
     async run(token) {
       await makeAvailable(OTHER_UNIT);
       const attempt = await send(token, "POST", `/units/${OTHER_UNIT}/status`, { status: "out_of_service", opId: opId() });
@@ -471,8 +490,8 @@ const operations: Operation[] = [
     },
   },
   {
-    name: "POST /units/:id/status with an override of the step order",
-    allowed: ["dispatcher", "supervisor", "admin"],
+    name: "POST /units/:unitId/status with an override of the step order",
+    allowed: (actor) => can.operateUnit(actor, OTHER_UNIT) && can.overrideStatusOrder(actor),
     async run(token) {
       await makeAvailable(CREW_UNIT);
       const attempt = await send(token, "POST", `/units/${CREW_UNIT}/status`, {
@@ -489,8 +508,8 @@ const operations: Operation[] = [
     },
   },
   {
-    name: 'POST /units/:id/status with source "import"',
-    allowed: ["admin", "integration"],
+    name: 'POST /units/:unitId/status with source "import"',
+    allowed: (actor) => can.operateUnit(actor, OTHER_UNIT) && can.importHistory(actor),
     async run(token) {
       await makeAvailable(CREW_UNIT);
       const occurredAt = hoursAgo(72);
@@ -512,7 +531,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /users",
-    allowed: ["admin"],
+    allowed: can.createAccounts,
     okStatus: 201,
     async run(token) {
       const username = `made-${randomUUID().slice(0, 8)}`;
@@ -527,7 +546,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /users",
-    allowed: ["admin"],
+    allowed: can.listAccounts,
     async run(token) {
       const attempt = await send(token, "GET", "/users");
       return {
@@ -542,8 +561,8 @@ const operations: Operation[] = [
     },
   },
   {
-    name: "POST /auth/revoke",
-    allowed: ["admin", "supervisor"],
+    name: "POST /auth/revoke of a dispatcher's sessions",
+    allowed: (actor) => can.endSessionsOf(actor, { role: "dispatcher", id: "someone-else" }),
     async run(token) {
       const victim = await server.createAccount("dispatcher");
       const attempt = await send(token, "POST", "/auth/revoke", { userId: victim.user.id });
@@ -560,7 +579,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /run-cards",
-    allowed: ["dispatcher", "supervisor", "admin", "integration"],
+    allowed: can.readRunCards,
     async run(token) {
       const attempt = await send(token, "GET", "/run-cards");
       return {
@@ -572,8 +591,8 @@ const operations: Operation[] = [
     },
   },
   {
-    name: "PUT /run-cards/:type",
-    allowed: ["admin"],
+    name: "PUT /run-cards/:incidentType",
+    allowed: can.changeRunCards,
     async run(token) {
       await must(asAdmin("PUT", "/run-cards/service", { levels: [{ alarmLevel: 1, units: [{ type: "engine", count: 1 }] }] }));
       const attempt = await send(token, "PUT", "/run-cards/service", {
@@ -590,7 +609,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /reports/response-times",
-    allowed: ["dispatcher", "supervisor", "pr", "admin", "integration"],
+    allowed: can.readReports,
     async run(token) {
       const attempt = await send(token, "GET", "/reports/response-times");
       return {
@@ -603,7 +622,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /events",
-    allowed: OPERATORS,
+    allowed: can.readEventLog,
     async run(token) {
       const attempt = await send(token, "GET", "/events?after=0&limit=5");
       return {
@@ -616,7 +635,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /auth/me",
-    allowed: SIGNED_IN,
+    allowed: () => true,
     async run(token) {
       const attempt = await send(token, "GET", "/auth/me");
       return {
@@ -629,9 +648,14 @@ const operations: Operation[] = [
   },
 ];
 
+/** The actor each principal signs in as, as the policy sees it. */
+function actorFor(principal: Role): PolicyActor {
+  return { role: principal, userId: `matrix-${principal}`, ...(principal === "crew" ? { unitId: CREW_UNIT } : {}) };
+}
+
 const cases = operations.flatMap((operation) =>
   PRINCIPALS.map((principal) => {
-    const allowed = operation.allowed.includes(principal);
+    const allowed = principal !== "anonymous" && operation.allowed(actorFor(principal));
     const outcome = allowed ? `${operation.okStatus ?? 200}` : principal === "anonymous" ? "401 unauthenticated" : "403 forbidden";
     return { label: `${operation.name} as ${principal} -> ${outcome}`, operation, principal, allowed };
   }),
@@ -650,6 +674,90 @@ describe("REST operations by role", () => {
       expect(await logSince(mark)).toEqual([]);
     }
     await check?.(allowed);
+  });
+});
+
+/** Routes every caller may use; each says why it needs no policy question. */
+const OPEN_ROUTES: Record<string, string> = {
+  "POST /auth/login": "how a session starts",
+  "POST /auth/logout": "ends the caller's own session",
+  "GET /health": "for load balancers and monitors",
+  "GET /config": "map and time settings the login screen needs",
+};
+
+interface RouterLayer {
+  route?: { path: unknown; methods: Record<string, boolean> };
+  handle?: { stack?: RouterLayer[] };
+}
+
+/** Every "METHOD /path" the API router declares, found by walking the express router the server builds. */
+function declaredRoutes(): string[] {
+  const app = buildApp(server.server.context, { committed: () => undefined, endSession: () => undefined, endUserSessions: () => undefined });
+  const found: string[] = [];
+  const walk = (stack: RouterLayer[]) => {
+    for (const layer of stack) {
+      // String paths only: the client's SPA fallback is a pattern, and "/" answers "the client is not built".
+      if (layer.route && typeof layer.route.path === "string" && layer.route.path !== "/") {
+        for (const method of Object.keys(layer.route.methods)) found.push(`${method.toUpperCase()} ${layer.route.path}`);
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: RouterLayer[] } }).router.stack);
+  return [...new Set(found)];
+}
+
+describe("the role matrix covers the whole API", () => {
+  it("has a policy-generated row for every route the server declares (or names why the route is open)", () => {
+    const covered = new Set(operations.map((operation) => operation.name.split(" ").slice(0, 2).join(" ")));
+    const api = declaredRoutes();
+    expect(api.length).toBeGreaterThan(20);
+    const missing = api.filter((route) => !covered.has(route) && !(route in OPEN_ROUTES));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("socket events by role", () => {
+  const socketPrincipals = PRINCIPALS.filter((principal): principal is Role => principal !== "anonymous");
+  const events: { name: string; allowed: (actor: PolicyActor) => boolean; emit: (socket: ClientSocket) => Promise<AckResult<unknown>> }[] = [
+    {
+      name: "unit.status (the unit's current status again: a no-op when allowed)",
+      allowed: (actor) => can.operateUnit(actor, CREW_UNIT),
+      emit: (socket) => emitWithAck(socket, "unit.status", { unitId: CREW_UNIT, status: "available", opId: opId(), source: "live" }),
+    },
+    {
+      name: "unit.position",
+      allowed: (actor) => can.operateUnit(actor, CREW_UNIT),
+      emit: (socket) => emitWithAck(socket, "unit.position", { unitId: CREW_UNIT, lat: 37.77, lng: -122.41 }),
+    },
+    {
+      name: "dispatch.ack (of a unit with no dispatch: refused by the step order when allowed)",
+      allowed: (actor) => can.operateUnit(actor, CREW_UNIT),
+      emit: (socket) => emitWithAck(socket, "dispatch.ack", { incidentId: "2099-00001", unitId: CREW_UNIT, opId: opId() }),
+    },
+    {
+      name: "sync",
+      allowed: () => true,
+      emit: (socket) => emitWithAck(socket, "sync", {}),
+    },
+  ];
+  const socketCases = events.flatMap((event) =>
+    socketPrincipals.map((principal) => ({
+      label: `${event.name} as ${principal} -> ${event.allowed(actorFor(principal)) ? "not forbidden" : "forbidden"}`,
+      event,
+      principal,
+    })),
+  );
+
+  it.each(socketCases)("$label", async ({ event, principal }) => {
+    await makeAvailable(CREW_UNIT);
+    const socket = server.connect(tokens[principal] ?? undefined);
+    await waitForConnect(socket);
+    const result = await event.emit(socket);
+    socket.disconnect();
+    const refused = !result.ok && result.error.code === "forbidden";
+    expect(refused, JSON.stringify(result)).toBe(!event.allowed(actorFor(principal)));
   });
 });
 
@@ -806,6 +914,18 @@ describe("ending sessions", () => {
     });
     expect(again.status).toBe(200);
     expect((await server.api("GET", "/units", { token: again.body.token })).status).toBe(200);
+  });
+
+  it("refuses a supervisor ending an admin's sessions (403) and leaves the admin signed in; an admin may", async () => {
+    const secondAdmin = await server.createAccount("admin");
+    const refused = await server.api<ErrorBody>("POST", "/auth/revoke", { token: tokens.supervisor, body: { userId: secondAdmin.user.id } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe("forbidden");
+    expect((await server.api("GET", "/auth/me", { token: secondAdmin.token })).status).toBe(200);
+
+    const allowed = await server.api<{ revoked: number }>("POST", "/auth/revoke", { token: tokens.admin, body: { userId: secondAdmin.user.id } });
+    expect(allowed.body).toEqual({ revoked: 1 });
+    expect((await server.api("GET", "/auth/me", { token: secondAdmin.token })).status).toBe(401);
   });
 
   it("answers 404 when revoking a user that does not exist", async () => {

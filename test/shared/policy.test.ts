@@ -1,0 +1,41 @@
+// The rules that matter most, written out so a change to them is a deliberate change to this file too.
+import { describe, expect, it } from "vitest";
+import { ROLES, type Role } from "../../shared/domain";
+import { audienceOf, can, ROLE_ACTIONS, seesPersonalData, workspaceFor } from "../../shared/policy";
+
+const actor = (role: Role, unitId?: string) => ({ role, userId: `u-${role}`, ...(unitId ? { unitId } : {}) });
+const onE1 = { assignments: [{ unitId: "E1", active: true }] };
+const wasOnE1 = { assignments: [{ unitId: "E1", active: false }] };
+
+describe("policy", () => {
+  it("never lets pr change an operational record or see callers' data", () => {
+    const writes = ROLE_ACTIONS.filter((action) => !["readUnits", "readReports", "readAllIncidents", "joinPrStream"].includes(action));
+    for (const action of writes) expect(can[action](actor("pr")), action).toBe(false);
+    expect(seesPersonalData(audienceOf(actor("pr")))).toBe(false);
+  });
+
+  it("binds a crew to its unit: its own unit, incidents it was sent to, records only while working one", () => {
+    const crew = actor("crew", "E1");
+    expect(can.operateUnit(crew, "E1")).toBe(true);
+    expect(can.operateUnit(crew, "E2")).toBe(false);
+    expect(can.readIncident(crew, wasOnE1)).toBe(true);
+    expect(can.readIncident(crew, { assignments: [] })).toBe(false);
+    expect(can.recordOnIncident(crew, onE1)).toBe(true);
+    expect(can.recordOnIncident(crew, wasOnE1)).toBe(false);
+  });
+
+  it("lets a supervisor end operational sessions but not an admin's; everyone may end their own", () => {
+    expect(can.endSessionsOf(actor("supervisor"), { role: "dispatcher", id: "x" })).toBe(true);
+    expect(can.endSessionsOf(actor("supervisor"), { role: "admin", id: "x" })).toBe(false);
+    expect(can.endSessionsOf(actor("admin"), { role: "admin", id: "x" })).toBe(true);
+    expect(can.endSessionsOf(actor("dispatcher"), { role: "crew", id: "x" })).toBe(false);
+    expect(can.endSessionsOf(actor("dispatcher"), { role: "dispatcher", id: "u-dispatcher" })).toBe(true);
+  });
+
+  it("gives every role a workspace and an audience; only the control room and crews see personal data", () => {
+    expect(ROLES.map((role) => workspaceFor(actor(role, "E1")))).toEqual(["console", "tablet", "console", "pr", "console", "none"]);
+    expect(ROLES.filter((role) => seesPersonalData(audienceOf(actor(role, "E1"))))).toEqual([
+      "dispatcher", "crew", "supervisor", "admin", "integration",
+    ]);
+  });
+});
