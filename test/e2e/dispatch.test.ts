@@ -403,6 +403,23 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await page.getByTestId("pr-app").waitFor();
     await poll(() => page.locator(".pr-table tbody tr").count()).toBeGreaterThan(0);
     expect(await page.getByTestId("intake-panel").count()).toBe(0);
+    // A new call appears live, without a reload, and the caller's name and number never reach this screen.
+    const rows = await page.locator(".pr-table tbody tr").count();
+    await api("POST", "/calls", dispatcher.token, {
+      intakeId: crypto.randomUUID(),
+      source: "phone",
+      callerName: "Situ Jianguo",
+      callerNumber: "13700001111",
+      location: { lat: 37.7712, lng: -122.4241, address: "300 Hayes St" },
+      incidentType: "outside_fire",
+      description: "Situ Jianguo reports a bin fire, call 13700001111",
+    });
+    await poll(() => page.locator(".pr-table tbody tr").count()).toBe(rows + 1);
+    await poll(() => page.locator(".pr-table").textContent()).toContain("300 Hayes St");
+    const shown = (await page.content()).replace(/\s/g, "");
+    expect(shown).not.toContain("SituJianguo");
+    expect(shown).not.toContain("13700001111");
+    await screenshot(page, "pr-live-1280x800");
     expect(requested.some((pathname) => pathname.includes("ConsoleApp"))).toBe(false);
     // Logging out ends the session on the server too, not only in this browser.
     const prToken = await page.evaluate(() => (JSON.parse(localStorage.getItem("fd119.auth") ?? "null") as { token?: string } | null)?.token);

@@ -13,7 +13,7 @@ export interface ConsoleRealtime {
 }
 
 /** Fetches incidents that showed a gap (or are unknown), once at a time per incident. */
-function createRefetcher() {
+export function createRefetcher() {
   const inFlight = new Set<string>();
   return (incidentId: string) => {
     if (inFlight.has(incidentId)) return;

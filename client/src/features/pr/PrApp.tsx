@@ -1,9 +1,10 @@
-// Public relations: a read-only list of incidents with their response intervals (no caller data shown).
-import { useEffect, useState } from "react";
+// Public relations: a read-only list of incidents with their response intervals, kept up to date live from the pr
+// room (the server never sends this screen a caller's name or number).
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import type { IncidentView } from "../../../../shared/api";
-import { INTERVAL_NAMES } from "../../../../shared/incident";
-import { api } from "../../api/client";
+import { useStore } from "zustand";
+import { computeIntervals, INTERVAL_NAMES } from "../../../../shared/incident";
+import { incidentStore } from "../../app/stores";
 import { useTimeFormat } from "../../app/useTimeFormat";
 import type { AuthSession } from "../auth/authStore";
 import { formatDuration } from "../../format/time";
@@ -11,22 +12,21 @@ import { ErrorText } from "../../ui/ErrorText";
 import { LanguageSelector } from "../../ui/LanguageSelector";
 import { LogoutButton } from "../../ui/LogoutButton";
 import { ThemeToggle } from "../../ui/ThemeToggle";
+import { usePrRealtime } from "./prRealtime";
 
 export default function PrApp({ session }: { session: AuthSession }) {
   const { t } = useTranslation();
-  const [incidents, setIncidents] = useState<IncidentView[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [loaded, setLoaded] = useState(false);
+  const error = usePrRealtime(session.token);
+  const byId = useStore(incidentStore, (state) => state.byId);
+  const loaded = useStore(incidentStore, (state) => state.loaded);
+  const incidents = useMemo(
+    () =>
+      Object.values(byId)
+        .sort((a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt))
+        .map((state) => ({ ...state, intervals: computeIntervals(state) })),
+    [byId],
+  );
   const { dateTime } = useTimeFormat();
-  useEffect(() => {
-    api
-      .listIncidents("all", 500)
-      .then((result) => {
-        setIncidents(result.incidents);
-        setLoaded(true);
-      })
-      .catch(setError);
-  }, []);
   return (
     <div className="pr" data-testid="pr-app">
       <header className="topbar">
@@ -58,7 +58,7 @@ export default function PrApp({ session }: { session: AuthSession }) {
           </thead>
           <tbody>
             {incidents.map((incident) => (
-              <tr key={incident.id}>
+              <tr key={incident.id} data-testid="pr-incident">
                 <td>{incident.number}</td>
                 <td>{t(`incidentType.${incident.incidentType}`)}</td>
                 <td>{incident.location.address ?? "—"}</td>
