@@ -1,7 +1,8 @@
 /**
  * Runs commands one at a time. Each command reads state, decides and commits before the next starts, so two
  * dispatchers racing for one unit get one winner without database locks; broadcasts happen inside the queue,
- * so every client sees events in log order. Unique keys in the store remain the backstop.
+ * so every client sees events in log order. The store is the authority all the same: unique keys and unit versions
+ * refuse a write that lost a race with another process, and runCommand runs such a command again.
  */
 export class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve();
