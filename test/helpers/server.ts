@@ -8,6 +8,8 @@ import { io as connectSocket, type Socket } from "socket.io-client";
 import type { LoginResult, UserView } from "../../shared/api";
 import type { Role } from "../../shared/domain";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/socket";
+import { createApi, type Api } from "../../client/src/api/endpoints";
+import { createHttpClient } from "../../client/src/api/http";
 import { loadConfig, type AppConfig } from "../../server/config";
 import { startServer, type RunningServer } from "../../server/main";
 
@@ -32,7 +34,12 @@ export interface TestServer {
   adminToken: string;
   adminUsername: string;
   adminPassword: string;
-  /** Calls the API; `token` null for an anonymous request. `raw` sends the body string as is. */
+  /**
+   * The client's own typed endpoints, bound to a token: a request or response shape that drifts from what the
+   * client declares breaks the type check of the test that uses it. Non-2xx answers throw the client's ApiError.
+   */
+  client(token: string | null): Api;
+  /** Calls the API untyped, for bad input and raw answers; `token` null for an anonymous request. */
   api<T = unknown>(
     method: string,
     pathname: string,
@@ -114,10 +121,14 @@ export async function startTestServer(
     return socket;
   };
 
+  const client: TestServer["client"] = (token) =>
+    createApi(createHttpClient({ baseUrl: `${server.url}/api/v1`, getToken: () => token }));
+
   return {
     url: server.url,
     dataDir,
     server,
+    client,
     adminToken: admin.token,
     adminUsername: "admin",
     adminPassword: ADMIN_PASSWORD,

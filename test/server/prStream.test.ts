@@ -2,7 +2,6 @@
 // number: not on the live path, not on replay, not after a merge, not inside free text somebody typed.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CallIntakeResult, IncidentDetailView } from "../../shared/api";
 import type { IncidentEvent } from "../../shared/events";
 import { emitWithAck, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
 
@@ -47,11 +46,6 @@ async function listening(token: string, position?: number): Promise<{ socket: Cl
   return { socket, received };
 }
 
-async function post<T>(path: string, body: unknown): Promise<T> {
-  const response = await server.api<T>("POST", path, { token: dispatcher.token, body });
-  if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
 
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let tries = 0; tries < 100; tries++) {
@@ -66,7 +60,8 @@ describe("the pr live room", () => {
     const live = await listening(pr.token);
     const consoleView = await listening(dispatcher.token);
 
-    const first = await post<CallIntakeResult>("/calls", {
+    const api = server.client(dispatcher.token);
+    const first = await api.intakeCall({
       intakeId: randomUUID(),
       source: "transfer",
       callerName: CALLER_NAME,
@@ -76,7 +71,7 @@ describe("the pr live room", () => {
       description: `Smoke on the 3rd floor; ${CALLER_NAME} is waiting at the door, call back on ${CALLER_NUMBER}`,
       transfer: { fromCenter: "110", externalId: `P-${randomUUID().slice(0, 6)}`, callbackNumber: CALLBACK, notes: `Call ${CALLBACK} for access` },
     });
-    const second = await post<CallIntakeResult>("/calls", {
+    const second = await api.intakeCall({
       intakeId: randomUUID(),
       source: "phone",
       callerName: SECOND_CALLER,
@@ -85,11 +80,11 @@ describe("the pr live room", () => {
       incidentType: "structure_fire",
     });
     const incidentId = first.incident.id;
-    await post(`/incidents/${incidentId}/notes`, { opId: randomUUID(), text: `Spoke to ${CALLER_NAME} (138-1234-5678), ID 110105199003071234` });
-    await post(`/incidents/${incidentId}/dispatch`, { unitIds: ["PR-E1"], opId: randomUUID(), notes: `Meet ${CALLER_NAME} at the gate` });
-    await post(`/incidents/${second.incident.id}/merge`, { into: incidentId, reason: `${SECOND_CALLER} reports the same fire` });
+    await api.note(incidentId, `Spoke to ${CALLER_NAME} (138-1234-5678), ID 110105199003071234`, randomUUID());
+    await api.dispatch(incidentId, { unitIds: ["PR-E1"], opId: randomUUID(), notes: `Meet ${CALLER_NAME} at the gate` });
+    await api.merge(second.incident.id, { into: incidentId, reason: `${SECOND_CALLER} reports the same fire` });
     // Once merged, the second caller is known to this incident too.
-    await post(`/incidents/${incidentId}/notes`, { opId: randomUUID(), text: `${SECOND_CALLER} confirms flames at the back` });
+    await api.note(incidentId, `${SECOND_CALLER} confirms flames at the back`, randomUUID());
 
     const lastNote = (events: IncidentEvent[]) => events.some((event) => event.type === "incident.note" && event.payload.text.includes("confirms"));
     await until(() => lastNote(consoleView.received), "the last note on the console");
@@ -110,11 +105,11 @@ describe("the pr live room", () => {
     expect(leaks(replay.received)).toEqual([]);
 
     // And over REST: the list and the incident with its events.
-    const detail = await server.api<IncidentDetailView>("GET", `/incidents/${incidentId}`, { token: pr.token });
-    const list = await server.api("GET", "/incidents?status=all", { token: pr.token });
-    expect(detail.status).toBe(200);
-    expect(leaks([detail.body, list.body])).toEqual([]);
-    expect(detail.body.calls).toHaveLength(2);
+    const prApi = server.client(pr.token);
+    const detail = await prApi.getIncident(incidentId);
+    const list = await prApi.listIncidents("all");
+    expect(leaks([detail, list])).toEqual([]);
+    expect(detail.calls).toHaveLength(2);
 
     for (const socket of [live.socket, consoleView.socket, replay.socket]) socket.disconnect();
   });
