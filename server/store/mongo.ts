@@ -4,11 +4,9 @@
 // Documents are plain fields; JSON-shaped values (state, payload, actor, result, settings) are Mixed and go through
 // a JSON round trip on the way in, so both adapters store exactly the same thing (undefined keys dropped).
 import mongoose from "mongoose";
-import type { ClientSession, Connection, FilterQuery, Model } from "mongoose";
-import type { IncidentStatus, IncidentType, Role, UnitStatus, UnitType } from "../../shared/domain";
+import type { ClientSession, Connection, FilterQuery } from "mongoose";
 import { parseStoredEvent } from "../../shared/eventSchemas";
 import type { Actor, LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
-import type { IncidentState } from "../../shared/incident";
 import type { LatLng } from "../../shared/schemas";
 import {
   prefixUpperBound,
@@ -27,6 +25,20 @@ import {
   type UnitRecord,
   type UserRecord,
 } from "./types";
+import {
+  CALLS,
+  fromDocument,
+  INCIDENTS,
+  OPS,
+  SESSIONS,
+  STREAMS,
+  toDocument,
+  UNITS,
+  USERS,
+  type FieldMapping,
+  type MongoDocument,
+  type RecordMapping,
+} from "./records";
 
 const { Schema } = mongoose;
 const Mixed = Schema.Types.Mixed;
@@ -49,81 +61,6 @@ interface EventDoc {
   hash: string;
 }
 
-interface IncidentDoc {
-  _id: string;
-  number: string;
-  status: IncidentStatus;
-  incidentType: IncidentType;
-  receivedAtMs: number;
-  lat: number;
-  lng: number;
-  addressKey: string | null;
-  externalId: string | null;
-  state: IncidentState;
-}
-
-interface CallDoc {
-  _id: string;
-  intakeId: string;
-  requestHash: string;
-  incidentId: string;
-  receivedAtMs: number;
-  callerNumber: string | null;
-  /** Not unique: one external incident may be transferred as several calls. */
-  transferKey: string | null;
-  recordedAt: string;
-}
-
-interface UnitDoc {
-  _id: string;
-  callSign: string;
-  type: UnitType;
-  station: string;
-  home: LatLng;
-  status: UnitStatus;
-  statusSince: string;
-  incidentId: string | null;
-  position: (LatLng & { at: string }) | null;
-  updatedAt: string;
-  version: number;
-}
-
-/** The projection of a stream that has no collection of its own; `_id` is `${streamType}:${streamId}`. */
-interface StreamDoc {
-  _id: string;
-  streamType: string;
-  streamId: string;
-  state: unknown;
-  updatedAt: string;
-}
-
-interface UserDoc {
-  _id: string;
-  username: string;
-  passwordHash: string;
-  role: Role;
-  unitId: string | null;
-  displayName: string | null;
-  createdAt: string;
-}
-
-interface SessionDoc {
-  _id: string;
-  userId: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-}
-
-interface OpDoc {
-  _id: string;
-  kind: string;
-  actorId: string;
-  requestHash: string;
-  result: unknown;
-  createdAt: string;
-}
-
 interface CounterDoc {
   _id: string;
   value: number;
@@ -137,6 +74,18 @@ interface SettingDoc {
 // Indexes are built by syncIndexes() in init(), never implicitly; minimize:false keeps empty objects ({} phases)
 // inside Mixed values; no __v.
 const schemaOptions = { autoIndex: false, autoCreate: false, minimize: false, versionKey: false } as const;
+
+/** A collection's schema from its record mapping: `_id` and every other field, JSON fields as Mixed. */
+function schemaFor<R>(mapping: RecordMapping<R>): mongoose.Schema {
+  const definition: mongoose.SchemaDefinition = { _id: String };
+  const singleKey = mapping.key.length === 1 ? mapping.key[0] : undefined;
+  for (const [field, { codec }] of Object.entries(mapping.fields) as [string, FieldMapping][]) {
+    if (field === singleKey) continue;
+    // The long form throughout: a field named "type" would otherwise be read as mongoose's type key.
+    definition[field] = { type: codec === "json" ? Mixed : codec === "number" ? Number : String };
+  }
+  return new Schema(definition, schemaOptions);
+}
 
 function buildModels(connection: Connection) {
   const events = new Schema<EventDoc>(
@@ -160,102 +109,41 @@ function buildModels(connection: Connection) {
   events.index({ streamType: 1, streamId: 1, seq: 1 }, { unique: true });
   events.index({ position: 1 }, { unique: true });
 
-  const incidents = new Schema<IncidentDoc>(
-    {
-      _id: String,
-      number: String,
-      status: String,
-      incidentType: String,
-      receivedAtMs: Number,
-      lat: Number,
-      lng: Number,
-      addressKey: String,
-      externalId: String,
-      state: Mixed,
-    },
-    schemaOptions,
-  );
+  const incidents = schemaFor(INCIDENTS);
   incidents.index({ receivedAtMs: 1, lat: 1 });
   incidents.index({ addressKey: 1, receivedAtMs: 1 });
   incidents.index({ status: 1, receivedAtMs: 1 });
 
-  const calls = new Schema<CallDoc>(
-    {
-      _id: String,
-      intakeId: String,
-      requestHash: String,
-      incidentId: String,
-      receivedAtMs: Number,
-      callerNumber: String,
-      transferKey: String,
-      recordedAt: String,
-    },
-    schemaOptions,
-  );
+  const calls = schemaFor(CALLS);
   calls.index({ intakeId: 1 }, { unique: true });
   calls.index({ transferKey: 1, recordedAt: -1 });
   calls.index({ callerNumber: 1, receivedAtMs: 1 });
 
-  const units = new Schema<UnitDoc>(
-    {
-      _id: String,
-      callSign: String,
-      type: { type: String },
-      station: String,
-      home: Mixed,
-      status: String,
-      statusSince: String,
-      incidentId: String,
-      position: Mixed,
-      updatedAt: String,
-      version: Number,
-    },
-    schemaOptions,
-  );
+  const units = schemaFor(UNITS);
 
-  const streams = new Schema<StreamDoc>(
-    { _id: String, streamType: String, streamId: String, state: Mixed, updatedAt: String },
-    schemaOptions,
-  );
+  const streams = schemaFor(STREAMS);
   streams.index({ streamType: 1, streamId: 1 }, { unique: true });
 
-  const users = new Schema<UserDoc>(
-    {
-      _id: String,
-      username: String,
-      passwordHash: String,
-      role: String,
-      unitId: String,
-      displayName: String,
-      createdAt: String,
-    },
-    schemaOptions,
-  );
+  const users = schemaFor(USERS);
   users.index({ username: 1 }, { unique: true });
 
-  const sessions = new Schema<SessionDoc>(
-    { _id: String, userId: String, createdAt: String, expiresAt: String, revokedAt: String },
-    schemaOptions,
-  );
+  const sessions = schemaFor(SESSIONS);
   sessions.index({ userId: 1 });
 
-  const ops = new Schema<OpDoc>(
-    { _id: String, kind: String, actorId: String, requestHash: String, result: Mixed, createdAt: String },
-    schemaOptions,
-  );
+  const ops = schemaFor(OPS);
 
   const counters = new Schema<CounterDoc>({ _id: String, value: Number }, schemaOptions);
   const settings = new Schema<SettingDoc>({ _id: String, value: Mixed }, schemaOptions);
 
   return {
     events: connection.model<EventDoc>("Event", events, "events"),
-    incidents: connection.model<IncidentDoc>("Incident", incidents, "incidents"),
-    calls: connection.model<CallDoc>("Call", calls, "calls"),
-    units: connection.model<UnitDoc>("Unit", units, "units"),
-    streams: connection.model<StreamDoc>("Stream", streams, "streams"),
-    users: connection.model<UserDoc>("User", users, "users"),
-    sessions: connection.model<SessionDoc>("Session", sessions, "sessions"),
-    ops: connection.model<OpDoc>("Op", ops, "ops"),
+    incidents: connection.model<MongoDocument>("Incident", incidents, INCIDENTS.name),
+    calls: connection.model<MongoDocument>("Call", calls, CALLS.name),
+    units: connection.model<MongoDocument>("Unit", units, UNITS.name),
+    streams: connection.model<MongoDocument>("Stream", streams, STREAMS.name),
+    users: connection.model<MongoDocument>("User", users, USERS.name),
+    sessions: connection.model<MongoDocument>("Session", sessions, SESSIONS.name),
+    ops: connection.model<MongoDocument>("Op", ops, OPS.name),
     counters: connection.model<CounterDoc>("Counter", counters, "counters"),
     settings: connection.model<SettingDoc>("Setting", settings, "settings"),
   };
@@ -360,151 +248,16 @@ function eventDoc(event: NewLogEvent, position: number): EventDoc {
   };
 }
 
-function toIncident(doc: IncidentDoc): IncidentRecord {
-  return {
-    id: doc._id,
-    number: doc.number,
-    status: doc.status,
-    incidentType: doc.incidentType,
-    receivedAtMs: doc.receivedAtMs,
-    lat: doc.lat,
-    lng: doc.lng,
-    addressKey: doc.addressKey ?? null,
-    externalId: doc.externalId ?? null,
-    state: doc.state,
-  };
-}
-
-function incidentDoc(incident: IncidentRecord): IncidentDoc {
-  return {
-    _id: incident.id,
-    number: incident.number,
-    status: incident.status,
-    incidentType: incident.incidentType,
-    receivedAtMs: incident.receivedAtMs,
-    lat: incident.lat,
-    lng: incident.lng,
-    addressKey: incident.addressKey,
-    externalId: incident.externalId,
-    state: plain(incident.state),
-  };
-}
-
-function toCall(doc: CallDoc): CallRecord {
-  return {
-    id: doc._id,
-    intakeId: doc.intakeId,
-    requestHash: doc.requestHash,
-    incidentId: doc.incidentId,
-    receivedAtMs: doc.receivedAtMs,
-    callerNumber: doc.callerNumber ?? null,
-    transferKey: doc.transferKey ?? null,
-    recordedAt: doc.recordedAt,
-  };
-}
-
-function callDoc(call: CallRecord): CallDoc {
-  return {
-    _id: call.id,
-    intakeId: call.intakeId,
-    requestHash: call.requestHash,
-    incidentId: call.incidentId,
-    receivedAtMs: call.receivedAtMs,
-    callerNumber: call.callerNumber,
-    transferKey: call.transferKey,
-    recordedAt: call.recordedAt,
-  };
-}
-
-function toUnit(doc: UnitDoc): UnitRecord {
-  return {
-    id: doc._id,
-    callSign: doc.callSign,
-    type: doc.type,
-    station: doc.station,
-    home: doc.home,
-    status: doc.status,
-    statusSince: doc.statusSince,
-    incidentId: doc.incidentId ?? null,
-    position: doc.position ?? null,
-    updatedAt: doc.updatedAt,
-    version: doc.version,
-  };
-}
-
-function toStream(doc: StreamDoc): StreamRecord {
-  return { streamType: doc.streamType, streamId: doc.streamId, state: doc.state, updatedAt: doc.updatedAt } as StreamRecord;
-}
-
-function streamDoc(stream: StreamRecord): StreamDoc {
-  return {
-    _id: `${stream.streamType}:${stream.streamId}`,
-    streamType: stream.streamType,
-    streamId: stream.streamId,
-    state: plain(stream.state),
-    updatedAt: stream.updatedAt,
-  };
-}
-
-function unitDoc(unit: UnitRecord): UnitDoc {
-  return {
-    _id: unit.id,
-    callSign: unit.callSign,
-    type: unit.type,
-    station: unit.station,
-    home: plain(unit.home),
-    status: unit.status,
-    statusSince: unit.statusSince,
-    incidentId: unit.incidentId,
-    position: unit.position === null ? null : plain(unit.position),
-    updatedAt: unit.updatedAt,
-    version: unit.version + 1,
-  };
-}
-
-function toUser(doc: UserDoc): UserRecord {
-  return {
-    id: doc._id,
-    username: doc.username,
-    passwordHash: doc.passwordHash,
-    role: doc.role,
-    unitId: doc.unitId ?? null,
-    displayName: doc.displayName ?? null,
-    createdAt: doc.createdAt,
-  };
-}
-
-function toSession(doc: SessionDoc): SessionRecord {
-  return {
-    tokenHash: doc._id,
-    userId: doc.userId,
-    createdAt: doc.createdAt,
-    expiresAt: doc.expiresAt,
-    revokedAt: doc.revokedAt ?? null,
-  };
-}
-
-function toOp(doc: OpDoc): OpRecord {
-  return {
-    opId: doc._id,
-    kind: doc.kind,
-    actorId: doc.actorId,
-    requestHash: doc.requestHash,
-    result: doc.result ?? null,
-    createdAt: doc.createdAt,
-  };
-}
-
-function opDoc(op: OpRecord): OpDoc {
-  return {
-    _id: op.opId,
-    kind: op.kind,
-    actorId: op.actorId,
-    requestHash: op.requestHash,
-    result: plain(op.result),
-    createdAt: op.createdAt,
-  };
-}
+/** Each record type's documents read back through its declared mapping (records.ts). */
+const read = {
+  incident: (doc: MongoDocument) => fromDocument(INCIDENTS, doc),
+  call: (doc: MongoDocument) => fromDocument(CALLS, doc),
+  unit: (doc: MongoDocument) => fromDocument(UNITS, doc),
+  stream: (doc: MongoDocument) => fromDocument(STREAMS, doc),
+  user: (doc: MongoDocument) => fromDocument(USERS, doc),
+  session: (doc: MongoDocument) => fromDocument(SESSIONS, doc),
+  op: (doc: MongoDocument) => fromDocument(OPS, doc),
+};
 
 /**
  * Brings documents written by an older version up to the current shape, idempotently, before the indexes are
@@ -621,10 +374,10 @@ export class MongoStore implements Store {
       events.forEach((event, index) => stored.push({ ...event, position: first + index } as LogEvent));
     }
     for (const incident of changes.incidents ?? []) {
-      const doc = incidentDoc(incident);
+      const doc = toDocument(INCIDENTS, incident);
       await write("incidents", () => models.incidents.replaceOne({ _id: doc._id }, doc, { upsert: true, session }).exec());
     }
-    const calls = (changes.calls ?? []).map(callDoc);
+    const calls = (changes.calls ?? []).map((call) => toDocument(CALLS, call));
     if (calls.length > 0) await write("calls", () => models.calls.insertMany(calls, { session, ordered: true }));
     for (const move of changes.callMoves ?? []) {
       const result = await models.calls
@@ -634,11 +387,11 @@ export class MongoStore implements Store {
       if (result.matchedCount !== 1) throw new Error(`call ${move.callId} not found`);
     }
     for (const stream of changes.streams ?? []) {
-      const doc = streamDoc(stream);
+      const doc = toDocument(STREAMS, stream);
       await write("streams", () => models.streams.replaceOne({ _id: doc._id }, doc, { upsert: true, session }).exec());
     }
     for (const unit of changes.units ?? []) {
-      const doc = unitDoc(unit);
+      const doc = toDocument(UNITS, { ...unit, version: unit.version + 1 });
       const stale = new StaleWriteError(`unit ${unit.id} changed since version ${unit.version} was read`);
       if (unit.version === 0) {
         // A new unit: if another writer created it first, the _id is taken and this write is stale.
@@ -652,7 +405,7 @@ export class MongoStore implements Store {
         if (result.matchedCount !== 1) throw stale;
       }
     }
-    const ops = (changes.ops ?? []).map(opDoc);
+    const ops = (changes.ops ?? []).map((op) => toDocument(OPS, op));
     if (ops.length > 0) await write("ops", () => models.ops.insertMany(ops, { session, ordered: true }));
     return stored;
   }
@@ -667,13 +420,13 @@ export class MongoStore implements Store {
   }
 
   async getIncident(id: string): Promise<IncidentRecord | null> {
-    const doc = await this.m.incidents.findOne({ _id: id }).lean<IncidentDoc>().exec();
-    return doc ? toIncident(doc) : null;
+    const doc = await this.m.incidents.findOne({ _id: id }).lean<MongoDocument>().exec();
+    return doc ? read.incident(doc) : null;
   }
 
   async listIncidents(filter: IncidentListFilter): Promise<IncidentRecord[]> {
     if (!(filter.limit > 0)) return [];
-    const query: FilterQuery<IncidentDoc> = {};
+    const query: FilterQuery<MongoDocument> = {};
     if (filter.statuses) query.status = { $in: filter.statuses };
     if (filter.incidentType !== undefined) query.incidentType = filter.incidentType;
     if (filter.fromMs !== undefined || filter.toMs !== undefined) {
@@ -691,9 +444,9 @@ export class MongoStore implements Store {
       .find(query)
       .sort({ receivedAtMs: direction, _id: direction })
       .limit(filter.limit)
-      .lean<IncidentDoc[]>()
+      .lean<MongoDocument[]>()
       .exec();
-    return docs.map(toIncident);
+    return docs.map(read.incident);
   }
 
   async findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]> {
@@ -707,9 +460,9 @@ export class MongoStore implements Store {
       })
       .sort({ receivedAtMs: -1, _id: -1 })
       .limit(query.limit)
-      .lean<IncidentDoc[]>()
+      .lean<MongoDocument[]>()
       .exec();
-    return docs.map(toIncident);
+    return docs.map(read.incident);
   }
 
   async findIncidentsByAddressKey(
@@ -723,9 +476,9 @@ export class MongoStore implements Store {
       .find({ addressKey, receivedAtMs: { $gte: fromMs, $lte: toMs } })
       .sort({ receivedAtMs: -1, _id: -1 })
       .limit(limit)
-      .lean<IncidentDoc[]>()
+      .lean<MongoDocument[]>()
       .exec();
-    return docs.map(toIncident);
+    return docs.map(read.incident);
   }
 
   async searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]> {
@@ -772,13 +525,13 @@ export class MongoStore implements Store {
   }
 
   async getStream<S extends Exclude<StreamType, "incident">>(streamType: S, streamId: string): Promise<StreamRecord<S> | null> {
-    const doc = await this.m.streams.findOne({ _id: `${streamType}:${streamId}` }).lean<StreamDoc>().exec();
-    return doc ? (toStream(doc) as StreamRecord<S>) : null;
+    const doc = await this.m.streams.findOne({ _id: `${streamType}:${streamId}` }).lean<MongoDocument>().exec();
+    return doc ? (read.stream(doc) as StreamRecord<S>) : null;
   }
 
   async listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]> {
-    const docs = await this.m.streams.find({ streamType }).sort({ streamId: 1 }).lean<StreamDoc[]>().exec();
-    return docs.map(toStream) as StreamRecord<S>[];
+    const docs = await this.m.streams.find({ streamType }).sort({ streamId: 1 }).lean<MongoDocument[]>().exec();
+    return docs.map(read.stream) as StreamRecord<S>[];
   }
 
   async getEventsAfter(position: number, limit: number): Promise<LogEvent[]> {
@@ -798,13 +551,13 @@ export class MongoStore implements Store {
   }
 
   async getCall(id: string): Promise<CallRecord | null> {
-    const doc = await this.m.calls.findOne({ _id: id }).lean<CallDoc>().exec();
-    return doc ? toCall(doc) : null;
+    const doc = await this.m.calls.findOne({ _id: id }).lean<MongoDocument>().exec();
+    return doc ? read.call(doc) : null;
   }
 
   async getCallByIntakeId(intakeId: string): Promise<CallRecord | null> {
-    const doc = await this.m.calls.findOne({ intakeId }).lean<CallDoc>().exec();
-    return doc ? toCall(doc) : null;
+    const doc = await this.m.calls.findOne({ intakeId }).lean<MongoDocument>().exec();
+    return doc ? read.call(doc) : null;
   }
 
   async getCallByTransferKey(transferKey: string): Promise<CallRecord | null> {
@@ -812,9 +565,9 @@ export class MongoStore implements Store {
     const doc = await this.m.calls
       .findOne({ transferKey })
       .sort({ recordedAt: -1, _id: -1 })
-      .lean<CallDoc>()
+      .lean<MongoDocument>()
       .exec();
-    return doc ? toCall(doc) : null;
+    return doc ? read.call(doc) : null;
   }
 
   async findCallsByCallerNumber(callerNumber: string, fromMs: number, toMs: number, limit: number): Promise<CallRecord[]> {
@@ -823,19 +576,19 @@ export class MongoStore implements Store {
       .find({ callerNumber, receivedAtMs: { $gte: fromMs, $lte: toMs } })
       .sort({ receivedAtMs: -1, _id: -1 })
       .limit(limit)
-      .lean<CallDoc[]>()
+      .lean<MongoDocument[]>()
       .exec();
-    return docs.map(toCall);
+    return docs.map(read.call);
   }
 
   async getUnit(id: string): Promise<UnitRecord | null> {
-    const doc = await this.m.units.findOne({ _id: id }).lean<UnitDoc>().exec();
-    return doc ? toUnit(doc) : null;
+    const doc = await this.m.units.findOne({ _id: id }).lean<MongoDocument>().exec();
+    return doc ? read.unit(doc) : null;
   }
 
   async listUnits(): Promise<UnitRecord[]> {
-    const docs = await this.m.units.find({}).sort({ callSign: 1, _id: 1 }).lean<UnitDoc[]>().exec();
-    return docs.map(toUnit);
+    const docs = await this.m.units.find({}).sort({ callSign: 1, _id: 1 }).lean<MongoDocument[]>().exec();
+    return docs.map(read.unit);
   }
 
   async updateUnitPosition(id: string, position: LatLng & { at: string }): Promise<void> {
@@ -843,31 +596,22 @@ export class MongoStore implements Store {
   }
 
   async createUser(user: UserRecord): Promise<void> {
-    const doc: UserDoc = {
-      _id: user.id,
-      username: user.username,
-      passwordHash: user.passwordHash,
-      role: user.role,
-      unitId: user.unitId,
-      displayName: user.displayName,
-      createdAt: user.createdAt,
-    };
-    await write("users", () => this.m.users.create(doc));
+    await write("users", () => this.m.users.create(toDocument(USERS, user)));
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
-    const doc = await this.m.users.findOne({ _id: id }).lean<UserDoc>().exec();
-    return doc ? toUser(doc) : null;
+    const doc = await this.m.users.findOne({ _id: id }).lean<MongoDocument>().exec();
+    return doc ? read.user(doc) : null;
   }
 
   async getUserByUsername(username: string): Promise<UserRecord | null> {
-    const doc = await this.m.users.findOne({ username }).lean<UserDoc>().exec();
-    return doc ? toUser(doc) : null;
+    const doc = await this.m.users.findOne({ username }).lean<MongoDocument>().exec();
+    return doc ? read.user(doc) : null;
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    const docs = await this.m.users.find({}).sort({ username: 1 }).lean<UserDoc[]>().exec();
-    return docs.map(toUser);
+    const docs = await this.m.users.find({}).sort({ username: 1 }).lean<MongoDocument[]>().exec();
+    return docs.map(read.user);
   }
 
   async countUsers(): Promise<number> {
@@ -875,19 +619,12 @@ export class MongoStore implements Store {
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    const doc: SessionDoc = {
-      _id: session.tokenHash,
-      userId: session.userId,
-      createdAt: session.createdAt,
-      expiresAt: session.expiresAt,
-      revokedAt: session.revokedAt,
-    };
-    await write("sessions", () => this.m.sessions.create(doc));
+    await write("sessions", () => this.m.sessions.create(toDocument(SESSIONS, session)));
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | null> {
-    const doc = await this.m.sessions.findOne({ _id: tokenHash }).lean<SessionDoc>().exec();
-    return doc ? toSession(doc) : null;
+    const doc = await this.m.sessions.findOne({ _id: tokenHash }).lean<MongoDocument>().exec();
+    return doc ? read.session(doc) : null;
   }
 
   async revokeSession(tokenHash: string, at: string): Promise<void> {
@@ -901,8 +638,8 @@ export class MongoStore implements Store {
   }
 
   async getOp(opId: string): Promise<OpRecord | null> {
-    const doc = await this.m.ops.findOne({ _id: opId }).lean<OpDoc>().exec();
-    return doc ? toOp(doc) : null;
+    const doc = await this.m.ops.findOne({ _id: opId }).lean<MongoDocument>().exec();
+    return doc ? read.op(doc) : null;
   }
 
   async getSetting<T>(key: string): Promise<T | null> {

@@ -23,6 +23,7 @@ import {
   type UnitRecord,
   type UserRecord,
 } from "./types";
+import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, upsertSql, USERS, type SqlValue } from "./records";
 
 const SCHEMA_VERSION = 2;
 
@@ -171,19 +172,6 @@ interface EventRow {
   hash: string;
 }
 
-interface IncidentRow {
-  id: string;
-  number: string;
-  status: string;
-  incident_type: string;
-  received_at_ms: number;
-  lat: number;
-  lng: number;
-  address_key: string | null;
-  external_id: string | null;
-  state: string;
-}
-
 interface KnownAddressRow {
   address_key: string;
   address: string | null;
@@ -191,65 +179,6 @@ interface KnownAddressRow {
   lng: number;
   last_seen_ms: number;
   incidents: number;
-}
-
-interface CallRow {
-  id: string;
-  intake_id: string;
-  request_hash: string;
-  incident_id: string;
-  received_at_ms: number;
-  caller_number: string | null;
-  transfer_key: string | null;
-  recorded_at: string;
-}
-
-interface UnitRow {
-  id: string;
-  call_sign: string;
-  type: string;
-  station: string;
-  home: string;
-  status: string;
-  status_since: string;
-  incident_id: string | null;
-  position: string | null;
-  updated_at: string;
-  version: number;
-}
-
-interface StreamRow {
-  stream_type: string;
-  stream_id: string;
-  state: string;
-  updated_at: string;
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  password_hash: string;
-  role: string;
-  unit_id: string | null;
-  display_name: string | null;
-  created_at: string;
-}
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-}
-
-interface OpRow {
-  op_id: string;
-  kind: string;
-  actor_id: string;
-  request_hash: string;
-  result: string;
-  created_at: string;
 }
 
 /** The one place stored JSON becomes a typed value again: the store only reads back what it wrote. */
@@ -287,91 +216,18 @@ function rowToEvent(row: EventRow): LogEvent {
   });
 }
 
-function rowToIncident(row: IncidentRow): IncidentRecord {
-  return {
-    id: row.id,
-    number: row.number,
-    status: row.status as IncidentRecord["status"],
-    incidentType: row.incident_type as IncidentRecord["incidentType"],
-    receivedAtMs: row.received_at_ms,
-    lat: row.lat,
-    lng: row.lng,
-    addressKey: row.address_key,
-    externalId: row.external_id,
-    state: fromJson(row.state),
-  };
-}
+type Row = Record<string, SqlValue>;
 
-function rowToCall(row: CallRow): CallRecord {
-  return {
-    id: row.id,
-    intakeId: row.intake_id,
-    requestHash: row.request_hash,
-    incidentId: row.incident_id,
-    receivedAtMs: row.received_at_ms,
-    callerNumber: row.caller_number,
-    transferKey: row.transfer_key,
-    recordedAt: row.recorded_at,
-  };
-}
-
-function rowToUnit(row: UnitRow): UnitRecord {
-  return {
-    id: row.id,
-    callSign: row.call_sign,
-    type: row.type as UnitRecord["type"],
-    station: row.station,
-    home: fromJson(row.home),
-    status: row.status as UnitRecord["status"],
-    statusSince: row.status_since,
-    incidentId: row.incident_id,
-    position: row.position === null ? null : fromJson(row.position),
-    updatedAt: row.updated_at,
-    version: row.version,
-  };
-}
-
-function rowToStream(row: StreamRow): StreamRecord {
-  return {
-    streamType: row.stream_type,
-    streamId: row.stream_id,
-    state: fromJson(row.state),
-    updatedAt: row.updated_at,
-  } as StreamRecord;
-}
-
-function rowToUser(row: UserRow): UserRecord {
-  return {
-    id: row.id,
-    username: row.username,
-    passwordHash: row.password_hash,
-    role: row.role as UserRecord["role"],
-    unitId: row.unit_id,
-    displayName: row.display_name,
-    createdAt: row.created_at,
-  };
-}
-
-function rowToSession(row: SessionRow): SessionRecord {
-  return {
-    tokenHash: row.token_hash,
-    userId: row.user_id,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-  };
-}
-
-function rowToOp(row: OpRow): OpRecord {
-  return {
-    opId: row.op_id,
-    kind: row.kind,
-    actorId: row.actor_id,
-    requestHash: row.request_hash,
-    result: fromJson(row.result),
-    createdAt: row.created_at,
-  };
-}
+/** Each record type's rows read back through its declared mapping (records.ts). */
+const read = {
+  incident: (row: Row) => fromRow(INCIDENTS, row),
+  call: (row: Row) => fromRow(CALLS, row),
+  unit: (row: Row) => fromRow(UNITS, row),
+  stream: (row: Row) => fromRow(STREAMS, row),
+  user: (row: Row) => fromRow(USERS, row),
+  session: (row: Row) => fromRow(SESSIONS, row),
+  op: (row: Row) => fromRow(OPS, row),
+};
 
 /** Which unique key a constraint message names, e.g. "UNIQUE constraint failed: calls.intake_id". */
 const UNIQUE_KEYS: [columns: string, key: UniqueViolationError["key"]][] = [
@@ -400,53 +256,29 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO events (stream_type, stream_id, seq, type, occurred_at, recorded_at, source, actor, payload, prev_hash, hash)
        VALUES (@stream_type, @stream_id, @seq, @type, @occurred_at, @recorded_at, @source, @actor, @payload, @prev_hash, @hash)`,
     ),
-    upsertIncident: db.prepare<[IncidentRow], void>(
-      `INSERT INTO incidents (id, number, status, incident_type, received_at_ms, lat, lng, address_key, external_id, state)
-       VALUES (@id, @number, @status, @incident_type, @received_at_ms, @lat, @lng, @address_key, @external_id, @state)
-       ON CONFLICT (id) DO UPDATE SET
-         number = excluded.number, status = excluded.status, incident_type = excluded.incident_type,
-         received_at_ms = excluded.received_at_ms, lat = excluded.lat, lng = excluded.lng,
-         address_key = excluded.address_key, external_id = excluded.external_id, state = excluded.state`,
-    ),
-    insertCall: db.prepare<[CallRow], void>(
-      `INSERT INTO calls (id, intake_id, request_hash, incident_id, received_at_ms, caller_number, transfer_key, recorded_at)
-       VALUES (@id, @intake_id, @request_hash, @incident_id, @received_at_ms, @caller_number, @transfer_key, @recorded_at)`,
-    ),
+    upsertIncident: db.prepare<[Row], void>(upsertSql(INCIDENTS)),
+    insertCall: db.prepare<[Row], void>(insertSql(CALLS)),
     moveCall: db.prepare<[incidentId: string, callId: string], void>(`UPDATE calls SET incident_id = ? WHERE id = ?`),
-    // `version` is the new version: the update only applies where the stored unit is still at the one before.
-    upsertUnit: db.prepare<[UnitRow], void>(
-      `INSERT INTO units (id, call_sign, type, station, home, status, status_since, incident_id, position, updated_at, version)
-       VALUES (@id, @call_sign, @type, @station, @home, @status, @status_since, @incident_id, @position, @updated_at, @version)
-       ON CONFLICT (id) DO UPDATE SET
-         call_sign = excluded.call_sign, type = excluded.type, station = excluded.station, home = excluded.home,
-         status = excluded.status, status_since = excluded.status_since, incident_id = excluded.incident_id,
-         position = excluded.position, updated_at = excluded.updated_at, version = excluded.version
-       WHERE units.version = excluded.version - 1`,
-    ),
-    upsertStream: db.prepare<[StreamRow], void>(
-      `INSERT INTO streams (stream_type, stream_id, state, updated_at) VALUES (@stream_type, @stream_id, @state, @updated_at)
-       ON CONFLICT (stream_type, stream_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-    ),
-    getStream: db.prepare<[streamType: string, streamId: string], StreamRow>(
+    // Bound with the new version: the update only applies where the stored unit is still at the one before.
+    upsertUnit: db.prepare<[Row], void>(upsertSql(UNITS, "units.version = excluded.version - 1")),
+    upsertStream: db.prepare<[Row], void>(upsertSql(STREAMS)),
+    getStream: db.prepare<[streamType: string, streamId: string], Row>(
       `SELECT * FROM streams WHERE stream_type = ? AND stream_id = ?`,
     ),
-    listStreams: db.prepare<[streamType: string], StreamRow>(`SELECT * FROM streams WHERE stream_type = ? ORDER BY stream_id`),
-    insertOp: db.prepare<[OpRow], void>(
-      `INSERT INTO ops (op_id, kind, actor_id, request_hash, result, created_at)
-       VALUES (@op_id, @kind, @actor_id, @request_hash, @result, @created_at)`,
-    ),
+    listStreams: db.prepare<[streamType: string], Row>(`SELECT * FROM streams WHERE stream_type = ? ORDER BY stream_id`),
+    insertOp: db.prepare<[Row], void>(insertSql(OPS)),
     nextSequence: db.prepare<[name: string], { value: number }>(
       `INSERT INTO counters (name, value) VALUES (?, 1)
        ON CONFLICT (name) DO UPDATE SET value = value + 1
        RETURNING value`,
     ),
 
-    getIncident: db.prepare<[id: string], IncidentRow>(`SELECT * FROM incidents WHERE id = ?`),
+    getIncident: db.prepare<[id: string], Row>(`SELECT * FROM incidents WHERE id = ?`),
     // The duplicate lookup of intake, run on every keystroke: a range on the (received_at_ms, lat) index walked
     // newest first, lat checked in the index, the rest on the rows it yields. INDEXED BY because the planner would
     // otherwise take (status, received_at_ms) and sort every match before the LIMIT. Statuses come as one JSON
     // array so the statement is prepared once whatever their number.
-    findIncidentsInWindow: db.prepare<[WindowParams], IncidentRow>(
+    findIncidentsInWindow: db.prepare<[WindowParams], Row>(
       `SELECT * FROM incidents INDEXED BY incidents_window
        WHERE received_at_ms BETWEEN @fromMs AND @toMs
          AND lat BETWEEN @minLat AND @maxLat
@@ -455,7 +287,7 @@ function prepareStatements(db: Database.Database) {
        ORDER BY received_at_ms DESC, id DESC
        LIMIT @limit`,
     ),
-    findIncidentsByAddressKey: db.prepare<[addressKey: string, fromMs: number, toMs: number, limit: number], IncidentRow>(
+    findIncidentsByAddressKey: db.prepare<[addressKey: string, fromMs: number, toMs: number, limit: number], Row>(
       `SELECT * FROM incidents
        WHERE address_key = ? AND received_at_ms BETWEEN ? AND ?
        ORDER BY received_at_ms DESC, id DESC
@@ -494,39 +326,33 @@ function prepareStatements(db: Database.Database) {
     ),
     getLastPosition: db.prepare<[], { last: number }>(`SELECT COALESCE(MAX(position), 0) AS last FROM events`),
 
-    getCall: db.prepare<[id: string], CallRow>(`SELECT * FROM calls WHERE id = ?`),
-    getCallByIntakeId: db.prepare<[intakeId: string], CallRow>(`SELECT * FROM calls WHERE intake_id = ?`),
+    getCall: db.prepare<[id: string], Row>(`SELECT * FROM calls WHERE id = ?`),
+    getCallByIntakeId: db.prepare<[intakeId: string], Row>(`SELECT * FROM calls WHERE intake_id = ?`),
     // Several calls may share a transfer key (one external incident, several transfers): the latest recorded wins.
-    getCallByTransferKey: db.prepare<[transferKey: string], CallRow>(
+    getCallByTransferKey: db.prepare<[transferKey: string], Row>(
       `SELECT * FROM calls WHERE transfer_key = ? ORDER BY recorded_at DESC, id DESC LIMIT 1`,
     ),
-    findCallsByCallerNumber: db.prepare<[callerNumber: string, fromMs: number, toMs: number, limit: number], CallRow>(
+    findCallsByCallerNumber: db.prepare<[callerNumber: string, fromMs: number, toMs: number, limit: number], Row>(
       `SELECT * FROM calls
        WHERE caller_number = ? AND received_at_ms BETWEEN ? AND ?
        ORDER BY received_at_ms DESC, id DESC
        LIMIT ?`,
     ),
 
-    getUnit: db.prepare<[id: string], UnitRow>(`SELECT * FROM units WHERE id = ?`),
-    listUnits: db.prepare<[], UnitRow>(`SELECT * FROM units ORDER BY call_sign, id`),
+    getUnit: db.prepare<[id: string], Row>(`SELECT * FROM units WHERE id = ?`),
+    listUnits: db.prepare<[], Row>(`SELECT * FROM units ORDER BY call_sign, id`),
     updateUnitPosition: db.prepare<[position: string, id: string], void>(
       `UPDATE units SET position = ?, version = version + 1 WHERE id = ?`,
     ),
 
-    insertUser: db.prepare<[UserRow], void>(
-      `INSERT INTO users (id, username, password_hash, role, unit_id, display_name, created_at)
-       VALUES (@id, @username, @password_hash, @role, @unit_id, @display_name, @created_at)`,
-    ),
-    getUser: db.prepare<[id: string], UserRow>(`SELECT * FROM users WHERE id = ?`),
-    getUserByUsername: db.prepare<[username: string], UserRow>(`SELECT * FROM users WHERE username = ?`),
-    listUsers: db.prepare<[], UserRow>(`SELECT * FROM users ORDER BY username`),
+    insertUser: db.prepare<[Row], void>(insertSql(USERS)),
+    getUser: db.prepare<[id: string], Row>(`SELECT * FROM users WHERE id = ?`),
+    getUserByUsername: db.prepare<[username: string], Row>(`SELECT * FROM users WHERE username = ?`),
+    listUsers: db.prepare<[], Row>(`SELECT * FROM users ORDER BY username`),
     countUsers: db.prepare<[], { count: number }>(`SELECT COUNT(*) AS count FROM users`),
 
-    insertSession: db.prepare<[SessionRow], void>(
-      `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at)
-       VALUES (@token_hash, @user_id, @created_at, @expires_at, @revoked_at)`,
-    ),
-    getSession: db.prepare<[tokenHash: string], SessionRow>(`SELECT * FROM sessions WHERE token_hash = ?`),
+    insertSession: db.prepare<[Row], void>(insertSql(SESSIONS)),
+    getSession: db.prepare<[tokenHash: string], Row>(`SELECT * FROM sessions WHERE token_hash = ?`),
     // The first revocation time stands: revoking twice does not move it.
     revokeSession: db.prepare<[at: string, tokenHash: string], void>(
       `UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL`,
@@ -535,7 +361,7 @@ function prepareStatements(db: Database.Database) {
       `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`,
     ),
 
-    getOp: db.prepare<[opId: string], OpRow>(`SELECT * FROM ops WHERE op_id = ?`),
+    getOp: db.prepare<[opId: string], Row>(`SELECT * FROM ops WHERE op_id = ?`),
 
     getSetting: db.prepare<[key: string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
     putSetting: db.prepare<[key: string, value: string], void>(
@@ -560,7 +386,7 @@ export class SqliteStore implements Store {
   private statements: Statements | null = null;
   private applyCommit: ((changes: Partial<Commit>) => LogEvent[]) | null = null;
   /** listIncidents has one SQL text per combination of filters; each is prepared the first time it is used. */
-  private readonly listStatements = new Map<string, Database.Statement<[ListParams], IncidentRow>>();
+  private readonly listStatements = new Map<string, Database.Statement<[ListParams], Row>>();
 
   constructor(filePath: string) {
     this.location = path.resolve(filePath);
@@ -657,19 +483,19 @@ export class SqliteStore implements Store {
       const result = s.insertEvent.run(eventToRow(event));
       stored.push({ ...event, position: Number(result.lastInsertRowid) } as LogEvent);
     }
-    for (const incident of changes.incidents ?? []) s.upsertIncident.run(incidentToRow(incident));
-    for (const stream of changes.streams ?? []) s.upsertStream.run(streamToRow(stream));
-    for (const call of changes.calls ?? []) s.insertCall.run(callToRow(call));
+    for (const incident of changes.incidents ?? []) s.upsertIncident.run(toRow(INCIDENTS, incident));
+    for (const stream of changes.streams ?? []) s.upsertStream.run(toRow(STREAMS, stream));
+    for (const call of changes.calls ?? []) s.insertCall.run(toRow(CALLS, call));
     for (const move of changes.callMoves ?? []) {
       // A move of a call that does not exist is a bug in the caller: fail the whole commit rather than lose it.
       if (s.moveCall.run(move.incidentId, move.callId).changes !== 1) throw new Error(`call ${move.callId} not found`);
     }
     for (const unit of changes.units ?? []) {
-      if (s.upsertUnit.run(unitToRow(unit)).changes !== 1) {
+      if (s.upsertUnit.run(toRow(UNITS, { ...unit, version: unit.version + 1 })).changes !== 1) {
         throw new StaleWriteError(`unit ${unit.id} changed since version ${unit.version} was read`);
       }
     }
-    for (const op of changes.ops ?? []) s.insertOp.run(opToRow(op));
+    for (const op of changes.ops ?? []) s.insertOp.run(toRow(OPS, op));
     return stored;
   }
 
@@ -681,7 +507,7 @@ export class SqliteStore implements Store {
 
   async getIncident(id: string): Promise<IncidentRecord | null> {
     const row = this.s.getIncident.get(id);
-    return row ? rowToIncident(row) : null;
+    return row ? read.incident(row) : null;
   }
 
   async listIncidents(filter: IncidentListFilter): Promise<IncidentRecord[]> {
@@ -713,10 +539,10 @@ export class SqliteStore implements Store {
     const sql = `SELECT * FROM incidents${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT @limit`;
     let statement = this.listStatements.get(sql);
     if (!statement) {
-      statement = this.open().prepare<[ListParams], IncidentRow>(sql);
+      statement = this.open().prepare<[ListParams], Row>(sql);
       this.listStatements.set(sql, statement);
     }
-    return statement.all(params).map(rowToIncident);
+    return statement.all(params).map(read.incident);
   }
 
   async findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]> {
@@ -732,7 +558,7 @@ export class SqliteStore implements Store {
         statuses: JSON.stringify(query.statuses),
         limit: query.limit,
       })
-      .map(rowToIncident);
+      .map(read.incident);
   }
 
   async findIncidentsByAddressKey(
@@ -742,7 +568,7 @@ export class SqliteStore implements Store {
     limit: number,
   ): Promise<IncidentRecord[]> {
     if (!(limit > 0)) return [];
-    return this.s.findIncidentsByAddressKey.all(addressKey, fromMs, toMs, limit).map(rowToIncident);
+    return this.s.findIncidentsByAddressKey.all(addressKey, fromMs, toMs, limit).map(read.incident);
   }
 
   async searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]> {
@@ -763,11 +589,11 @@ export class SqliteStore implements Store {
 
   async getStream<S extends Exclude<StreamType, "incident">>(streamType: S, streamId: string): Promise<StreamRecord<S> | null> {
     const row = this.s.getStream.get(streamType, streamId);
-    return row ? (rowToStream(row) as StreamRecord<S>) : null;
+    return row ? (read.stream(row) as StreamRecord<S>) : null;
   }
 
   async listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]> {
-    return this.s.listStreams.all(streamType).map(rowToStream) as StreamRecord<S>[];
+    return this.s.listStreams.all(streamType).map(read.stream) as StreamRecord<S>[];
   }
 
   async getEventsAfter(position: number, limit: number): Promise<LogEvent[]> {
@@ -781,31 +607,31 @@ export class SqliteStore implements Store {
 
   async getCall(id: string): Promise<CallRecord | null> {
     const row = this.s.getCall.get(id);
-    return row ? rowToCall(row) : null;
+    return row ? read.call(row) : null;
   }
 
   async getCallByIntakeId(intakeId: string): Promise<CallRecord | null> {
     const row = this.s.getCallByIntakeId.get(intakeId);
-    return row ? rowToCall(row) : null;
+    return row ? read.call(row) : null;
   }
 
   async getCallByTransferKey(transferKey: string): Promise<CallRecord | null> {
     const row = this.s.getCallByTransferKey.get(transferKey);
-    return row ? rowToCall(row) : null;
+    return row ? read.call(row) : null;
   }
 
   async findCallsByCallerNumber(callerNumber: string, fromMs: number, toMs: number, limit: number): Promise<CallRecord[]> {
     if (!(limit > 0)) return [];
-    return this.s.findCallsByCallerNumber.all(callerNumber, fromMs, toMs, limit).map(rowToCall);
+    return this.s.findCallsByCallerNumber.all(callerNumber, fromMs, toMs, limit).map(read.call);
   }
 
   async getUnit(id: string): Promise<UnitRecord | null> {
     const row = this.s.getUnit.get(id);
-    return row ? rowToUnit(row) : null;
+    return row ? read.unit(row) : null;
   }
 
   async listUnits(): Promise<UnitRecord[]> {
-    return this.s.listUnits.all().map(rowToUnit);
+    return this.s.listUnits.all().map(read.unit);
   }
 
   async updateUnitPosition(id: string, position: LatLng & { at: string }): Promise<void> {
@@ -814,15 +640,7 @@ export class SqliteStore implements Store {
 
   async createUser(user: UserRecord): Promise<void> {
     try {
-      this.s.insertUser.run({
-        id: user.id,
-        username: user.username,
-        password_hash: user.passwordHash,
-        role: user.role,
-        unit_id: user.unitId,
-        display_name: user.displayName,
-        created_at: user.createdAt,
-      });
+      this.s.insertUser.run(toRow(USERS, user));
     } catch (error) {
       throw toUniqueViolation(error);
     }
@@ -830,16 +648,16 @@ export class SqliteStore implements Store {
 
   async getUser(id: string): Promise<UserRecord | null> {
     const row = this.s.getUser.get(id);
-    return row ? rowToUser(row) : null;
+    return row ? read.user(row) : null;
   }
 
   async getUserByUsername(username: string): Promise<UserRecord | null> {
     const row = this.s.getUserByUsername.get(username);
-    return row ? rowToUser(row) : null;
+    return row ? read.user(row) : null;
   }
 
   async listUsers(): Promise<UserRecord[]> {
-    return this.s.listUsers.all().map(rowToUser);
+    return this.s.listUsers.all().map(read.user);
   }
 
   async countUsers(): Promise<number> {
@@ -848,13 +666,7 @@ export class SqliteStore implements Store {
 
   async createSession(session: SessionRecord): Promise<void> {
     try {
-      this.s.insertSession.run({
-        token_hash: session.tokenHash,
-        user_id: session.userId,
-        created_at: session.createdAt,
-        expires_at: session.expiresAt,
-        revoked_at: session.revokedAt,
-      });
+      this.s.insertSession.run(toRow(SESSIONS, session));
     } catch (error) {
       throw toUniqueViolation(error);
     }
@@ -862,7 +674,7 @@ export class SqliteStore implements Store {
 
   async getSession(tokenHash: string): Promise<SessionRecord | null> {
     const row = this.s.getSession.get(tokenHash);
-    return row ? rowToSession(row) : null;
+    return row ? read.session(row) : null;
   }
 
   async revokeSession(tokenHash: string, at: string): Promise<void> {
@@ -875,7 +687,7 @@ export class SqliteStore implements Store {
 
   async getOp(opId: string): Promise<OpRecord | null> {
     const row = this.s.getOp.get(opId);
-    return row ? rowToOp(row) : null;
+    return row ? read.op(row) : null;
   }
 
   async getSetting<T>(key: string): Promise<T | null> {
@@ -901,69 +713,5 @@ function eventToRow(event: NewLogEvent): EventRowInput {
     payload: toJson(event.payload),
     prev_hash: event.prevHash,
     hash: event.hash,
-  };
-}
-
-function incidentToRow(incident: IncidentRecord): IncidentRow {
-  return {
-    id: incident.id,
-    number: incident.number,
-    status: incident.status,
-    incident_type: incident.incidentType,
-    received_at_ms: incident.receivedAtMs,
-    lat: incident.lat,
-    lng: incident.lng,
-    address_key: incident.addressKey,
-    external_id: incident.externalId,
-    state: toJson(incident.state),
-  };
-}
-
-function callToRow(call: CallRecord): CallRow {
-  return {
-    id: call.id,
-    intake_id: call.intakeId,
-    request_hash: call.requestHash,
-    incident_id: call.incidentId,
-    received_at_ms: call.receivedAtMs,
-    caller_number: call.callerNumber,
-    transfer_key: call.transferKey,
-    recorded_at: call.recordedAt,
-  };
-}
-
-function unitToRow(unit: UnitRecord): UnitRow {
-  return {
-    id: unit.id,
-    call_sign: unit.callSign,
-    type: unit.type,
-    station: unit.station,
-    home: toJson(unit.home),
-    status: unit.status,
-    status_since: unit.statusSince,
-    incident_id: unit.incidentId,
-    position: unit.position === null ? null : toJson(unit.position),
-    updated_at: unit.updatedAt,
-    version: unit.version + 1,
-  };
-}
-
-function streamToRow(stream: StreamRecord): StreamRow {
-  return {
-    stream_type: stream.streamType,
-    stream_id: stream.streamId,
-    state: toJson(stream.state),
-    updated_at: stream.updatedAt,
-  };
-}
-
-function opToRow(op: OpRecord): OpRow {
-  return {
-    op_id: op.opId,
-    kind: op.kind,
-    actor_id: op.actorId,
-    request_hash: op.requestHash,
-    result: toJson(op.result),
-    created_at: op.createdAt,
   };
 }
