@@ -48,7 +48,8 @@ export interface DuplicateCandidate {
   number: string;
   incidentType: IncidentType;
   address?: string;
-  distanceM: number;
+  /** Null when the call or the incident has no position yet (an address-only transfer). */
+  distanceM: number | null;
   minutesApart: number;
   score: number;
   level: "strong" | "possible";
@@ -92,6 +93,11 @@ export interface RecommendationsView {
   recommended: Recommendation[];
   /** Run-card slots no available unit could fill. */
   unfilled: { type: UnitType; missing: number }[];
+  /**
+   * True when the incident has no position yet (an address-only transfer): nothing is recommended, because the
+   * nearest units cannot be known; place it on the map (`POST /incidents/:id/location`) first.
+   */
+  needsPosition?: boolean;
 }
 
 export interface DispatchResult {

@@ -52,8 +52,7 @@ export function operationRoutes(context: ServiceContext): Router {
     authorize(actorOf(res), "lookUpDuplicates", "look up duplicate calls");
     const query = parse(DuplicateQuery, req.query, "query");
     const duplicates = await findDuplicates(context.store, context.config.duplicateWindows, {
-      lat: query.lat,
-      lng: query.lng,
+      position: { lat: query.lat, lng: query.lng },
       incidentType: query.incidentType,
       at: query.at ? new Date(query.at) : context.clock(),
       ...(query.callerNumber !== undefined ? { callerNumber: query.callerNumber } : {}),
