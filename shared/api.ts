@@ -68,6 +68,21 @@ export interface AddressMatch {
   incidents: number;
 }
 
+/** `POST /transfers/eido`: what became of the document. */
+export interface EidoImportResult {
+  /**
+   * created: a new incident; updated: a later version of a known `$id`, appended to its incident as call
+   * record(s); stale: a version not later than one already taken (nothing appended).
+   */
+  outcome: "created" | "updated" | "stale";
+  incident: IncidentView;
+  /** The call records appended by this document (none when stale). */
+  calls: CallView[];
+  duplicates: DuplicateCandidate[];
+  /** True when this exact document ($id and lastUpdateTimeStamp) had been taken before: the stored answer. */
+  replayed: boolean;
+}
+
 export interface CallIntakeResult {
   call: CallView;
   incident: IncidentView;
