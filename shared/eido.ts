@@ -484,7 +484,9 @@ export function planEidoImport(document: EidoDocument, raw: Record<string, unkno
       [...refs(call?.callBackReference), ...refs(caller?.callBackReference)],
       [...strings(call?.deviceCallBackInformationUrl), ...strings(call?.callerCallBackInformationUrl)],
     );
-    const callerNumber = uris.map(phoneNumberOf).find((number) => number !== undefined);
+    // A tel: URI is the number itself; a sip: user part only when no tel: is given.
+    const byPreference = [...uris.filter((uri) => /^tel:/i.test(uri)), ...uris.filter((uri) => !/^tel:/i.test(uri))];
+    const callerNumber = byPreference.map(phoneNumberOf).find((number) => number !== undefined);
     const callerName = caller ? personName(caller) : undefined;
     const noteTexts = index === 0 ? notes.map((note) => note.text) : [];
     const fromAgent = agentLabel(refs(call?.agentReference)[0] ?? document.updatedByAgentReference?.$ref);
@@ -564,6 +566,8 @@ export interface EidoExportOptions {
   agencyId: string;
   /** Who is exporting: becomes the updating agent. */
   agentId: string;
+  /** When the incident last changed (its latest event's recordedAt); else the latest time the state holds. */
+  updatedAt?: string;
   /** The tracking identifier of another of our incidents (for merge components). */
   trackingIdOf?: (incidentId: string) => string;
 }
@@ -614,7 +618,7 @@ export function incidentToEido(state: IncidentState, options: EidoExportOptions)
   const trackingId = eidoTrackingId(state.id, agencyId);
   const trackingIdOf = options.trackingIdOf ?? ((id: string) => eidoTrackingId(id, agencyId));
   const base = `${trackingId}`;
-  const updated = latestRecordedAt(state);
+  const updated = options.updatedAt ?? latestRecordedAt(state);
   const prologue = (id: string, at: string = updated) => ({
     $id: id,
     lastUpdateTimeStamp: at,

@@ -171,5 +171,7 @@ export async function exportEido(context: ServiceContext, actor: Actor, incident
   const record = await context.store.getIncident(incidentId);
   if (!record) throw errors.notFound(`Incident ${incidentId}`);
   const agencyId = context.config.eidoAgencyId;
-  return incidentToEido(record.state, { agencyId, agentId: `${actor.username}@${agencyId}` });
+  const events = await context.store.getIncidentEvents(incidentId, Math.max(0, record.state.lastSeq - 1));
+  const updatedAt = events[events.length - 1]?.recordedAt;
+  return incidentToEido(record.state, { agencyId, agentId: `${actor.username}@${agencyId}`, ...(updatedAt ? { updatedAt } : {}) });
 }
