@@ -72,6 +72,11 @@ export function isPlaced(location: IncidentLocation): location is Location {
   return "lat" in location && typeof location.lat === "number";
 }
 
+/** The point on the map, or null while the position is not confirmed. */
+export function positionOf(location: IncidentLocation): LatLng | null {
+  return isPlaced(location) ? { lat: location.lat, lng: location.lng } : null;
+}
+
 export const PhoneNumber = z
   .string()
   .trim()
