@@ -88,7 +88,8 @@ export async function importEido(
     }
 
     const planned = target ? callsOfUpdate(target.state, document.$id, plan.calls) : plan.calls;
-    const calls: CallRecordPayload[] = planned.map((call, index) => ({
+    // The description goes on the incident only: the call's transfer notes already carry the same text.
+    const calls: CallRecordPayload[] = planned.map((call) => ({
       callId: randomUUID(),
       intakeId: randomUUID(),
       source: "transfer",
@@ -97,7 +98,6 @@ export async function importEido(
       ...(call.callerName !== undefined ? { callerName: call.callerName } : {}),
       location: call.location,
       incidentType: plan.incidentType,
-      ...(index === 0 && !target && plan.description !== undefined ? { description: plan.description } : {}),
       transfer: call.transfer,
     }));
 

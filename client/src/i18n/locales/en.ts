@@ -120,6 +120,7 @@ export const en = {
     distance: "Distance",
     eta: "ETA",
     noneAvailable: "No available units",
+    needsPosition: "Place the incident on the map to get recommendations; units can be picked by hand.",
     unfilled: "Run card not filled",
     sendRecommended: "Dispatch recommended ({{count}})",
     pickByHand: "Pick units by hand",

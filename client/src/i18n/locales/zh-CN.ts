@@ -121,6 +121,7 @@ export const zhCN: Messages = {
     distance: "距离",
     eta: "预计到达",
     noneAvailable: "无可用车辆",
+    needsPosition: "请先在地图上定位事件以获得推荐；也可手动选择单位。",
     unfilled: "出动方案未满足",
     sendRecommended: "按推荐调派（{{count}}）",
     pickByHand: "手动选择车辆",

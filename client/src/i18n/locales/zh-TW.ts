@@ -121,6 +121,7 @@ export const zhTW: Messages = {
     distance: "距離",
     eta: "預計到達",
     noneAvailable: "無可用車輛",
+    needsPosition: "請先在地圖上定位事件以取得推薦；也可手動選擇單位。",
     unfilled: "出勤編組未滿足",
     sendRecommended: "依建議派遣（{{count}}）",
     pickByHand: "手動選擇車輛",
