@@ -2,7 +2,6 @@
 // step; send an incident as a document. The mapping itself is pure and lives in shared/eido.ts.
 import { randomUUID } from "node:crypto";
 import type { CallView, EidoImportResult } from "../../shared/api";
-import { CONSOLE_ROLES, type Role } from "../../shared/domain";
 import { incidentToEido, parseEido, planEidoImport, type EidoCallPlan } from "../../shared/eido";
 import type { Actor, CallRecordPayload } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
@@ -13,12 +12,10 @@ import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
 import { authorize, type ServiceContext } from "./context";
 import { findDuplicates, normalizePhone } from "./duplicates";
-import { requestHash, runCommand } from "./idempotency";
+import { requestHash, runCommand } from "./runCommand";
 import { allocateIncidentNumber, resolveSurvivingIncident } from "./intake";
-import { presentCall, presentIncident } from "./presenters";
+import { incidentAudienceOf, presentCall, presentIncident } from "./presenters";
 
-const RECEIVE_ROLES: readonly Role[] = ["integration", "dispatcher", "supervisor", "admin"];
-const EXPORT_ROLES: readonly Role[] = [...CONSOLE_ROLES, "integration"];
 const IMPORT_OP = "eido.import";
 
 /** Calls from one EIDO share this key, so any later version of the document finds its incident. */
@@ -61,7 +58,8 @@ export async function importEido(
   actor: Actor,
   input: unknown,
 ): Promise<{ result: EidoImportResult; created: boolean }> {
-  authorize(actor, RECEIVE_ROLES, "receive EIDO transfers");
+  authorize(actor, "receiveEidoTransfers", "receive EIDO transfers");
+  const audience = incidentAudienceOf(actor);
   const parsed = parseEido(input);
   if (!parsed.ok) {
     const { refusal } = parsed;
@@ -82,7 +80,7 @@ export async function importEido(
     if (target) {
       const latest = latestVersionOn(target.state, document.$id);
       if (latest !== undefined && Date.parse(document.lastUpdateTimeStamp) <= Date.parse(latest)) {
-        const stale: EidoImportResult = { outcome: "stale", incident: presentIncident(target.state), calls: [], duplicates: [], replayed: false };
+        const stale: EidoImportResult = { outcome: "stale", incident: presentIncident(target.state, audience), calls: [], duplicates: [], replayed: false };
         return stale;
       }
     }
@@ -155,7 +153,7 @@ export async function importEido(
     });
     const answer: EidoImportResult = {
       outcome: target ? "updated" : "created",
-      incident: presentIncident(state!),
+      incident: presentIncident(state!, audience),
       calls: views,
       duplicates,
       replayed: false,
@@ -167,11 +165,11 @@ export async function importEido(
 
 /** The incident as an EIDO document for another center: everything a receiver needs, in the standard's terms. */
 export async function exportEido(context: ServiceContext, actor: Actor, incidentId: string): Promise<Record<string, unknown>> {
-  authorize(actor, EXPORT_ROLES, "export incidents as EIDO");
+  authorize(actor, "exportEido", "export incidents as EIDO");
   const record = await context.store.getIncident(incidentId);
   if (!record) throw errors.notFound(`Incident ${incidentId}`);
   const agencyId = context.config.eidoAgencyId;
-  const events = await context.store.getIncidentEvents(incidentId, Math.max(0, record.state.lastSeq - 1));
+  const events = await context.store.getStreamEvents("incident", incidentId, Math.max(0, record.state.lastSeq - 1));
   const updatedAt = events[events.length - 1]?.recordedAt;
   return incidentToEido(record.state, { agencyId, agentId: `${actor.username}@${agencyId}`, ...(updatedAt ? { updatedAt } : {}) });
 }

@@ -212,7 +212,7 @@ export async function locateIncident(
   incidentId: string,
   body: LocateBody,
 ): Promise<IncidentView> {
-  authorize(actor, OPERATOR_ROLES, "place incidents on the map");
+  authorize(actor, "placeIncidents", "place incidents on the map");
   const operation = { opId: body.opId, kind: "incident.locate", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder) => {
     const record = await loadIncident(context, incidentId);
@@ -227,6 +227,6 @@ export async function locateIncident(
     };
     const state = builder.append(incidentId, record.state, "incident.located", { location, previous },
       { actor, occurredAt: builder.recordedAt, source: "live" });
-    return presentIncident(state);
+    return presentIncident(state, incidentAudienceOf(actor));
   });
 }

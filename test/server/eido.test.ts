@@ -33,11 +33,11 @@ const lastPosition = async () => (await server.api<{ position: number }>("GET", 
 /** What the console socket has received for an incident, waiting briefly for in-flight events. */
 async function consoleEvents(incidentId: string, count: number): Promise<IncidentEvent[]> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const events = received.filter((event) => event.incidentId === incidentId);
+    const events = received.filter((event) => event.streamId === incidentId);
     if (events.length >= count) return events;
     await new Promise((resolve) => setTimeout(resolve, 40));
   }
-  return received.filter((event) => event.incidentId === incidentId);
+  return received.filter((event) => event.streamId === incidentId);
 }
 
 describe("receiving an EIDO", () => {
@@ -189,7 +189,17 @@ describe("receiving an EIDO", () => {
   it("lets only integration, dispatcher, supervisor and admin accounts send, and hides personal data from PR", async () => {
     const pr = await server.createAccount("pr");
     expect((await postEido(civicCallTransfer(), pr.token)).status).toBe(403);
-    const created = await postEido(civicCallTransfer());
+    const prSocket = server.connect(pr.token);
+    const prEvents: IncidentEvent[] = [];
+    prSocket.on("incident.event", (event) => prEvents.push(event));
+    await waitForConnect(prSocket);
+    await emitWithAck(prSocket, "sync", { position: (await lastPosition()).position });
+    const created = await postEido(civicCallTransfer({ notes: [{ id: "n", text: "Chen Jie next door called too" }] }));
+    // Live, the PR room gets the call without names, numbers, callbacks or unmapped components; notes scrubbed.
+    await expect.poll(() => prEvents.filter((event) => event.streamId === created.body.incident.id).length).toBe(2);
+    const liveCall = prEvents.find((event) => event.streamId === created.body.incident.id && event.type === "call.received");
+    expect(JSON.stringify(liveCall)).not.toMatch(/Min Zhao|Chen Jie|8613900001111|8613900002222|somethingFromTheFuture/);
+    expect(liveCall?.payload).toMatchObject({ transfer: { persons: [{ roles: ["Caller"] }, { roles: ["Witness"] }] } });
     const seenByPr = await detail(created.body.incident.id, pr.token);
     const call = seenByPr.calls[0];
     expect(call?.callerName).toBeUndefined();

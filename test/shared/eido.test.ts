@@ -137,7 +137,7 @@ describe("EIDO to our transfer", () => {
 
 const actor: Actor = { userId: "u1", username: "disp", role: "dispatcher" };
 function event<T extends IncidentEventType>(seq: number, type: T, payload: IncidentEventPayloads[T], at: string): IncidentEvent {
-  return { incidentId: "2026-00007", seq, type, occurredAt: at, recordedAt: at, source: "live", actor, payload, prevHash: "", hash: `h${seq}`, position: seq } as IncidentEvent;
+  return { streamType: "incident", streamId: "2026-00007", seq, type, occurredAt: at, recordedAt: at, source: "live", actor, payload, prevHash: "", hash: `h${seq}`, position: seq } as IncidentEvent;
 }
 
 describe("our incident to EIDO and back", () => {
