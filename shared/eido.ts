@@ -617,7 +617,7 @@ export function incidentToEido(state: IncidentState, options: EidoExportOptions)
   const { agencyId } = options;
   const trackingId = eidoTrackingId(state.id, agencyId);
   const trackingIdOf = options.trackingIdOf ?? ((id: string) => eidoTrackingId(id, agencyId));
-  const base = `${trackingId}`;
+  const base = trackingId;
   const updated = options.updatedAt ?? latestRecordedAt(state);
   const prologue = (id: string, at: string = updated) => ({
     $id: id,
@@ -640,9 +640,11 @@ export function incidentToEido(state: IncidentState, options: EidoExportOptions)
   const callbackComponents: Record<string, unknown>[] = [];
   const personComponents: Record<string, unknown>[] = [];
   const callComponents = state.calls.map((call: IncidentCall, index) => {
-    const callId = call.transfer?.eido?.callComponentId && state.calls.findIndex((other) => other.transfer?.eido?.callComponentId === call.transfer?.eido?.callComponentId) === index
-      ? call.transfer.eido.callComponentId
-      : `urn:emergency:uid:callid:${call.callId}:${agencyId}`;
+    // A call that came in as an EIDO call component keeps that component's id (once: later versions of the same
+    // call are records of ours, with ids of ours), so the other center recognises its own call.
+    const received = call.transfer?.eido?.callComponentId;
+    const firstWithIt = state.calls.findIndex((other) => other.transfer?.eido?.callComponentId === received) === index;
+    const callId = received && firstWithIt ? received : `urn:emergency:uid:callid:${call.callId}:${agencyId}`;
     const recorded = call.receivedAt;
     const uris = [...(call.callerNumber ? [`tel:${call.callerNumber.replace(/[\s()-]/g, "")}`] : []), ...(call.transfer?.callbackUris ?? [])];
     const uniqueUris = [...new Set(uris)];
