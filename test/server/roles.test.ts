@@ -635,7 +635,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /transfers/eido",
-    allowed: OPERATORS,
+    allowed: can.receiveEidoTransfers,
     okStatus: 201,
     async run(token) {
       const eidoId = `urn:emergency:uid:incidentid:${randomUUID()}:roles.example.cn`;
@@ -659,7 +659,7 @@ const operations: Operation[] = [
   },
   {
     name: "GET /incidents/:id/eido",
-    allowed: ["dispatcher", "supervisor", "admin", "integration"],
+    allowed: can.exportEido,
     async run(token) {
       const incidentId = await openIncident();
       const attempt = await send(token, "GET", `/incidents/${incidentId}/eido`);
@@ -673,7 +673,7 @@ const operations: Operation[] = [
   },
   {
     name: "POST /incidents/:id/location",
-    allowed: OPERATORS,
+    allowed: can.placeIncidents,
     async run(token) {
       const incidentId = await openIncident();
       const attempt = await send(token, "POST", `/incidents/${incidentId}/location`, { opId: opId(), lat: 37.7, lng: -122.41 });
