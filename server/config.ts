@@ -33,6 +33,8 @@ export interface AppConfig {
   /** Built client to serve; absent in tests that do not need it. */
   clientDir: string;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Our agency identifier in EIDO documents we send (NENA-STA-010 style, a domain name). */
+  eidoAgencyId: string;
 }
 
 /** Defaults per incident type: near 80 m / 10 min for building fires, kilometres for wildland. */
@@ -101,6 +103,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     mapZoom: numberFrom(env, "MAP_ZOOM", 13),
     clientDir: path.resolve(env.CLIENT_DIR || "./dist/client"),
     logLevel: ["debug", "info", "warn", "error", "silent"].includes(logLevel) ? logLevel : "info",
+    eidoAgencyId: env.EIDO_AGENCY_ID || "fire-119.invalid",
     ...overrides,
   };
   if ((config.adminUsername === undefined) !== (config.adminPassword === undefined)) {

@@ -48,7 +48,8 @@ export interface DuplicateCandidate {
   number: string;
   incidentType: IncidentType;
   address?: string;
-  distanceM: number;
+  /** Null when the call or the incident has no position yet (an address-only transfer). */
+  distanceM: number | null;
   minutesApart: number;
   score: number;
   level: "strong" | "possible";
@@ -65,6 +66,21 @@ export interface AddressMatch {
   lastSeenAt: string;
   /** How many incidents were recorded at this address. */
   incidents: number;
+}
+
+/** `POST /transfers/eido`: what became of the document. */
+export interface EidoImportResult {
+  /**
+   * created: a new incident; updated: a later version of a known `$id`, appended to its incident as call
+   * record(s); stale: a version not later than one already taken (nothing appended).
+   */
+  outcome: "created" | "updated" | "stale";
+  incident: IncidentView;
+  /** The call records appended by this document (none when stale). */
+  calls: CallView[];
+  duplicates: DuplicateCandidate[];
+  /** True when this exact document ($id and lastUpdateTimeStamp) had been taken before: the stored answer. */
+  replayed: boolean;
 }
 
 export interface CallIntakeResult {
@@ -92,6 +108,11 @@ export interface RecommendationsView {
   recommended: Recommendation[];
   /** Run-card slots no available unit could fill. */
   unfilled: { type: UnitType; missing: number }[];
+  /**
+   * True when the incident has no position yet (an address-only transfer): nothing is recommended, because the
+   * nearest units cannot be known; place it on the map (`POST /incidents/:id/location`) first.
+   */
+  needsPosition?: boolean;
 }
 
 export interface DispatchResult {

@@ -14,6 +14,12 @@ export const ERROR_CODES = {
   incident_closed: 409,
   already_exists: 409,
   time_out_of_range: 422,
+  /** POST /transfers/eido: the document has no `$id`. */
+  eido_missing_id: 422,
+  /** POST /transfers/eido: the document has no `lastUpdateTimeStamp`. */
+  eido_missing_timestamp: 422,
+  /** POST /transfers/eido: the document has neither a call nor an incident component. */
+  eido_missing_component: 422,
   rate_limited: 429,
   internal_error: 500,
   store_unavailable: 503,

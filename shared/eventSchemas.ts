@@ -12,12 +12,16 @@ import {
   UNIT_STATUSES,
   UNIT_TYPES,
 } from "./domain";
+import { CIVIC_ELEMENTS } from "./schemas";
 import type { IncidentEventPayloads, LogEvent, RunCardEventPayloads, StreamPayloads, StreamType } from "./events";
 
 const text = z.string();
 const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "not a time");
 const latLng = z.object({ lat: z.number(), lng: z.number() });
-const location = latLng.extend({ address: text.optional() });
+const civic = z.partialRecord(z.enum(CIVIC_ELEMENTS), text);
+const placed = latLng.extend({ address: text.optional(), civic: civic.optional() });
+/** Placed, or an address only until a dispatcher places it (`incident.located`). */
+const location = z.union([placed, z.object({ confirmed: z.literal(false), address: text.optional(), civic: civic.optional() })]);
 const unitStatus = z.enum(UNIT_STATUSES);
 const unitType = z.enum(UNIT_TYPES);
 const incidentType = z.enum(INCIDENT_TYPES);
@@ -28,8 +32,20 @@ const transfer = z.object({
   externalId: text,
   fromAgent: text.optional(),
   transferredAt: time.optional(),
+  answeredAt: time.optional(),
   notes: text.optional(),
   callbackNumber: text.optional(),
+  callbackUris: z.array(text).optional(),
+  persons: z.array(z.object({ roles: z.array(text), name: text.optional(), callbackUris: z.array(text).optional() })).optional(),
+  /** Set when the transfer arrived as a NENA EIDO document. */
+  eido: z
+    .object({
+      id: text,
+      lastUpdateTimeStamp: time,
+      callComponentId: text.optional(),
+      unmapped: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
 });
 
 const call = z.object({
@@ -88,6 +104,7 @@ const incidentPayloads = {
   "incident.phase": z.object({ phase: z.enum(INCIDENT_PHASES), note: text.optional() }),
   "incident.alarm_level": z.object({ alarmLevel: z.number().int(), previousLevel: z.number().int(), ...reason }),
   "incident.note": z.object({ text }),
+  "incident.located": z.object({ location: placed, previous: location }),
   "incident.merged": z.object({
     into: text,
     intoNumber: text,

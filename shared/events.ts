@@ -9,13 +9,24 @@ import type {
   UnitStatus,
   UnitType,
 } from "./domain";
-import type { LatLng, Location, TransferRecord } from "./schemas";
+import type { IncidentLocation, LatLng, Location, TransferRecord } from "./schemas";
 
 export interface Actor {
   userId: string;
   username: string;
   role: Role;
   unitId?: string;
+}
+
+/** Where a call came from when it arrived as a NENA EIDO document (see shared/eido.ts). */
+export interface EidoOrigin {
+  /** The document's `$id`: the sender's incident tracking identifier. */
+  id: string;
+  lastUpdateTimeStamp: string;
+  /** The `$id` of the EIDO call component this call record was made from, if any. */
+  callComponentId?: string;
+  /** Components and fields we do not map, kept as received (personal data: never shown to PR). */
+  unmapped?: Record<string, unknown>;
 }
 
 export interface CallRecordPayload {
@@ -25,10 +36,10 @@ export interface CallRecordPayload {
   receivedAt: string;
   callerNumber?: string;
   callerName?: string;
-  location: Location;
+  location: IncidentLocation;
   incidentType: IncidentType;
   description?: string;
-  transfer?: TransferRecord;
+  transfer?: TransferRecord & { eido?: EidoOrigin };
   externalId?: string;
 }
 
@@ -50,7 +61,7 @@ export interface IncidentEventPayloads {
   "incident.created": {
     number: string;
     incidentType: IncidentType;
-    location: Location;
+    location: IncidentLocation;
     receivedAt: string;
     alarmLevel: number;
     externalId?: string;
@@ -79,6 +90,8 @@ export interface IncidentEventPayloads {
   /** A greater (or smaller) alarm: the run card for the new level applies to recommendations. */
   "incident.alarm_level": { alarmLevel: number; previousLevel: number; reason?: string };
   "incident.note": { text: string };
+  /** A dispatcher placed the incident on the map (confirming an address-only position) or moved it. */
+  "incident.located": { location: Location; previous: IncidentLocation };
   /** This incident was merged into `into`: its calls and units moved there. */
   "incident.merged": { into: string; intoNumber: string; callIds: string[]; unitIds: string[]; reason?: string };
   /** Another incident was merged into this one. */

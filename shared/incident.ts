@@ -2,7 +2,7 @@
 // projection; the client folds the same events with this same code.
 import { releasesUnit, type IncidentPhase, type IncidentStatus, type IncidentType, type UnitStatus, type UnitType } from "./domain";
 import type { CallRecordPayload, EventTime, IncidentEventType, NewIncidentEvent } from "./events";
-import type { Location } from "./schemas";
+import type { IncidentLocation } from "./schemas";
 
 export type StampedTime = EventTime;
 
@@ -40,7 +40,8 @@ export interface IncidentState {
   status: IncidentStatus;
   incidentType: IncidentType;
   alarmLevel: number;
-  location: Location;
+  /** Placed, or `confirmed: false` (an address only) until a dispatcher places it: never made-up coordinates. */
+  location: IncidentLocation;
   description?: string;
   externalId?: string;
   receivedAt: string;
@@ -117,6 +118,9 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
   },
   "incident.note": (state, event) => {
     state.notes.push({ text: event.payload.text, at: stamp(event), by: event.actor.username });
+  },
+  "incident.located": (state, event) => {
+    state.location = event.payload.location;
   },
   "incident.merged": (state, event) => {
     state.status = "merged";

@@ -53,6 +53,12 @@ export const ROLE_PERMISSIONS = {
   createAccounts: ["admin"],
   listAccounts: ["admin"],
   endOtherUsersSessions: ["supervisor", "admin"],
+  /** Take another center's NENA EIDO document as a transfer (`POST /transfers/eido`). */
+  receiveEidoTransfers: OPERATORS,
+  /** Send an incident as a NENA EIDO document (`GET /incidents/:id/eido`): it carries callers' personal data. */
+  exportEido: OPERATORS,
+  /** Place an incident on the map, confirming the position of an address-only transfer. */
+  placeIncidents: OPERATORS,
   /** Receives every incident event live, with personal data (the control room). */
   joinConsoleStream: OPERATORS,
   /** Receives every incident event live, presented without personal data. */

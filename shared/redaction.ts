@@ -14,11 +14,24 @@ const MIN_MASKED_DIGITS = 7;
 /** Our own incident numbers and ISO dates are not personal data and are what PR texts quote. */
 const KEPT_AS_IS = [/^\d{4}-\d{5}$/, /^\d{4}-\d{2}-\d{2}$/];
 
-/** Caller names, caller numbers and transfer callback numbers of an incident's calls. */
+/** The number in a tel: URI, or the user part of a sip: URI: what someone might copy into a note. */
+function uriUser(uri: string): string | undefined {
+  return /^(?:tel|sips?):([^@;]+)/i.exec(uri)?.[1];
+}
+
+/**
+ * Caller names, caller numbers and transfer callback numbers of an incident's calls, and the names and callback
+ * addresses of the persons a transfer (EIDO) named.
+ */
 export function personalStringsOf(calls: readonly CallRecordPayload[]): string[] {
   const strings = new Set<string>();
   for (const call of calls) {
-    for (const value of [call.callerName, call.callerNumber, call.transfer?.callbackNumber]) {
+    const transfer = call.transfer;
+    const fromTransfer = [
+      ...(transfer?.callbackUris ?? []).map(uriUser),
+      ...(transfer?.persons ?? []).flatMap((person) => [person.name, ...(person.callbackUris ?? []).map(uriUser)]),
+    ];
+    for (const value of [call.callerName, call.callerNumber, transfer?.callbackNumber, ...fromTransfer]) {
       const trimmed = value?.trim();
       if (trimmed && trimmed.length >= 2) strings.add(trimmed);
     }

@@ -31,12 +31,51 @@ export const LatLng = z.strictObject({
 });
 export type LatLng = z.infer<typeof LatLng>;
 
+/**
+ * PIDF-LO civic address elements (RFC 4776 / RFC 5139 names, as NENA EIDO carries them): kept as received so an
+ * exported EIDO sends them on unchanged.
+ */
+export const CIVIC_ELEMENTS = [
+  "country", "A1", "A2", "A3", "A4", "A5", "A6", "PRM", "PRD", "RD", "STS", "POD", "POM", "RDSEC", "RDBR",
+  "RDSUBBR", "HNO", "HNS", "LMK", "LOC", "FLR", "NAM", "PC", "BLD", "UNIT", "ROOM", "SEAT", "PLC", "PCN", "POBOX",
+  "ADDCODE",
+] as const;
+export type CivicElement = (typeof CIVIC_ELEMENTS)[number];
+export const CivicAddress = z.partialRecord(z.enum(CIVIC_ELEMENTS), trimmed(LIMITS.shortText));
+export type CivicAddress = z.infer<typeof CivicAddress>;
+
+/** A placed location: where the incident is on the map. */
 export const Location = z.strictObject({
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
   address: trimmed(LIMITS.address).optional(),
+  civic: CivicAddress.optional(),
 });
 export type Location = z.infer<typeof Location>;
+
+/**
+ * A location known only as an address (a civic-only EIDO transfer): shown as text and marked "position not
+ * confirmed" until a dispatcher places it (`incident.located`). Never given made-up coordinates.
+ */
+export const UnplacedLocation = z.strictObject({
+  confirmed: z.literal(false),
+  address: trimmed(LIMITS.address).optional(),
+  civic: CivicAddress.optional(),
+});
+export type UnplacedLocation = z.infer<typeof UnplacedLocation>;
+
+/** Where an incident or call is: placed (coordinates) or, for some transfers, an address still to be placed. */
+export const IncidentLocation = z.union([Location, UnplacedLocation]);
+export type IncidentLocation = Location | UnplacedLocation;
+
+export function isPlaced(location: IncidentLocation): location is Location {
+  return "lat" in location && typeof location.lat === "number";
+}
+
+/** The point on the map, or null while the position is not confirmed. */
+export function positionOf(location: IncidentLocation): LatLng | null {
+  return isPlaced(location) ? { lat: location.lat, lng: location.lng } : null;
+}
 
 export const PhoneNumber = z
   .string()
@@ -72,13 +111,33 @@ export const RevokeBody = z.strictObject({ userId: Id });
 /**
  * A transferred record from another center. Field names follow our API; README maps them onto NENA EIDO.
  */
+/** A callback address as SIP and EIDO carry it: a tel: or sip:/sips: URI. */
+export const CallbackUri = z
+  .string()
+  .trim()
+  .max(256)
+  .regex(/^(tel:\+?[0-9][0-9().-]*(;[^\s]*)?|sips?:[^\s@]+@[^\s]+|sips?:[^\s]+)$/i, "a tel: or sip: URI");
+
+/** A person the other center recorded (caller, patient, witness ...). Personal data: shown where callers are. */
+export const TransferPerson = z.strictObject({
+  /** Roles as the sender names them (EIDO person role registry: Caller, Patient, Witness ...). */
+  roles: z.array(trimmed(64)).max(10).default([]),
+  name: trimmed(LIMITS.shortText).optional(),
+  callbackUris: z.array(CallbackUri).max(5).optional(),
+});
+export type TransferPerson = z.infer<typeof TransferPerson>;
+
 export const TransferRecord = z.strictObject({
-  fromCenter: trimmed(32),
-  externalId: trimmed(64),
+  fromCenter: trimmed(64),
+  externalId: trimmed(256),
   fromAgent: trimmed(LIMITS.shortText).optional(),
   transferredAt: IsoTime.optional(),
+  /** When the first center answered the call (receivedAt is when it started ringing there). */
+  answeredAt: IsoTime.optional(),
   notes: z.string().trim().max(LIMITS.description).optional(),
   callbackNumber: PhoneNumber.optional(),
+  callbackUris: z.array(CallbackUri).max(5).optional(),
+  persons: z.array(TransferPerson).max(20).optional(),
 });
 export type TransferRecord = z.infer<typeof TransferRecord>;
 
@@ -174,6 +233,15 @@ export const AlarmLevelBody = z.strictObject({
   reason: z.string().trim().max(LIMITS.reason).optional(),
 });
 export type AlarmLevelBody = z.infer<typeof AlarmLevelBody>;
+
+/** Places (or moves) an incident on the map: confirms a position that came in as an address only. */
+export const LocateBody = z.strictObject({
+  opId: OpId,
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  address: trimmed(LIMITS.address).optional(),
+});
+export type LocateBody = z.infer<typeof LocateBody>;
 
 export const NoteBody = z.strictObject({
   opId: OpId,

@@ -3,7 +3,7 @@ import type { IncidentType, UnitStatus } from "./domain";
 import type { Ack } from "./errors";
 import type { IncidentEvent } from "./events";
 import type { UnitView } from "./api";
-import type { DispatchAckPayload, Location, SyncPayload, UnitPositionPayload, UnitStatusPayload } from "./schemas";
+import type { DispatchAckPayload, IncidentLocation, SyncPayload, UnitPositionPayload, UnitStatusPayload } from "./schemas";
 import type { UnitStatusResult } from "./api";
 
 export interface DispatchAlert {
@@ -12,7 +12,8 @@ export interface DispatchAlert {
   unitId: string;
   callSign: string;
   incidentType: IncidentType;
-  location: Location;
+  /** May be an address only (`confirmed: false`) when the incident has not been placed on the map yet. */
+  location: IncidentLocation;
   description?: string;
   notes?: string;
   /** Other units on the incident, so the crew knows who else is rolling. */

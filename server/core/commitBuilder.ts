@@ -6,6 +6,7 @@ import type { IncidentState } from "../../shared/incident";
 import { normalizeAddress } from "../../shared/geo";
 import { STREAM_FOLDS, type StreamFold, type StreamStates } from "../../shared/streams";
 import type { CallRecord, Commit, IncidentRecord, OpRecord, StreamRecord, UnitRecord } from "../store/types";
+import { isPlaced } from "../../shared/schemas";
 import { hashEvent } from "./hashChain";
 
 export interface EventContext {
@@ -23,8 +24,8 @@ export function toIncidentRecord(state: IncidentState): IncidentRecord {
     status: state.status,
     incidentType: state.incidentType,
     receivedAtMs: Date.parse(state.receivedAt),
-    lat: state.location.lat,
-    lng: state.location.lng,
+    lat: isPlaced(state.location) ? state.location.lat : null,
+    lng: isPlaced(state.location) ? state.location.lng : null,
     addressKey: state.location.address ? normalizeAddress(state.location.address) : null,
     externalId: state.externalId ?? null,
     state,

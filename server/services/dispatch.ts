@@ -5,7 +5,7 @@ import { COMMITTED_STATUSES, type UnitType } from "../../shared/domain";
 import type { Actor } from "../../shared/events";
 import { activeAssignments } from "../../shared/incident";
 import { distanceMeters } from "../../shared/geo";
-import type { DispatchBody } from "../../shared/schemas";
+import { isPlaced, type DispatchBody } from "../../shared/schemas";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { UnitRecord } from "../store/types";
@@ -37,6 +37,11 @@ export async function recommendUnits(
   const level =
     runCard.levels.find((entry) => entry.alarmLevel === state.alarmLevel) ?? runCard.levels[runCard.levels.length - 1];
   const metresPerSecond = (context.config.travelSpeedKmh * 1000) / 3600;
+  const position = isPlaced(state.location) ? state.location : null;
+  if (!position) {
+    // Nearest units are unknowable without a position; never guess one. The dispatcher places it first.
+    return { incidentId, alarmLevel: state.alarmLevel, runCard, recommended: [], unfilled: [], needsPosition: true };
+  }
 
   // Units already on the incident count towards the card.
   const onScene = new Map<UnitType, number>();
@@ -47,7 +52,7 @@ export async function recommendUnits(
     .filter((unit) => unit.status === "available")
     .map((unit) => {
       const from = unit.position ?? unit.home;
-      const distanceM = Math.round(distanceMeters(from, state.location));
+      const distanceM = Math.round(distanceMeters(from, position));
       return { unit, distanceM, etaSeconds: Math.round(distanceM / metresPerSecond) };
     })
     .sort((a, b) => a.etaSeconds - b.etaSeconds);

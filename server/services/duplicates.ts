@@ -2,13 +2,14 @@
 // are matched as they would have been live. Every lookup is an indexed query, never a scan of all incidents.
 import type { DuplicateCandidate } from "../../shared/api";
 import type { IncidentType } from "../../shared/domain";
+import type { LatLng } from "../../shared/schemas";
 import { boundingBox, distanceMeters, normalizeAddress } from "../../shared/geo";
 import type { IncidentRecord, Store } from "../store/types";
 import type { DuplicateWindow } from "../config";
 
 export interface DuplicateQueryInput {
-  lat: number;
-  lng: number;
+  /** Null for a call that has no position yet (an address-only transfer): only caller and address can match. */
+  position: LatLng | null;
   incidentType: IncidentType;
   at: Date;
   callerNumber?: string;
@@ -33,21 +34,22 @@ export async function findDuplicates(
   const windowMs = window.windowMinutes * 60_000;
   // The widest window of any type bounds how old an incident can be and still match by caller or address.
   const atMs = input.at.getTime();
-  const box = boundingBox(input, window.radiusM * 2);
   const found = new Map<string, { incident: IncidentRecord; sameCaller: boolean; sameAddress: boolean }>();
   const consider = (incident: IncidentRecord) => {
     if (incident.id === input.excludeIncidentId || incident.status !== "open") return;
     if (!found.has(incident.id)) found.set(incident.id, { incident, sameCaller: false, sameAddress: false });
   };
 
-  for (const incident of await store.findIncidentsInWindow({
-    fromMs: atMs - windowMs,
-    toMs: atMs + windowMs,
-    ...box,
-    statuses: ["open"],
-    limit: CANDIDATE_LIMIT,
-  })) {
-    consider(incident);
+  if (input.position) {
+    for (const incident of await store.findIncidentsInWindow({
+      fromMs: atMs - windowMs,
+      toMs: atMs + windowMs,
+      ...boundingBox(input.position, window.radiusM * 2),
+      statuses: ["open"],
+      limit: CANDIDATE_LIMIT,
+    })) {
+      consider(incident);
+    }
   }
 
   if (input.callerNumber) {
@@ -73,10 +75,13 @@ export async function findDuplicates(
 
   const candidates: DuplicateCandidate[] = [];
   for (const { incident, sameCaller, sameAddress } of found.values()) {
-    const distanceM = Math.round(distanceMeters(input, incident));
+    // Either side without a position (address-only transfer): no distance, so only caller and address count.
+    const incidentPosition = incident.lat !== null && incident.lng !== null ? { lat: incident.lat, lng: incident.lng } : null;
+    const distanceM =
+      input.position && incidentPosition ? Math.round(distanceMeters(input.position, incidentPosition)) : null;
     const minutesApart = Math.abs(atMs - incident.receivedAtMs) / 60_000;
-    const near = distanceM <= window.radiusM;
-    const nearish = distanceM <= window.radiusM * 2;
+    const near = distanceM !== null && distanceM <= window.radiusM;
+    const nearish = distanceM !== null && distanceM <= window.radiusM * 2;
     const recent = minutesApart <= window.windowMinutes;
     const sameType = incident.incidentType === input.incidentType;
     if (!sameCaller && !sameAddress && !(nearish && recent)) continue;
@@ -89,7 +94,7 @@ export async function findDuplicates(
     if (sameCaller) reasons.push("same_caller");
     if (sameAddress) reasons.push("same_address");
 
-    const proximity = Math.max(0, 1 - distanceM / (window.radiusM * 2));
+    const proximity = distanceM === null ? 0 : Math.max(0, 1 - distanceM / (window.radiusM * 2));
     const recency = Math.max(0, 1 - minutesApart / window.windowMinutes);
     const score = Math.min(
       1,

@@ -3,7 +3,7 @@ import type { IncidentStatus } from "../../shared/domain";
 import { can } from "../../shared/policy";
 import type { Actor, LogEvent } from "../../shared/events";
 import { activeAssignments } from "../../shared/incident";
-import type { AlarmLevelBody, CloseBody, IncidentListQuery, MergeBody, NoteBody, PhaseBody } from "../../shared/schemas";
+import type { AlarmLevelBody, CloseBody, IncidentListQuery, LocateBody, Location, MergeBody, NoteBody, PhaseBody } from "../../shared/schemas";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
@@ -198,6 +198,35 @@ export async function setAlarmLevel(
       previousLevel: record.state.alarmLevel,
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
     }, { actor, occurredAt: builder.recordedAt, source: "live" });
+    return presentIncident(state, incidentAudienceOf(actor));
+  });
+}
+
+/**
+ * Places the incident on the map: confirms the position of an address-only transfer, or corrects a position.
+ * Keeps the address (and civic elements) unless a new address is given.
+ */
+export async function locateIncident(
+  context: ServiceContext,
+  actor: Actor,
+  incidentId: string,
+  body: LocateBody,
+): Promise<IncidentView> {
+  authorize(actor, "placeIncidents", "place incidents on the map");
+  const operation = { opId: body.opId, kind: "incident.locate", actor, request: { incidentId, ...body } };
+  return runCommand(context, operation, async (builder) => {
+    const record = await loadIncident(context, incidentId);
+    if (record.status !== "open") throw errors.incidentClosed(`Incident ${record.number} is ${record.status}.`);
+    const previous = record.state.location;
+    const address = body.address ?? previous.address;
+    const location: Location = {
+      lat: body.lat,
+      lng: body.lng,
+      ...(address !== undefined ? { address } : {}),
+      ...(body.address === undefined && previous.civic ? { civic: previous.civic } : {}),
+    };
+    const state = builder.append(incidentId, record.state, "incident.located", { location, previous },
+      { actor, occurredAt: builder.recordedAt, source: "live" });
     return presentIncident(state, incidentAudienceOf(actor));
   });
 }

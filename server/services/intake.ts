@@ -115,8 +115,7 @@ export async function intakeCall(
       recordedAt: builder.recordedAt,
     });
     const duplicates = await findDuplicates(context.store, context.config.duplicateWindows, {
-      lat: body.location.lat,
-      lng: body.location.lng,
+      position: { lat: body.location.lat, lng: body.location.lng },
       incidentType: body.incidentType,
       at: new Date(receivedAt),
       ...(body.callerNumber !== undefined ? { callerNumber: body.callerNumber } : {}),

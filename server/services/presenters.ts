@@ -30,10 +30,17 @@ function redactCall<T extends CallRecordPayload>(call: T, personal: PersonalData
   const { callerName: _name, callerNumber: _number, ...rest } = call;
   const redacted = { ...rest, ...(rest.description !== undefined ? { description: scrubText(rest.description, personal.strings) } : {}) };
   if (redacted.transfer) {
-    const { callbackNumber: _callback, ...transfer } = redacted.transfer;
+    // Callback addresses, persons' names and numbers, and whatever unmapped EIDO components carried are personal.
+    const { callbackNumber: _callback, callbackUris: _uris, persons, eido, ...transfer } = redacted.transfer;
+    const unmappedFree = eido ? (({ unmapped: _unmapped, ...origin }) => origin)(eido) : undefined;
     return {
       ...redacted,
-      transfer: { ...transfer, ...(transfer.notes !== undefined ? { notes: scrubText(transfer.notes, personal.strings) } : {}) },
+      transfer: {
+        ...transfer,
+        ...(transfer.notes !== undefined ? { notes: scrubText(transfer.notes, personal.strings) } : {}),
+        ...(persons ? { persons: persons.map((person) => ({ roles: person.roles })) } : {}),
+        ...(unmappedFree ? { eido: unmappedFree } : {}),
+      },
     } as T;
   }
   return redacted as T;
@@ -90,6 +97,7 @@ export function presentEvent(event: IncidentEvent, audience: IncidentAudience, p
     case "incident.closed":
       return { ...event, payload: { ...event.payload, reason: scrubOptional(event.payload.reason, personal) } };
     case "unit.reassigned":
+    case "incident.located":
       return event;
   }
 }

@@ -487,7 +487,7 @@ export class MongoStore implements Store {
     // { addressKey: 1, receivedAtMs: 1 } index walked backwards, so each key's documents arrive newest first and
     // $first takes the most recent incident's location and text.
     const rows = await this.m.incidents
-      .aggregate<{ _id: string; address: string | null; lat: number; lng: number; lastSeenMs: number; incidents: number }>([
+      .aggregate<{ _id: string; address: string | null; lat: number | null; lng: number | null; lastSeenMs: number; incidents: number }>([
         { $match: { addressKey: { $gte: prefix, $lt: prefixUpperBound(prefix) } } },
         { $sort: { addressKey: -1, receivedAtMs: -1 } },
         {
@@ -505,14 +505,20 @@ export class MongoStore implements Store {
       ])
       .hint({ addressKey: 1, receivedAtMs: 1 })
       .exec();
-    return rows.map((row) => ({
-      addressKey: row._id,
-      address: row.address ?? row._id,
-      lat: row.lat,
-      lng: row.lng,
-      lastSeenMs: row.lastSeenMs,
-      incidents: row.incidents,
-    }));
+    const known: KnownAddress[] = [];
+    for (const row of rows) {
+      // The latest incident there has no position yet (an address-only transfer): nothing to place a call with.
+      if (row.lat === null || row.lat === undefined || row.lng === null || row.lng === undefined) continue;
+      known.push({
+        addressKey: row._id,
+        address: row.address ?? row._id,
+        lat: row.lat,
+        lng: row.lng,
+        lastSeenMs: row.lastSeenMs,
+        incidents: row.incidents,
+      });
+    }
+    return known;
   }
 
   async getStreamEvents<S extends StreamType>(streamType: S, streamId: string, afterSeq = 0): Promise<StreamEvent<S>[]> {

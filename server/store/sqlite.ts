@@ -25,7 +25,7 @@ import {
 } from "./types";
 import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, upsertSql, USERS, type SqlValue } from "./records";
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const META = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -76,6 +76,21 @@ ALTER TABLE events_v2 RENAME TO events;
 ALTER TABLE units ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ${STREAMS_TABLE}
 `,
+  // Version 3: an incident may have no position yet (an address-only EIDO transfer), so lat/lng may be NULL.
+  // SQLite cannot drop a NOT NULL in place: the table is rebuilt and its indexes made again.
+  3: `
+CREATE TABLE incidents_v3 (
+  id TEXT PRIMARY KEY, number TEXT NOT NULL, status TEXT NOT NULL, incident_type TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL, lat REAL, lng REAL, address_key TEXT, external_id TEXT, state TEXT NOT NULL
+);
+INSERT INTO incidents_v3 SELECT id, number, status, incident_type, received_at_ms, lat, lng, address_key, external_id, state
+  FROM incidents;
+DROP TABLE incidents;
+ALTER TABLE incidents_v3 RENAME TO incidents;
+CREATE INDEX incidents_window ON incidents (received_at_ms, lat);
+CREATE INDEX incidents_address ON incidents (address_key, received_at_ms);
+CREATE INDEX incidents_status ON incidents (status, received_at_ms);
+`,
 };
 
 /** The current schema, for a new file. */
@@ -88,8 +103,8 @@ CREATE TABLE incidents (
   status TEXT NOT NULL,
   incident_type TEXT NOT NULL,
   received_at_ms INTEGER NOT NULL,
-  lat REAL NOT NULL,
-  lng REAL NOT NULL,
+  lat REAL,
+  lng REAL,
   address_key TEXT,
   external_id TEXT,
   state TEXT NOT NULL
@@ -175,8 +190,8 @@ interface EventRow {
 interface KnownAddressRow {
   address_key: string;
   address: string | null;
-  lat: number;
-  lng: number;
+  lat: number | null;
+  lng: number | null;
   last_seen_ms: number;
   incidents: number;
 }
@@ -573,14 +588,20 @@ export class SqliteStore implements Store {
 
   async searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]> {
     if (!(limit > 0)) return [];
-    return this.s.searchAddresses.all({ from: prefix, to: prefixUpperBound(prefix), limit }).map((row) => ({
-      addressKey: row.address_key,
-      address: row.address ?? row.address_key,
-      lat: row.lat,
-      lng: row.lng,
-      lastSeenMs: row.last_seen_ms,
-      incidents: row.incidents,
-    }));
+    const known: KnownAddress[] = [];
+    for (const row of this.s.searchAddresses.all({ from: prefix, to: prefixUpperBound(prefix), limit })) {
+      // The latest incident there has no position yet (an address-only transfer): nothing to place a call with.
+      if (row.lat === null || row.lng === null) continue;
+      known.push({
+        addressKey: row.address_key,
+        address: row.address ?? row.address_key,
+        lat: row.lat,
+        lng: row.lng,
+        lastSeenMs: row.last_seen_ms,
+        incidents: row.incidents,
+      });
+    }
+    return known;
   }
 
   async getStreamEvents<S extends StreamType>(streamType: S, streamId: string, afterSeq = 0): Promise<StreamEvent<S>[]> {

@@ -20,8 +20,9 @@ export interface IncidentRecord {
   incidentType: IncidentType;
   /** Epoch milliseconds of the earliest call; indexed with lat/lng for duplicate lookups. */
   receivedAtMs: number;
-  lat: number;
-  lng: number;
+  /** Null while the incident has no position (an address-only transfer): window queries never match it. */
+  lat: number | null;
+  lng: number | null;
   /** normalizeAddress(location.address), or null. */
   addressKey: string | null;
   externalId: string | null;
@@ -204,7 +205,8 @@ export interface Store {
    * Distinct address keys that start with `prefix` (compared as is, character for character: callers normalise
    * it first), most recently seen first, up to `limit`. A range on the (addressKey, receivedAtMs) index, never a
    * pattern match: it runs on every pause in the dispatcher's typing. Which of two incidents received in the same
-   * millisecond counts as the most recent is up to the adapter.
+   * millisecond counts as the most recent is up to the adapter. A key whose most recent incident has no position
+   * yet (lat null) is left out, after the limit.
    */
   searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]>;
 

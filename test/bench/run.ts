@@ -71,11 +71,10 @@ async function benchDuplicateLookup(): Promise<boolean> {
   // Half the lookups are a second caller at an open fire (40 m, 3 min later), half a call anywhere.
   const queries = Array.from({ length: LOOKUPS }, (_, i) => {
     const fire = openSample[i % openSample.length];
-    return i % 2 === 0 && fire
-      ? { lat: fire.lat + 0.00036, lng: fire.lng, incidentType: "structure_fire" as const, at: new Date(fire.receivedAtMs + 180_000) }
+    return i % 2 === 0 && fire && fire.lat !== null && fire.lng !== null
+      ? { position: { lat: fire.lat + 0.00036, lng: fire.lng }, incidentType: "structure_fire" as const, at: new Date(fire.receivedAtMs + 180_000) }
       : {
-          lat: 31.0 + Math.random() * 0.36,
-          lng: 121.2 + Math.random() * 0.42,
+          position: { lat: 31.0 + Math.random() * 0.36, lng: 121.2 + Math.random() * 0.42 },
           incidentType: "structure_fire" as const,
           at: new Date(start + Math.random() * 365 * 86_400_000),
         };
@@ -101,7 +100,9 @@ async function benchDuplicateLookup(): Promise<boolean> {
       (row) =>
         row.status === "open" &&
         Math.abs(row.receivedAtMs - query.at.getTime()) <= window.windowMinutes * 60_000 &&
-        distanceMeters(query, row) <= window.radiusM * 2,
+        row.lat !== null &&
+        row.lng !== null &&
+        distanceMeters(query.position, { lat: row.lat, lng: row.lng }) <= window.radiusM * 2,
     ).length;
     scanned.push(performance.now() - began);
   }

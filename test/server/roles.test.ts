@@ -634,6 +634,59 @@ const operations: Operation[] = [
     },
   },
   {
+    name: "POST /transfers/eido",
+    allowed: can.receiveEidoTransfers,
+    okStatus: 201,
+    async run(token) {
+      const eidoId = `urn:emergency:uid:incidentid:${randomUUID()}:roles.example.cn`;
+      const document = {
+        $id: eidoId,
+        lastUpdateTimeStamp: new Date().toISOString(),
+        incidentComponent: { $id: `${eidoId}:incident`, incidentTypeCommonRegistryText: "Public Service" },
+        callComponent: [{ $id: `${eidoId}:call`, callStartTimestamp: new Date(Date.now() - 60_000).toISOString() }],
+      };
+      const attempt = await send(token, "POST", "/transfers/eido", document);
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const received = (await logSince(attempt.mark)).filter(
+            (event) => event.type === "call.received" && event.payload.transfer?.eido?.id === eidoId,
+          );
+          expect(received).toHaveLength(allowed ? 1 : 0);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /incidents/:id/eido",
+    allowed: can.exportEido,
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "GET", `/incidents/${incidentId}/eido`);
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { $id: string }).$id).toContain(`:incidentid:${incidentId}:`);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/location",
+    allowed: can.placeIncidents,
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/location`, { opId: opId(), lat: 37.7, lng: -122.41 });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const located = (await incidentDetail(incidentId)).events.filter((event) => event.type === "incident.located");
+          expect(located).toHaveLength(allowed ? 1 : 0);
+        },
+      };
+    },
+  },
+  {
     name: "GET /auth/me",
     allowed: () => true,
     async run(token) {

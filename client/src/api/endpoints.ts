@@ -65,6 +65,9 @@ export function createApi(http: HttpClient) {
       http.post<IncidentView>(`/incidents/${id(incidentId)}/phases`, { phase, opId }),
     alarmLevel: (incidentId: string, alarmLevel: number, opId: string) =>
       http.post<IncidentView>(`/incidents/${id(incidentId)}/alarm-level`, { alarmLevel, opId }),
+    /** Places the incident on the map (confirms the position of an address-only transfer). */
+    locate: (incidentId: string, position: { lat: number; lng: number }, opId: string) =>
+      http.post<IncidentView>(`/incidents/${id(incidentId)}/location`, { ...position, opId }),
     note: (incidentId: string, text: string, opId: string) =>
       http.post<IncidentView>(`/incidents/${id(incidentId)}/notes`, { text, opId }),
 

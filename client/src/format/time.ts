@@ -1,4 +1,5 @@
 // Times in the center's time zone on a 24-hour clock, whatever the device's zone or locale says.
+import { isPlaced, type IncidentLocation } from "../../../shared/schemas";
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(locale: string, timeZone: string, withDate: boolean): Intl.DateTimeFormat {
@@ -47,8 +48,8 @@ export function formatDuration(totalSeconds: number | null | undefined): string 
 }
 
 /** "60 m", "1.2 km". */
-export function formatDistance(metres: number): string {
-  if (!Number.isFinite(metres)) return "–";
+export function formatDistance(metres: number | null): string {
+  if (metres === null || !Number.isFinite(metres)) return "–";
   return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
 }
 
@@ -92,4 +93,10 @@ export function formatTimeAgo(iso: string, now: number, locale: string): string 
     if (seconds >= size) return format.format(-Math.floor(seconds / size), unit);
   }
   return format.format(-Math.max(1, Math.floor(seconds / 60)), "minute");
+}
+
+/** The address, else the coordinates; "—" for an address-only location that came without an address. */
+export function formatLocation(location: IncidentLocation, digits = 5): string {
+  if (location.address) return location.address;
+  return isPlaced(location) ? `${location.lat.toFixed(digits)}, ${location.lng.toFixed(digits)}` : "—";
 }

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { UnitView } from "../../../shared/api";
 import type { IncidentState } from "../../../shared/incident";
-import type { LatLng } from "../../../shared/schemas";
+import { positionOf, type LatLng } from "../../../shared/schemas";
 import { formatLatLng } from "../format/time";
 import { drawGraticule } from "./graticule";
 import "./map.css";
@@ -107,8 +107,11 @@ export function MapView(props: MapViewProps) {
     if (!layer) return;
     layer.clearLayers();
     for (const { incident, urgent } of props.incidents) {
+      // An address-only transfer has no point yet: it is listed, never drawn at a guessed place.
+      const position = positionOf(incident.location);
+      if (!position) continue;
       const selected = incident.id === props.selectedIncidentId;
-      const marker = L.circleMarker([incident.location.lat, incident.location.lng], {
+      const marker = L.circleMarker([position.lat, position.lng], {
         radius: selected ? 14 : 9,
         weight: selected ? 5 : 2,
         color: selected ? "#ffffff" : urgent ? "#ff3b30" : "#ff9500",
@@ -165,8 +168,9 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     const selected = props.incidents.find(({ incident }) => incident.id === props.selectedIncidentId);
-    if (selected && map.current && !map.current.getBounds().pad(-0.1).contains([selected.incident.location.lat, selected.incident.location.lng])) {
-      map.current.panTo([selected.incident.location.lat, selected.incident.location.lng]);
+    const position = selected ? positionOf(selected.incident.location) : null;
+    if (position && map.current && !map.current.getBounds().pad(-0.1).contains([position.lat, position.lng])) {
+      map.current.panTo([position.lat, position.lng]);
     }
   }, [props.selectedIncidentId]);
 

@@ -5,12 +5,14 @@ import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import { isAllowedTransition, COMMITTED_STATUSES, type UnitStatus } from "../../../shared/domain";
 import { activeAssignments } from "../../../shared/incident";
+import { positionOf } from "../../../shared/schemas";
 import type { AppSocket } from "../api/socket";
 import { cacheLoadedAssets } from "../app/serviceWorker";
 import { configStore, incidentStore, unitStore } from "../app/stores";
 import { useTimeFormat } from "../app/useTimeFormat";
 import { beep, unlockAudio } from "../features/alerts/beep";
 import type { AuthSession } from "../features/auth/authStore";
+import { formatLocation } from "../format/time";
 import { MapView } from "../map/MapView";
 import { ConnectionIndicator } from "../ui/ConnectionIndicator";
 import { LanguageSelector } from "../ui/LanguageSelector";
@@ -103,7 +105,7 @@ function DispatchAlertOverlay({ onAcknowledge }: { onAcknowledge: () => void }) 
     <div className="dispatch-alert" role="alertdialog" aria-modal="true" aria-labelledby="alert-title" data-testid="dispatch-alert">
       <p className="alert-kicker">{t("tablet.dispatched")}</p>
       <h1 id="alert-title">{t(`incidentType.${alert.incidentType}`)}</h1>
-      <p className="alert-address">{alert.location.address ?? `${alert.location.lat.toFixed(5)}, ${alert.location.lng.toFixed(5)}`}</p>
+      <p className="alert-address">{formatLocation(alert.location)}</p>
       <p className="alert-number">
         {alert.incidentNumber} · {alert.callSign}
       </p>
@@ -270,7 +272,7 @@ export default function TabletApp({ session }: { session: AuthSession }) {
                 {t(`incidentType.${incident.incidentType}`)}
               </h1>
               <p className="assignment-address" data-testid="assignment-address">
-                {incident.location.address ?? `${incident.location.lat.toFixed(5)}, ${incident.location.lng.toFixed(5)}`}
+                {formatLocation(incident.location)}
               </p>
               {incident.description ? <p className="assignment-notes">{incident.description}</p> : null}
               {incident.notes.map((note) => (
@@ -316,14 +318,14 @@ export default function TabletApp({ session }: { session: AuthSession }) {
         <section className="tablet-map" aria-label={t("map.label")}>
           <MapView
             label={t("map.label")}
-            center={incident ? { lat: incident.location.lat, lng: incident.location.lng } : config.mapCenter}
+            center={(incident && positionOf(incident.location)) || config.mapCenter}
             zoom={incident ? 15 : config.mapZoom}
             tileUrl={config.tileUrl}
             tileAttribution={config.tileAttribution}
             incidents={incident ? [{ incident, urgent: true }] : []}
             units={unit ? [unit] : []}
             selectedIncidentId={incident?.id ?? null}
-            focus={incident ? { lat: incident.location.lat, lng: incident.location.lng } : null}
+            focus={incident ? positionOf(incident.location) : null}
           />
         </section>
 

@@ -10,6 +10,7 @@ import {
   EventsQuery,
   Id,
   IncidentListQuery,
+  LocateBody,
   MergeBody,
   NoteBody,
   PhaseBody,
@@ -29,10 +30,12 @@ import {
   eventsAfter,
   getIncidentDetail,
   listIncidents,
+  locateIncident,
   mergeIncidents,
   recordPhase,
   setAlarmLevel,
 } from "../../services/incidents";
+import { exportEido, importEido } from "../../services/eido";
 import { intakeCall } from "../../services/intake";
 import { responseTimeReport } from "../../services/reports";
 import { listRunCards, putRunCard } from "../../services/runCards";
@@ -52,14 +55,18 @@ export function operationRoutes(context: ServiceContext): Router {
     authorize(actorOf(res), "lookUpDuplicates", "look up duplicate calls");
     const query = parse(DuplicateQuery, req.query, "query");
     const duplicates = await findDuplicates(context.store, context.config.duplicateWindows, {
-      lat: query.lat,
-      lng: query.lng,
+      position: { lat: query.lat, lng: query.lng },
       incidentType: query.incidentType,
       at: query.at ? new Date(query.at) : context.clock(),
       ...(query.callerNumber !== undefined ? { callerNumber: query.callerNumber } : {}),
       ...(query.address !== undefined ? { address: query.address } : {}),
     });
     res.json({ duplicates });
+  });
+  // The body is an EIDO as the other center sends it: parsed by the service, which names what is missing.
+  router.post("/transfers/eido", async (req, res) => {
+    const { result, created } = await importEido(context, actorOf(res), req.body);
+    res.status(created ? 201 : 200).json(result);
   });
   router.get("/addresses", async (req, res) => {
     res.json(await suggestAddresses(context, actorOf(res), parse(AddressQuery, req.query, "query")));
@@ -70,6 +77,13 @@ export function operationRoutes(context: ServiceContext): Router {
   });
   router.get("/incidents/:id", async (req, res) => {
     res.json(await getIncidentDetail(context, actorOf(res), id(param(req, "id"), "incident id")));
+  });
+  router.get("/incidents/:id/eido", async (req, res) => {
+    res.json(await exportEido(context, actorOf(res), id(param(req, "id"), "incident id")));
+  });
+  router.post("/incidents/:id/location", async (req, res) => {
+    const incidentId = id(param(req, "id"), "incident id");
+    res.json(await locateIncident(context, actorOf(res), incidentId, parse(LocateBody, req.body, "body")));
   });
   router.get("/incidents/:id/recommendations", async (req, res) => {
     res.json(await recommendUnits(context, actorOf(res), id(param(req, "id"), "incident id")));

@@ -482,6 +482,24 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(await store.findIncidentsByAddressKey("9 nowhere", T0, T0 + 5000, 10)).toEqual([]);
     });
 
+    it("keeps an incident without a position (lat/lng null): never in a window query, found by address, placed later", async () => {
+      const unplaced = (): IncidentRecord => {
+        const record = incident("u1", { addressKey: "200 nanjing east rd", receivedAtMs: T0 });
+        return { ...record, lat: null, lng: null, state: { ...record.state, location: { confirmed: false, address: "200 Nanjing East Rd" } } };
+      };
+      await store.commit({ incidents: [unplaced(), incident("placed", { addressKey: "200 nanjing east rd", receivedAtMs: T0 - 1000 })] });
+      expect(await store.getIncident("u1")).toEqual(unplaced());
+      const everywhere = { fromMs: T0 - 60_000, toMs: T0 + 60_000, minLat: -90, maxLat: 90, minLng: -180, maxLng: 180, statuses: ["open" as const], limit: 10 };
+      expect(ids(await store.findIncidentsInWindow(everywhere))).toEqual(["placed"]);
+      expect(ids(await store.findIncidentsByAddressKey("200 nanjing east rd", T0 - 60_000, T0 + 60_000, 10))).toEqual(["u1", "placed"]);
+      // Its address is not suggested while the latest incident there has no position to place a call with.
+      expect(await store.searchAddresses("200 nanjing", 10)).toEqual([]);
+
+      await store.commit({ incidents: [incident("u1", { addressKey: "200 nanjing east rd", receivedAtMs: T0, lat: 31.23, lng: 121.48 })] });
+      expect(ids(await store.findIncidentsInWindow(everywhere))).toEqual(["u1", "placed"]);
+      expect((await store.searchAddresses("200 nanjing", 10)).map((known) => [known.lat, known.lng])).toEqual([[31.23, 121.48]]);
+    });
+
     describe("address search", () => {
       /** An incident at a keyed address; the text as written defaults to the key. */
       const at = (id: string, addressKey: string, receivedAtMs: number, options: IncidentOptions = {}) =>
@@ -811,5 +829,33 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       const [next] = await store.commit({ events: [noteEvent("inc-1", 2)] });
       expect(next?.position).toBeGreaterThan(created?.position ?? Infinity);
     });
+  });
+});
+
+describe("sqlite schema upgrade", () => {
+  it("brings a version 1 file (lat/lng NOT NULL) up to date, keeps its incidents, then stores one without a position", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "store-upgrade-"));
+    const file = path.join(dir, "dispatch.sqlite");
+    fs.copyFileSync(path.resolve("test/fixtures/schema-v1.sqlite"), file);
+    try {
+      const { default: Database } = await import("better-sqlite3");
+      const old = new Database(file, { readonly: true });
+      const before = old.prepare<[], { id: string; lat: number }>(`SELECT id, lat FROM incidents ORDER BY id`).all();
+      old.close();
+      expect(before.length).toBeGreaterThan(0);
+
+      const store = new SqliteStore(file);
+      await store.init();
+      for (const row of before) expect((await store.getIncident(row.id))?.lat).toBe(row.lat);
+      const unplaced = { ...incident("new-1"), lat: null, lng: null };
+      await store.commit({ incidents: [unplaced] });
+      expect(await store.getIncident("new-1")).toEqual(unplaced);
+      await store.close();
+      const reopened = new Database(file, { readonly: true });
+      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "3" });
+      reopened.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,17 +3,18 @@
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
-import type { IncidentState } from "../../../../shared/incident";
+import type { IncidentCall, IncidentState } from "../../../../shared/incident";
+import { isPlaced } from "../../../../shared/schemas";
 import { INCIDENT_PHASES, REPORTABLE_UNIT_STATUSES, type IncidentPhase, type ReportableUnitStatus, type UnitStatus } from "../../../../shared/domain";
 import { ApiError } from "../../api/http";
 import { incidentStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { useTimeFormat } from "../../app/useTimeFormat";
 import { consoleUiStore } from "../../console/consoleUiStore";
-import { elapsedSeconds, formatDuration } from "../../format/time";
+import { elapsedSeconds, formatDuration, formatLatLng } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 import { DispatchPanel } from "../dispatch/DispatchPanel";
-import { addNote, closeIncident, loadIncidentDetail, mergeIncident, recordPhase, setUnitStatus } from "../incidents/incidentActions";
+import { addNote, closeIncident, loadIncidentDetail, locateIncident, mergeIncident, recordPhase, setUnitStatus } from "../incidents/incidentActions";
 import { describeEvent } from "./describeEvent";
 import { IntervalTable } from "./IntervalTable";
 
@@ -56,6 +57,68 @@ function StatusControl({ unitId, current }: { unitId: string; current: UnitStatu
       </select>
       <ErrorText error={error} />
     </>
+  );
+}
+
+/** What a transfer carried beyond the caller: the sending agent, answer time, callbacks, persons and notes. */
+function TransferDetails({ transfer }: { transfer: NonNullable<IncidentCall["transfer"]> }) {
+  const { t } = useTranslation();
+  const { clock } = useTimeFormat();
+  const lines: string[] = [];
+  if (transfer.fromAgent) lines.push(t("detail.transferAgent", { agent: transfer.fromAgent }));
+  if (transfer.answeredAt) lines.push(t("detail.transferAnswered", { time: clock(transfer.answeredAt) }));
+  if (transfer.callbackUris?.length) lines.push(t("detail.transferCallback", { uris: transfer.callbackUris.join(", ") }));
+  for (const person of transfer.persons ?? []) {
+    lines.push(`${person.roles.join(", ") || t("detail.person")}: ${person.name ?? "—"}${person.callbackUris?.length ? ` (${person.callbackUris.join(", ")})` : ""}`);
+  }
+  if (transfer.notes) lines.push(transfer.notes);
+  if (lines.length === 0) return null;
+  return (
+    <div className="hint transfer-details" data-testid="transfer-details">
+      {lines.map((line, index) => (
+        <div key={index}>{line}</div>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * An address-only transfer is marked until the dispatcher places it: click the spot on the map, then confirm.
+ * Recommendations and the distance part of duplicate matching wait for that position.
+ */
+function PlaceOnMap({ incident }: { incident: IncidentState }) {
+  const { t } = useTranslation();
+  const pick = useStore(consoleUiStore, (state) => state.mapPick);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  if (isPlaced(incident.location)) return null;
+  const open = incident.status === "open";
+  return (
+    <div className="banner position-unconfirmed" role="status" data-testid="position-unconfirmed">
+      <strong>{t("detail.positionUnconfirmed")}</strong>{" "}
+      {open ? (
+        <>
+          <span className="hint">{pick ? t("detail.placeHere", { position: formatLatLng(pick.position.lat, pick.position.lng) }) : t("detail.placeHint")}</span>{" "}
+          <button
+            type="button"
+            className="button"
+            data-testid="place-incident"
+            disabled={!pick || busy}
+            onClick={() => {
+              if (!pick) return;
+              setBusy(true);
+              setError(null);
+              locateIncident(incident.id, pick.position)
+                .catch(setError)
+                .finally(() => setBusy(false));
+            }}
+          >
+            {t("detail.place")}
+          </button>
+        </>
+      ) : null}
+      <ErrorText error={error} />
+    </div>
   );
 }
 
@@ -217,8 +280,12 @@ export function IncidentDetail() {
         </span>
       </div>
       <p className="detail-address">
-        {incident.location.address ?? "—"} <span className="hint">({incident.location.lat.toFixed(5)}, {incident.location.lng.toFixed(5)})</span>
+        {incident.location.address ?? "—"}{" "}
+        {isPlaced(incident.location) ? (
+          <span className="hint">({incident.location.lat.toFixed(5)}, {incident.location.lng.toFixed(5)})</span>
+        ) : null}
       </p>
+      <PlaceOnMap incident={incident} />
       <p className="hint">
         {t("detail.received", { time: dateTime(incident.receivedAt) })} · {t("detail.age", { duration: formatDuration(elapsedSeconds(incident.receivedAt, now)) })}
       </p>
@@ -270,6 +337,7 @@ export function IncidentDetail() {
           <li key={call.callId} data-testid="call">
             <span className="time">{clock(call.receivedAt)}</span> {call.callerNumber ?? "—"} {call.callerName ? `(${call.callerName})` : ""}
             {call.transfer ? <span className="chip"> {t("detail.transferFrom", { center: call.transfer.fromCenter, externalId: call.transfer.externalId })}</span> : null}
+            {call.transfer ? <TransferDetails transfer={call.transfer} /> : null}
             {call.mergedFrom ? <span className="hint"> {t("detail.callMerged")}</span> : null}
             {call.description ? <div className="hint">{call.description}</div> : null}
           </li>

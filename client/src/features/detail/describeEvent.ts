@@ -30,6 +30,10 @@ export function describeEvent(t: TFunction, event: IncidentEvent, state: Inciden
       return t("timeline.alarmLevel", { level: event.payload.alarmLevel, previous: event.payload.previousLevel });
     case "incident.note":
       return t("timeline.note", { text: event.payload.text });
+    case "incident.located":
+      return event.payload.previous && !("lat" in event.payload.previous)
+        ? t("timeline.placed", { lat: event.payload.location.lat.toFixed(5), lng: event.payload.location.lng.toFixed(5) })
+        : t("timeline.moved", { lat: event.payload.location.lat.toFixed(5), lng: event.payload.location.lng.toFixed(5) });
     case "incident.merged":
       return t("timeline.merged", { number: event.payload.intoNumber });
     case "incident.absorbed":

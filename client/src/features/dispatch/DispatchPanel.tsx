@@ -102,7 +102,11 @@ export function DispatchPanel({ incident }: { incident: IncidentState }) {
         ) : null}
       </div>
       <ErrorText error={loadError} />
-      {recommendations && recommendations.recommended.length === 0 ? <p className="hint">{t("dispatch.noneAvailable")}</p> : null}
+      {recommendations?.needsPosition ? (
+        <p className="hint" data-testid="recommendations-need-position">{t("dispatch.needsPosition")}</p>
+      ) : recommendations && recommendations.recommended.length === 0 ? (
+        <p className="hint">{t("dispatch.noneAvailable")}</p>
+      ) : null}
       {recommendations && recommendations.recommended.length > 0 ? (
         <table className="recommendations" data-testid="recommendations">
           <thead>

@@ -45,6 +45,10 @@ export async function addNote(incidentId: string, text: string): Promise<Inciden
   return takeIncident(await api.note(incidentId, text, crypto.randomUUID()));
 }
 
+export async function locateIncident(incidentId: string, position: { lat: number; lng: number }): Promise<IncidentView> {
+  return takeIncident(await api.locate(incidentId, position, crypto.randomUUID()));
+}
+
 export async function recordPhase(incidentId: string, phase: IncidentPhase): Promise<IncidentView> {
   return takeIncident(await api.phase(incidentId, phase, crypto.randomUUID()));
 }

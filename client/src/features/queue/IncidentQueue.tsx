@@ -4,7 +4,7 @@ import { useStore } from "zustand";
 import { alertStore, configStore, incidentStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { consoleUiStore } from "../../console/consoleUiStore";
-import { formatDuration } from "../../format/time";
+import { formatDuration, formatLocation } from "../../format/time";
 import { rankQueue } from "./urgency";
 
 /** Open incidents, most urgent first; arrow keys move the selection. */
@@ -62,7 +62,7 @@ export function IncidentQueue() {
                     {formatDuration(entry.ageSeconds)}
                   </span>
                 </span>
-                <span className="queue-line address">{incident.location.address ?? `${incident.location.lat.toFixed(4)}, ${incident.location.lng.toFixed(4)}`}</span>
+                <span className="queue-line address">{formatLocation(incident.location, 4)}</span>
                 <span className="queue-line units">
                   {entry.activeUnits.length === 0 ? (
                     <span className="flag flag-unassigned">{t("queue.noUnits")}</span>
