@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   incident_closed: 409,
   already_exists: 409,
   time_out_of_range: 422,
+  /** The water-use guard flagged the use (wrong class, no visible flame): it is recorded only with a reason. */
+  reason_required: 422,
+  /** `corrects` does not name a decision of this incident. */
+  invalid_correction: 422,
   rate_limited: 429,
   internal_error: 500,
   store_unavailable: 503,

@@ -1,7 +1,15 @@
 // The current state of an incident is a pure fold of its events. The server stores the folded state as a
 // projection; the client folds the same events with this same code.
 import { releasesUnit, type IncidentPhase, type IncidentStatus, type IncidentType, type UnitStatus, type UnitType } from "./domain";
-import type { CallRecordPayload, EventTime, IncidentEventType, NewIncidentEvent } from "./events";
+import { strategyOf, type CommanderRef, type Strategy } from "./decisions";
+import type {
+  CallRecordPayload,
+  DecisionEventPayload,
+  EventTime,
+  IncidentEventType,
+  NewIncidentEvent,
+  WaterUseEventPayload,
+} from "./events";
 import type { Location } from "./schemas";
 
 export type StampedTime = EventTime;
@@ -34,6 +42,28 @@ export interface ResponseIntervals {
 export const INTERVAL_NAMES = ["alarmProcessing", "turnout", "travel", "totalResponse"] as const;
 export type IntervalName = (typeof INTERVAL_NAMES)[number];
 
+/** A period of command: who, from when (by the log). */
+export interface CommandRecord extends CommanderRef {
+  seq: number;
+  since: StampedTime;
+}
+
+/** A decision as the record keeps it: corrections are separate entries, listed in `correctedBy`. */
+export interface DecisionRecord extends DecisionEventPayload {
+  seq: number;
+  at: StampedTime;
+  /** Username of who recorded it, and their unit for a crew. */
+  by: string;
+  byUnitId?: string;
+  correctedBy: number[];
+}
+
+export interface WaterUseRecord extends WaterUseEventPayload {
+  seq: number;
+  at: StampedTime;
+  by: string;
+}
+
 export interface IncidentState {
   id: string;
   number: string;
@@ -49,6 +79,12 @@ export interface IncidentState {
   assignments: Assignment[];
   phases: Partial<Record<IncidentPhase, StampedTime>>;
   notes: { text: string; at: StampedTime; by: string }[];
+  /** Who is in command now; null until command is established. */
+  command: CommandRecord | null;
+  commandHistory: CommandRecord[];
+  strategy: Strategy | null;
+  decisions: DecisionRecord[];
+  waterUses: WaterUseRecord[];
   mergedInto?: string;
   mergedFrom: string[];
   closedAt?: StampedTime;
@@ -143,7 +179,57 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
     state.status = "closed";
     state.closedAt = stamp(event);
   },
+  "incident.command": (state, event) => {
+    const { unitId, callSign, commanderName, icsRole } = event.payload;
+    const record: CommandRecord = { unitId, callSign, name: commanderName, icsRole, seq: event.seq, since: stamp(event) };
+    state.commandHistory.push(record);
+    state.command = record;
+  },
+  "incident.decision": (state, event) => {
+    const { corrects } = event.payload;
+    if (corrects !== undefined) {
+      const corrected = state.decisions.find((decision) => decision.seq === corrects);
+      if (!corrected) throw new FoldError(`incident ${state.id}: decision ${corrects} to correct does not exist`);
+      corrected.correctedBy.push(event.seq);
+    }
+    state.decisions.push({
+      ...structuredClone(event.payload),
+      seq: event.seq,
+      at: stamp(event),
+      by: event.actor.username,
+      ...(event.actor.unitId !== undefined ? { byUnitId: event.actor.unitId } : {}),
+      correctedBy: [],
+    });
+    state.strategy = strategyOf(event.payload.decisionType) ?? state.strategy;
+  },
+  "incident.water_use": (state, event) => {
+    state.waterUses.push({ ...structuredClone(event.payload), seq: event.seq, at: stamp(event), by: event.actor.username });
+  },
 };
+
+/** Projections stored before the fireground records existed lack these fields; they start empty. */
+function withFiregroundDefaults(state: IncidentState): IncidentState {
+  const partial = state as Partial<IncidentState>;
+  partial.command ??= null;
+  partial.commandHistory ??= [];
+  partial.strategy ??= null;
+  partial.decisions ??= [];
+  partial.waterUses ??= [];
+  return state;
+}
+
+/** Who was in command at `occurredAt` by the log: the latest command taken at or before it. */
+export function commanderAt(state: IncidentState, occurredAt: string): CommanderRef | null {
+  const at = Date.parse(occurredAt);
+  let found: CommandRecord | null = null;
+  for (const record of state.commandHistory ?? []) {
+    if (Date.parse(record.since.occurredAt) <= at && (!found || Date.parse(record.since.occurredAt) >= Date.parse(found.since.occurredAt))) {
+      found = record;
+    }
+  }
+  if (!found) return null;
+  return { unitId: found.unitId, callSign: found.callSign, name: found.name, icsRole: found.icsRole };
+}
 
 function createState(event: Extract<NewIncidentEvent, { type: "incident.created" }>): IncidentState {
   const { payload } = event;
@@ -162,6 +248,11 @@ function createState(event: Extract<NewIncidentEvent, { type: "incident.created"
     assignments: [],
     phases: {},
     notes: [],
+    command: null,
+    commandHistory: [],
+    strategy: null,
+    decisions: [],
+    waterUses: [],
     mergedFrom: [],
     lastSeq: event.seq,
     lastHash: event.hash,
@@ -181,7 +272,7 @@ export function applyIncidentEvent(state: IncidentState | undefined, event: NewI
   if (event.seq !== state.lastSeq + 1) {
     throw new FoldError(`incident ${state.id}: expected seq ${state.lastSeq + 1}, got ${event.seq}`);
   }
-  const next: IncidentState = structuredClone(state);
+  const next: IncidentState = withFiregroundDefaults(structuredClone(state));
   (reducers[event.type] as Reducer<typeof event.type>)(next, event as never);
   next.lastSeq = event.seq;
   next.lastHash = event.hash;
