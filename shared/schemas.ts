@@ -341,15 +341,16 @@ export type DispatchAckPayload = z.infer<typeof DispatchAckPayload>;
 export const UnitStatusPayload = UnitStatusBody.extend({ unitId: Id });
 export type UnitStatusPayload = z.infer<typeof UnitStatusPayload>;
 
-// The tablet's fireground writes: the REST bodies plus the incident they are for.
+// The tablet's fireground writes: the REST bodies plus the incident they are for. Their types are what a client
+// sends (z.input: fields with defaults may be left out); the server parses them into the full shape.
 const withIncident = { incidentId: Id };
 export const PhasePayload = PhaseBody.extend(withIncident);
-export type PhasePayload = z.infer<typeof PhasePayload>;
+export type PhasePayload = z.input<typeof PhasePayload>;
 export const NotePayload = NoteBody.extend(withIncident);
-export type NotePayload = z.infer<typeof NotePayload>;
+export type NotePayload = z.input<typeof NotePayload>;
 export const CommandPayload = CommandBody.extend(withIncident);
-export type CommandPayload = z.infer<typeof CommandPayload>;
+export type CommandPayload = z.input<typeof CommandPayload>;
 export const DecisionPayload = decisionRules(DecisionFields.extend(withIncident));
-export type DecisionPayload = z.infer<typeof DecisionPayload>;
+export type DecisionPayload = z.input<typeof DecisionPayload>;
 export const WaterUsePayload = WaterUseBody.extend(withIncident);
-export type WaterUsePayload = z.infer<typeof WaterUsePayload>;
+export type WaterUsePayload = z.input<typeof WaterUsePayload>;

@@ -218,7 +218,7 @@ describe("the fireground record from the tablet", () => {
 describe("who may record", () => {
   it("refuses the crew of another unit, and pr, on REST and on the socket", async () => {
     const before = (await detail()).lastSeq;
-    const body = { decisionType: "forcible_entry", reason: "Locked steel door", opId: opId() };
+    const body = { decisionType: "forcible_entry" as const, reason: "Locked steel door", opId: opId() };
     const rest = await server.api<{ code: string }>("POST", `/incidents/${incidentId}/decisions`, { token: otherCrew.token, body });
     expect([rest.status, rest.body.code]).toEqual([403, "forbidden"]);
     const other = server.connect(otherCrew.token);
