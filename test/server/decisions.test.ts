@@ -237,6 +237,9 @@ describe("who may record", () => {
       });
       expect([path, response.status, response.body.code]).toEqual([path, 403, "forbidden"]);
     }
+    const integration = await server.createAccount("integration");
+    const machine = await server.api<{ code: string }>("POST", `/incidents/${incidentId}/decisions`, { token: integration.token, body: { ...body, opId: opId() } });
+    expect([machine.status, machine.body.code]).toEqual([403, "forbidden"]);
     expect((await detail()).lastSeq).toBe(before);
   });
 
