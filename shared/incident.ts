@@ -208,7 +208,7 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
 };
 
 /** Projections stored before the fireground records existed lack these fields; they start empty. */
-function withFiregroundDefaults(state: IncidentState): IncidentState {
+export function withFiregroundDefaults(state: IncidentState): IncidentState {
   const partial = state as Partial<IncidentState>;
   partial.command ??= null;
   partial.commandHistory ??= [];

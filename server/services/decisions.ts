@@ -5,7 +5,7 @@ import type { FiregroundResult, IncidentEventsView } from "../../shared/api";
 import { waterUseConcerns, strategyOf, type CommanderRef, type RadioedFor } from "../../shared/decisions";
 import { CONSOLE_ROLES } from "../../shared/domain";
 import type { Actor, IncidentEvent } from "../../shared/events";
-import { activeAssignments, commanderAt, type Assignment } from "../../shared/incident";
+import { activeAssignments, commanderAt, withFiregroundDefaults, type Assignment } from "../../shared/incident";
 import type { CommandBody, DecisionBody, WaterUseBody } from "../../shared/schemas";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
@@ -13,6 +13,12 @@ import type { IncidentRecord } from "../store/types";
 import { authorize, type ServiceContext } from "./context";
 import { runCommand } from "./idempotency";
 import { authorizeRead, loadIncident } from "./incidents";
+
+/** The incident with the fireground fields present even on a projection stored before they existed. */
+async function loadFireground(context: ServiceContext, incidentId: string): Promise<IncidentRecord> {
+  const record = await loadIncident(context, incidentId);
+  return { ...record, state: withFiregroundDefaults(record.state) };
+}
 import { presentEvent, presentIncident } from "./presenters";
 
 /** Roles that record for a commander who radios in; crews record for themselves. */
@@ -72,7 +78,7 @@ export async function recordCommand(
 ): Promise<FiregroundResult> {
   const operation = { opId: body.opId, kind: "incident.command", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder, now) => {
-    const record = await loadIncident(context, incidentId);
+    const record = await loadFireground(context, incidentId);
     authorizeFireground(actor, record, "record command");
     requireOpen(record);
     const unit = workingUnit(record, unitFor(actor, body.unitId));
@@ -106,7 +112,7 @@ export async function recordDecision(
 ): Promise<FiregroundResult> {
   const operation = { opId: body.opId, kind: "incident.decision", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder, now) => {
-    const record = await loadIncident(context, incidentId);
+    const record = await loadFireground(context, incidentId);
     authorizeFireground(actor, record, "record decisions");
     requireOpen(record);
     const occurredAt = resolveOccurredAt(actor, "live", body.occurredAt, now);
@@ -145,7 +151,7 @@ export async function recordWaterUse(
 ): Promise<FiregroundResult> {
   const operation = { opId: body.opId, kind: "incident.water_use", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder, now) => {
-    const record = await loadIncident(context, incidentId);
+    const record = await loadFireground(context, incidentId);
     authorizeFireground(actor, record, "record water use");
     requireOpen(record);
     const unitId = unitFor(actor, body.unitId);

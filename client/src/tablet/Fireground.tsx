@@ -388,7 +388,7 @@ function OwnSteps({ incident, unitId, onCorrect }: { incident: IncidentState; un
         ) : (
           <ol>
             {own.map((event) => {
-              const decision = event.type === "incident.decision" ? incident.decisions.find((entry) => entry.seq === event.seq) : undefined;
+              const decision = event.type === "incident.decision" ? (incident.decisions ?? []).find((entry) => entry.seq === event.seq) : undefined;
               const flagged = event.type === "incident.water_use" && event.payload.flagged;
               return (
                 <li key={event.seq} className={`own-step${flagged ? " flagged" : ""}`} data-testid="own-step" data-type={event.type} data-flagged={flagged ? "true" : undefined}>
