@@ -242,6 +242,19 @@ describeBrowser("fireground decisions and the water-use guard on the tablet", ()
     await screenshot(tablet, "tablet-fireground-zh-CN-1280x800");
     const strategy = (await events()).filter((event) => event.type === "incident.decision").at(-1);
     expect(strategy).toMatchObject({ payload: { decisionType: "strategy_defensive", commander: { name: "Capt. Liu Yang", callSign: "E1" } } });
+
+    // A dispatcher records what the commander radioed in; the record says so.
+    await consolePage.getByTestId("radioed-decision").locator("summary").click();
+    await consolePage.getByTestId("radioed-type").selectOption("utilities_cut");
+    expect(await consolePage.getByTestId("radioed-legal").inputValue()).toBe("art45_cut_utilities");
+    await consolePage.getByTestId("radioed-reason").fill("Gas main shut at the street valve");
+    await screenshot(consolePage, "console-radioed-decision-1920x1080");
+    await consolePage.getByTestId("radioed-submit").click();
+    await poll(() => consolePage.locator('[data-testid="timeline-event"][data-type="incident.decision"]').last().textContent()).toContain(
+      "radioed in for Capt. Liu Yang",
+    );
+    const radioed = (await events()).filter((event) => event.type === "incident.decision").at(-1);
+    expect(radioed).toMatchObject({ actor: { role: "dispatcher" }, payload: { decisionType: "utilities_cut", recordedFor: { name: "Capt. Liu Yang" } } });
     expect([...consoleErrors, ...tabletErrors].filter((error) => !/ERR_UNSAFE_PORT|ERR_INTERNET_DISCONNECTED/.test(error))).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { DispatchPanel } from "../dispatch/DispatchPanel";
 import { addNote, closeIncident, loadIncidentDetail, mergeIncident, recordPhase, setUnitStatus } from "../incidents/incidentActions";
 import { describeEvent } from "./describeEvent";
 import { FiregroundDetails } from "./FiregroundDetails";
+import { RadioedDecision } from "./RadioedDecision";
 import { IntervalTable } from "./IntervalTable";
 
 /** A dispatcher records a status reported by radio; an out-of-order step needs a reason (logged as an override). */
@@ -331,6 +332,7 @@ export function IncidentDetail() {
       )}
       <ErrorText error={error} />
 
+      <RadioedDecision incident={incident} />
       <MergeAction incident={incident} />
       <NoteAndClose incident={incident} />
     </section>

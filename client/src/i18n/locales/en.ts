@@ -285,6 +285,11 @@ export const en = {
     publicCandidate: "Candidate for public explanation",
     save: "Record decision",
   },
+  radioedDecision: {
+    title: "Record a decision radioed in by the commander",
+    radioedBy: "Radioed in by (empty: whoever is in command)",
+    nameNeeded: "No one is in command yet: name who radioed it in.",
+  },
   commandForm: {
     title: "Who is in command",
     name: "Name of the person in command",

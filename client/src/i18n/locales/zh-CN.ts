@@ -286,6 +286,11 @@ export const zhCN: Messages = {
     publicCandidate: "可作为公开说明的内容",
     save: "记录决策",
   },
+  radioedDecision: {
+    title: "记录指挥员电台报告的决策",
+    radioedBy: "电台报告人（留空：当前现场指挥）",
+    nameNeeded: "尚未建立指挥：请填写电台报告人。",
+  },
   commandForm: {
     title: "现场指挥",
     name: "指挥员姓名",

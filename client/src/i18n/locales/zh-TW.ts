@@ -286,6 +286,11 @@ export const zhTW: Messages = {
     publicCandidate: "可作為公開說明的內容",
     save: "記錄決策",
   },
+  radioedDecision: {
+    title: "記錄指揮官無線電回報的決策",
+    radioedBy: "無線電回報人（留空：目前現場指揮官）",
+    nameNeeded: "尚未建立指揮：請填寫無線電回報人。",
+  },
   commandForm: {
     title: "現場指揮",
     name: "指揮官姓名",
