@@ -79,12 +79,14 @@ export interface IncidentState {
   assignments: Assignment[];
   phases: Partial<Record<IncidentPhase, StampedTime>>;
   notes: { text: string; at: StampedTime; by: string }[];
-  /** Who is in command now; null until command is established. */
-  command: CommandRecord | null;
-  commandHistory: CommandRecord[];
-  strategy: Strategy | null;
-  decisions: DecisionRecord[];
-  waterUses: WaterUseRecord[];
+  // The fireground record. Absent until its first event, so incidents without one (and projections stored before
+  // these existed) are exactly what their fold gives.
+  /** Who is in command now. */
+  command?: CommandRecord;
+  commandHistory?: CommandRecord[];
+  strategy?: Strategy;
+  decisions?: DecisionRecord[];
+  waterUses?: WaterUseRecord[];
   mergedInto?: string;
   mergedFrom: string[];
   closedAt?: StampedTime;
@@ -182,17 +184,17 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
   "incident.command": (state, event) => {
     const { unitId, callSign, commanderName, icsRole } = event.payload;
     const record: CommandRecord = { unitId, callSign, name: commanderName, icsRole, seq: event.seq, since: stamp(event) };
-    state.commandHistory.push(record);
+    (state.commandHistory ??= []).push(record);
     state.command = record;
   },
   "incident.decision": (state, event) => {
     const { corrects } = event.payload;
     if (corrects !== undefined) {
-      const corrected = state.decisions.find((decision) => decision.seq === corrects);
+      const corrected = state.decisions?.find((decision) => decision.seq === corrects);
       if (!corrected) throw new FoldError(`incident ${state.id}: decision ${corrects} to correct does not exist`);
       corrected.correctedBy.push(event.seq);
     }
-    state.decisions.push({
+    (state.decisions ??= []).push({
       ...structuredClone(event.payload),
       seq: event.seq,
       at: stamp(event),
@@ -200,23 +202,13 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
       ...(event.actor.unitId !== undefined ? { byUnitId: event.actor.unitId } : {}),
       correctedBy: [],
     });
-    state.strategy = strategyOf(event.payload.decisionType) ?? state.strategy;
+    const strategy = strategyOf(event.payload.decisionType);
+    if (strategy) state.strategy = strategy;
   },
   "incident.water_use": (state, event) => {
-    state.waterUses.push({ ...structuredClone(event.payload), seq: event.seq, at: stamp(event), by: event.actor.username });
+    (state.waterUses ??= []).push({ ...structuredClone(event.payload), seq: event.seq, at: stamp(event), by: event.actor.username });
   },
 };
-
-/** Projections stored before the fireground records existed lack these fields; they start empty. */
-export function withFiregroundDefaults(state: IncidentState): IncidentState {
-  const partial = state as Partial<IncidentState>;
-  partial.command ??= null;
-  partial.commandHistory ??= [];
-  partial.strategy ??= null;
-  partial.decisions ??= [];
-  partial.waterUses ??= [];
-  return state;
-}
 
 /** Who was in command at `occurredAt` by the log: the latest command taken at or before it. */
 export function commanderAt(state: IncidentState, occurredAt: string): CommanderRef | null {
@@ -248,11 +240,6 @@ function createState(event: Extract<NewIncidentEvent, { type: "incident.created"
     assignments: [],
     phases: {},
     notes: [],
-    command: null,
-    commandHistory: [],
-    strategy: null,
-    decisions: [],
-    waterUses: [],
     mergedFrom: [],
     lastSeq: event.seq,
     lastHash: event.hash,
@@ -272,7 +259,7 @@ export function applyIncidentEvent(state: IncidentState | undefined, event: NewI
   if (event.seq !== state.lastSeq + 1) {
     throw new FoldError(`incident ${state.id}: expected seq ${state.lastSeq + 1}, got ${event.seq}`);
   }
-  const next: IncidentState = withFiregroundDefaults(structuredClone(state));
+  const next: IncidentState = structuredClone(state);
   (reducers[event.type] as Reducer<typeof event.type>)(next, event as never);
   next.lastSeq = event.seq;
   next.lastHash = event.hash;

@@ -3,39 +3,27 @@
 // that points at the one it corrects.
 import type { FiregroundResult, IncidentEventsView } from "../../shared/api";
 import { waterUseConcerns, strategyOf, type CommanderRef, type RadioedFor } from "../../shared/decisions";
-import { CONSOLE_ROLES } from "../../shared/domain";
-import type { Actor, IncidentEvent } from "../../shared/events";
-import { activeAssignments, commanderAt, withFiregroundDefaults, type Assignment } from "../../shared/incident";
+import type { Actor } from "../../shared/events";
+import { can } from "../../shared/policy";
+import { activeAssignments, commanderAt, type Assignment } from "../../shared/incident";
 import type { CommandBody, DecisionBody, WaterUseBody } from "../../shared/schemas";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
-import { authorize, type ServiceContext } from "./context";
-import { runCommand } from "./idempotency";
+import { ensureAllowed, type ServiceContext } from "./context";
+import { runCommand } from "./runCommand";
 import { authorizeRead, loadIncident } from "./incidents";
-
-/** The incident with the fireground fields present even on a projection stored before they existed. */
-async function loadFireground(context: ServiceContext, incidentId: string): Promise<IncidentRecord> {
-  const record = await loadIncident(context, incidentId);
-  return { ...record, state: withFiregroundDefaults(record.state) };
-}
-import { presentEvent, presentIncident } from "./presenters";
-
-/** Roles that record for a commander who radios in; crews record for themselves. */
-const RADIO_ROLES = CONSOLE_ROLES;
+import { incidentAudienceOf, personalDataOf, presentEvent, presentIncident } from "./presenters";
 
 /**
  * A crew only on the incident its unit is working; dispatchers, supervisors and admins for a commander who
- * radios in; pr and integration accounts never.
+ * radios in; pr and integration accounts never (`can.recordFireground`).
  */
 function authorizeFireground(actor: Actor, record: IncidentRecord, action: string): void {
-  if (actor.role === "crew") {
-    if (!activeAssignments(record.state).some((assignment) => assignment.unitId === actor.unitId)) {
-      throw errors.forbidden(`A crew account may ${action} only on the incident its unit is working.`);
-    }
-    return;
-  }
-  authorize(actor, RADIO_ROLES, action);
+  ensureAllowed(
+    can.recordFireground(actor, record.state),
+    actor.role === "crew" ? `A crew account may ${action} only on the incident its unit is working.` : `A ${actor.role} account may not ${action}.`,
+  );
 }
 
 function requireOpen(record: IncidentRecord): void {
@@ -78,14 +66,14 @@ export async function recordCommand(
 ): Promise<FiregroundResult> {
   const operation = { opId: body.opId, kind: "incident.command", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder, now) => {
-    const record = await loadFireground(context, incidentId);
+    const record = await loadIncident(context, incidentId);
     authorizeFireground(actor, record, "record command");
     requireOpen(record);
     const unit = workingUnit(record, unitFor(actor, body.unitId));
     const occurredAt = resolveOccurredAt(actor, "live", body.occurredAt, now);
     const current = record.state.command;
     if (current && current.unitId === unit.unitId && current.name === body.commanderName && current.icsRole === body.icsRole) {
-      return { incident: presentIncident(record.state), seq: current.seq };
+      return { incident: presentIncident(record.state, incidentAudienceOf(actor)), seq: current.seq };
     }
     const eventContext = { actor, occurredAt, source: "live" as const };
     let state = builder.append(incidentId, record.state, "incident.command", {
@@ -100,7 +88,7 @@ export async function recordCommand(
     if (state.phases.command_established === undefined) {
       state = builder.append(incidentId, state, "incident.phase", { phase: "command_established" }, eventContext);
     }
-    return { incident: presentIncident(state), seq };
+    return { incident: presentIncident(state, incidentAudienceOf(actor)), seq };
   });
 }
 
@@ -112,15 +100,15 @@ export async function recordDecision(
 ): Promise<FiregroundResult> {
   const operation = { opId: body.opId, kind: "incident.decision", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder, now) => {
-    const record = await loadFireground(context, incidentId);
+    const record = await loadIncident(context, incidentId);
     authorizeFireground(actor, record, "record decisions");
     requireOpen(record);
     const occurredAt = resolveOccurredAt(actor, "live", body.occurredAt, now);
-    if (body.corrects !== undefined && !record.state.decisions.some((decision) => decision.seq === body.corrects)) {
+    if (body.corrects !== undefined && !record.state.decisions?.some((decision) => decision.seq === body.corrects)) {
       throw errors.invalidCorrection(`Entry ${body.corrects} of incident ${record.number} is not a decision; only decisions can be corrected.`);
     }
     const commander = commanderAt(record.state, occurredAt);
-    const previousStrategy = strategyOf(body.decisionType) !== null ? record.state.strategy : null;
+    const previousStrategy = strategyOf(body.decisionType) !== null ? record.state.strategy : undefined;
     const state = builder.append(incidentId, record.state, "incident.decision", {
       decisionType: body.decisionType,
       reason: body.reason,
@@ -134,7 +122,7 @@ export async function recordDecision(
       commander,
       ...radioRecord(actor, body.recordedFor, commander),
     }, { actor, occurredAt, source: "live" });
-    return { incident: presentIncident(state), seq: state.lastSeq };
+    return { incident: presentIncident(state, incidentAudienceOf(actor)), seq: state.lastSeq };
   });
 }
 
@@ -151,7 +139,7 @@ export async function recordWaterUse(
 ): Promise<FiregroundResult> {
   const operation = { opId: body.opId, kind: "incident.water_use", actor, request: { incidentId, ...body } };
   return runCommand(context, operation, async (builder, now) => {
-    const record = await loadFireground(context, incidentId);
+    const record = await loadIncident(context, incidentId);
     authorizeFireground(actor, record, "record water use");
     requireOpen(record);
     const unitId = unitFor(actor, body.unitId);
@@ -188,7 +176,7 @@ export async function recordWaterUse(
     if (state.phases.water_on_fire === undefined) {
       state = builder.append(incidentId, state, "incident.phase", { phase: "water_on_fire" }, eventContext);
     }
-    return { incident: presentIncident(state), seq };
+    return { incident: presentIncident(state, incidentAudienceOf(actor)), seq };
   });
 }
 
@@ -201,6 +189,8 @@ export async function listIncidentEvents(
 ): Promise<IncidentEventsView> {
   const record = await loadIncident(context, incidentId);
   authorizeRead(actor, record);
-  const events: IncidentEvent[] = await context.store.getIncidentEvents(incidentId, afterSeq);
-  return { incidentId, events: events.map((event) => presentEvent(event, actor)), lastSeq: record.state.lastSeq };
+  const events = await context.store.getStreamEvents("incident", incidentId, afterSeq);
+  const audience = incidentAudienceOf(actor);
+  const personal = personalDataOf(record.state);
+  return { incidentId, events: events.map((event) => presentEvent(event, audience, personal)), lastSeq: record.state.lastSeq };
 }

@@ -68,20 +68,20 @@ export function redactFiregroundEvent(event: IncidentEvent, scrub: Scrub): Incid
 export function redactFiregroundState<T extends IncidentState>(state: T, scrub: Scrub): T {
   return {
     ...state,
-    command: commanderWithoutName(state.command),
-    commandHistory: (state.commandHistory ?? []).map((record) => commanderWithoutName(record)),
-    decisions: (state.decisions ?? []).map((decision) => ({
+    ...(state.command ? { command: commanderWithoutName(state.command) } : {}),
+    ...(state.commandHistory ? { commandHistory: state.commandHistory.map((record) => commanderWithoutName(record)) } : {}),
+    ...(state.decisions ? { decisions: state.decisions.map((decision) => ({
       ...decision,
       reason: scrub(decision.reason),
       commander: commanderWithoutName(decision.commander),
       ...radioedWithoutName(decision.recordedFor),
       ...propertyWithoutOwner(decision.propertyAffected, scrub),
-    })),
-    waterUses: (state.waterUses ?? []).map((use) => ({
+    })) } : {}),
+    ...(state.waterUses ? { waterUses: state.waterUses.map((use) => ({
       ...use,
       ...reasonScrubbed(use.reason, scrub),
       commander: commanderWithoutName(use.commander),
       ...radioedWithoutName(use.recordedFor),
-    })),
+    })) } : {}),
   };
 }

@@ -13,7 +13,7 @@ function log() {
   const add = <T extends IncidentEventType>(type: T, payload: IncidentEventPayloads[T], second: number) => {
     const seq = events.length + 1;
     events.push({
-      incidentId: "2026-00001", seq, type, occurredAt: at(second), recordedAt: at(second + 1), source: "live", actor, payload,
+      streamType: "incident", streamId: "2026-00001", seq, type, occurredAt: at(second), recordedAt: at(second + 1), source: "live", actor, payload,
       prevHash: "", hash: `h${seq}`, position: seq,
     } as IncidentEvent);
     return add;
@@ -64,9 +64,9 @@ describe("folding the fireground record", () => {
     const state = foldIncident(events);
     expect(state.command?.name).toBe("Wang");
     expect(state.strategy).toBe("defensive");
-    expect(state.decisions.map((entry) => [entry.seq, entry.correctedBy])).toEqual([[4, []], [6, [7]], [7, []]]);
-    expect(state.decisions[0]).toMatchObject({ by: "crew-e1", byUnitId: "E1", at: { occurredAt: at(70) } });
-    expect(state.waterUses.filter((use) => use.flagged)).toHaveLength(1);
+    expect((state.decisions ?? []).map((entry) => [entry.seq, entry.correctedBy])).toEqual([[4, []], [6, [7]], [7, []]]);
+    expect(state.decisions?.[0]).toMatchObject({ by: "crew-e1", byUnitId: "E1", at: { occurredAt: at(70) } });
+    expect((state.waterUses ?? []).filter((use) => use.flagged)).toHaveLength(1);
     // A decision radioed in late is stamped with whoever was in command when it was decided.
     expect(commanderAt(state, at(90))?.name).toBe("Liu");
     expect(commanderAt(state, at(125))?.name).toBe("Wang");
@@ -79,14 +79,12 @@ describe("folding the fireground record", () => {
     expect(() => foldIncident(events)).toThrow(FoldError);
   });
 
-  it("advances a projection stored before the fireground fields existed", () => {
+  it("adds no fireground fields to an incident without a fireground record, so older projections equal their fold", () => {
     const { events } = log();
-    const state = foldIncident(events);
-    const { command: _c, commandHistory: _h, strategy: _s, decisions: _d, waterUses: _w, ...old } = state;
-    const next = applyIncidentEvent(old as IncidentState, {
-      ...events[1]!, seq: 3, type: "incident.decision", payload: decision(), hash: "h3",
-    } as IncidentEvent);
+    const state: IncidentState = foldIncident(events);
+    for (const field of ["command", "commandHistory", "strategy", "decisions", "waterUses"]) expect(state).not.toHaveProperty(field);
+    const next = applyIncidentEvent(state, { ...events[1]!, seq: 3, type: "incident.decision", payload: decision(), hash: "h3" } as IncidentEvent);
     expect(next.decisions).toHaveLength(1);
-    expect(next.waterUses).toEqual([]);
+    expect(next).not.toHaveProperty("waterUses");
   });
 });

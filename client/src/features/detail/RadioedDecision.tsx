@@ -24,7 +24,7 @@ export function RadioedDecision({ incident }: { incident: IncidentState }) {
   if (incident.status !== "open") return null;
 
   const radiusMetres = Number.parseInt(radius, 10);
-  const ready = decisionType !== "" && reason.trim() !== "" && (decisionType !== "evacuation" || radiusMetres > 0) && (incident.command !== null || radioedBy.trim() !== "");
+  const ready = decisionType !== "" && reason.trim() !== "" && (decisionType !== "evacuation" || radiusMetres > 0) && (incident.command !== undefined || radioedBy.trim() !== "");
 
   function submit() {
     if (!ready) return;
