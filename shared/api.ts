@@ -120,6 +120,18 @@ export interface DispatchResult {
   units: UnitView[];
 }
 
+/** The answer to a fireground write (command, decision, water use): the incident and the entry's seq. */
+export interface FiregroundResult {
+  incident: IncidentView;
+  seq: number;
+}
+
+export interface IncidentEventsView {
+  incidentId: string;
+  events: IncidentEvent[];
+  lastSeq: number;
+}
+
 export interface UnitStatusResult {
   unit: UnitView;
   incident: IncidentView | null;

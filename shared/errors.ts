@@ -20,6 +20,10 @@ export const ERROR_CODES = {
   eido_missing_timestamp: 422,
   /** POST /transfers/eido: the document has neither a call nor an incident component. */
   eido_missing_component: 422,
+  /** The water-use guard flagged the use (wrong class, no visible flame): it is recorded only with a reason. */
+  reason_required: 422,
+  /** `corrects` does not name a decision of this incident. */
+  invalid_correction: 422,
   rate_limited: 429,
   internal_error: 500,
   store_unavailable: 503,

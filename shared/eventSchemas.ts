@@ -13,6 +13,7 @@ import {
   UNIT_TYPES,
 } from "./domain";
 import { CIVIC_ELEMENTS } from "./schemas";
+import { AGENTS, DECISION_FACTORS, DECISION_TYPES, FIRE_CLASSES, ICS_ROLES, LEGAL_BASES, NOZZLE_PATTERNS, STRATEGIES, WATER_CONCERNS } from "./decisions";
 import type { IncidentEventPayloads, LogEvent, RunCardEventPayloads, StreamPayloads, StreamType } from "./events";
 
 const text = z.string();
@@ -73,6 +74,11 @@ const handedOver = z.object({
 
 const reason = { reason: text.optional() };
 
+const icsRole = z.enum(ICS_ROLES);
+const commander = z.object({ unitId: text, callSign: text, name: text, icsRole });
+const radioRecord = { recordedFor: z.object({ name: text, icsRole: icsRole.optional(), unitId: text.optional() }).optional() };
+const factors = z.array(z.enum(DECISION_FACTORS));
+
 type PayloadSchemas<P> = { [T in keyof P]: z.ZodType<P[T]> };
 
 const incidentPayloads = {
@@ -120,6 +126,42 @@ const incidentPayloads = {
     ...reason,
   }),
   "incident.closed": z.object(reason),
+  "incident.command": z.object({
+    action: z.enum(["established", "transferred"]),
+    unitId: text,
+    callSign: text,
+    commanderName: text,
+    icsRole,
+    previous: commander.optional(),
+  }),
+  "incident.decision": z.object({
+    decisionType: z.enum(DECISION_TYPES),
+    reason: text,
+    factors,
+    legalBasis: z.enum(LEGAL_BASES).optional(),
+    propertyAffected: z.object({ description: text, owner: text.optional() }).optional(),
+    publicCandidate: z.boolean(),
+    corrects: z.number().int().optional(),
+    evacuationRadiusM: z.number().optional(),
+    previousStrategy: z.enum(STRATEGIES).optional(),
+    commander: commander.nullable(),
+    ...radioRecord,
+  }),
+  "incident.water_use": z.object({
+    unitId: text,
+    callSign: text,
+    agent: z.enum(AGENTS),
+    nozzle: z.enum(NOZZLE_PATTERNS),
+    fireClass: z.enum(FIRE_CLASSES),
+    flameVisible: z.boolean(),
+    waterEstimateL: z.number().optional(),
+    concerns: z.array(z.enum(WATER_CONCERNS)),
+    flagged: z.boolean(),
+    reason: text.optional(),
+    factors,
+    commander: commander.nullable(),
+    ...radioRecord,
+  }),
 } satisfies PayloadSchemas<IncidentEventPayloads>;
 
 const runCardPayloads = {

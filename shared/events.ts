@@ -9,7 +9,20 @@ import type {
   UnitStatus,
   UnitType,
 } from "./domain";
-import type { IncidentLocation, LatLng, Location, TransferRecord } from "./schemas";
+import type {
+  Agent,
+  CommanderRef,
+  DecisionFactor,
+  DecisionType,
+  FireClass,
+  IcsRole,
+  LegalBasis,
+  NozzlePattern,
+  RadioedFor,
+  Strategy,
+  WaterConcern,
+} from "./decisions";
+import type { IncidentLocation, LatLng, Location, PropertyAffected, TransferRecord } from "./schemas";
 
 export interface Actor {
   userId: string;
@@ -55,6 +68,43 @@ export interface HandedOverAssignment {
   status: UnitStatus;
   dispatchedAt: EventTime;
   times: Partial<Record<UnitStatus, EventTime>>;
+}
+
+/** Set when a dispatcher, supervisor or admin recorded what a commander radioed in. */
+export interface RadioRecord {
+  recordedFor?: RadioedFor;
+}
+
+export interface DecisionEventPayload extends RadioRecord {
+  decisionType: DecisionType;
+  reason: string;
+  factors: DecisionFactor[];
+  legalBasis?: LegalBasis;
+  propertyAffected?: PropertyAffected;
+  publicCandidate: boolean;
+  /** Seq of the decision this one corrects; the corrected entry stays in the log unchanged. */
+  corrects?: number;
+  evacuationRadiusM?: number;
+  /** For a strategy decision: the strategy it switched from, if one was in force. */
+  previousStrategy?: Strategy;
+  /** Who was in command at `occurredAt`, per the log (null before command was established). */
+  commander: CommanderRef | null;
+}
+
+export interface WaterUseEventPayload extends RadioRecord {
+  unitId: string;
+  callSign: string;
+  agent: Agent;
+  nozzle: NozzlePattern;
+  fireClass: FireClass;
+  flameVisible: boolean;
+  waterEstimateL?: number;
+  /** What the guard found; `flagged` when any, and then `reason` is always present. */
+  concerns: WaterConcern[];
+  flagged: boolean;
+  reason?: string;
+  factors: DecisionFactor[];
+  commander: CommanderRef | null;
 }
 
 export interface IncidentEventPayloads {
@@ -104,6 +154,19 @@ export interface IncidentEventPayloads {
     reason?: string;
   };
   "incident.closed": { reason?: string };
+  /** Command established (no one was in command) or transferred (someone was: `previous`). */
+  "incident.command": {
+    action: "established" | "transferred";
+    unitId: string;
+    callSign: string;
+    commanderName: string;
+    icsRole: IcsRole;
+    previous?: CommanderRef;
+  };
+  /** A fireground decision with its reason; never edited, corrected by a new one (`corrects`). */
+  "incident.decision": DecisionEventPayload;
+  /** Water or another agent put on the fire, with the guard's verdict. */
+  "incident.water_use": WaterUseEventPayload;
 }
 
 export type IncidentEventType = keyof IncidentEventPayloads;

@@ -1,7 +1,15 @@
 // The current state of an incident is a pure fold of its events. The server stores the folded state as a
 // projection; the client folds the same events with this same code.
 import { releasesUnit, type IncidentPhase, type IncidentStatus, type IncidentType, type UnitStatus, type UnitType } from "./domain";
-import type { CallRecordPayload, EventTime, IncidentEventType, NewIncidentEvent } from "./events";
+import { strategyOf, type CommanderRef, type Strategy } from "./decisions";
+import type {
+  CallRecordPayload,
+  DecisionEventPayload,
+  EventTime,
+  IncidentEventType,
+  NewIncidentEvent,
+  WaterUseEventPayload,
+} from "./events";
 import type { IncidentLocation } from "./schemas";
 
 export type StampedTime = EventTime;
@@ -34,6 +42,28 @@ export interface ResponseIntervals {
 export const INTERVAL_NAMES = ["alarmProcessing", "turnout", "travel", "totalResponse"] as const;
 export type IntervalName = (typeof INTERVAL_NAMES)[number];
 
+/** A period of command: who, from when (by the log). */
+export interface CommandRecord extends CommanderRef {
+  seq: number;
+  since: StampedTime;
+}
+
+/** A decision as the record keeps it: corrections are separate entries, listed in `correctedBy`. */
+export interface DecisionRecord extends DecisionEventPayload {
+  seq: number;
+  at: StampedTime;
+  /** Username of who recorded it, and their unit for a crew. */
+  by: string;
+  byUnitId?: string;
+  correctedBy: number[];
+}
+
+export interface WaterUseRecord extends WaterUseEventPayload {
+  seq: number;
+  at: StampedTime;
+  by: string;
+}
+
 export interface IncidentState {
   id: string;
   number: string;
@@ -50,6 +80,14 @@ export interface IncidentState {
   assignments: Assignment[];
   phases: Partial<Record<IncidentPhase, StampedTime>>;
   notes: { text: string; at: StampedTime; by: string }[];
+  // The fireground record. Absent until its first event, so incidents without one (and projections stored before
+  // these existed) are exactly what their fold gives.
+  /** Who is in command now. */
+  command?: CommandRecord;
+  commandHistory?: CommandRecord[];
+  strategy?: Strategy;
+  decisions?: DecisionRecord[];
+  waterUses?: WaterUseRecord[];
   mergedInto?: string;
   mergedFrom: string[];
   closedAt?: StampedTime;
@@ -147,7 +185,47 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
     state.status = "closed";
     state.closedAt = stamp(event);
   },
+  "incident.command": (state, event) => {
+    const { unitId, callSign, commanderName, icsRole } = event.payload;
+    const record: CommandRecord = { unitId, callSign, name: commanderName, icsRole, seq: event.seq, since: stamp(event) };
+    (state.commandHistory ??= []).push(record);
+    state.command = record;
+  },
+  "incident.decision": (state, event) => {
+    const { corrects } = event.payload;
+    if (corrects !== undefined) {
+      const corrected = state.decisions?.find((decision) => decision.seq === corrects);
+      if (!corrected) throw new FoldError(`incident ${state.id}: decision ${corrects} to correct does not exist`);
+      corrected.correctedBy.push(event.seq);
+    }
+    (state.decisions ??= []).push({
+      ...structuredClone(event.payload),
+      seq: event.seq,
+      at: stamp(event),
+      by: event.actor.username,
+      ...(event.actor.unitId !== undefined ? { byUnitId: event.actor.unitId } : {}),
+      correctedBy: [],
+    });
+    const strategy = strategyOf(event.payload.decisionType);
+    if (strategy) state.strategy = strategy;
+  },
+  "incident.water_use": (state, event) => {
+    (state.waterUses ??= []).push({ ...structuredClone(event.payload), seq: event.seq, at: stamp(event), by: event.actor.username });
+  },
 };
+
+/** Who was in command at `occurredAt` by the log: the latest command taken at or before it. */
+export function commanderAt(state: IncidentState, occurredAt: string): CommanderRef | null {
+  const at = Date.parse(occurredAt);
+  let found: CommandRecord | null = null;
+  for (const record of state.commandHistory ?? []) {
+    if (Date.parse(record.since.occurredAt) <= at && (!found || Date.parse(record.since.occurredAt) >= Date.parse(found.since.occurredAt))) {
+      found = record;
+    }
+  }
+  if (!found) return null;
+  return { unitId: found.unitId, callSign: found.callSign, name: found.name, icsRole: found.icsRole };
+}
 
 function createState(event: Extract<NewIncidentEvent, { type: "incident.created" }>): IncidentState {
   const { payload } = event;

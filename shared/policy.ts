@@ -36,6 +36,12 @@ export const ROLE_PERMISSIONS = {
   recordOnAnyIncident: OPERATORS,
   /** Status and position of any unit; crews may for their own unit (see `can`). */
   operateAnyUnit: OPERATORS,
+  /**
+   * Command, decisions and water use for a commander who radios them in (recorded so); crews record their own on
+   * the incident their unit is working (see `can.recordFireground`). Not integration accounts: a decision has a
+   * person behind it.
+   */
+  recordFiregroundForCommander: CONSOLES,
   /** Report a status out of the crew order, with a reason. */
   overrideStatusOrder: CONSOLES,
   /** Record history with any past time (`source: "import"`). */
@@ -92,6 +98,14 @@ export const can = {
       return incident.assignments.some((assignment) => assignment.active && assignment.unitId === actor.unitId);
     }
     return allows(actor.role, "recordOnAnyIncident");
+  },
+
+  /** Command, decisions and water use: the crew of a unit working the incident, or the control room for it. */
+  recordFireground(actor: PolicyActor, incident: PolicyIncident): boolean {
+    if (actor.role === "crew") {
+      return incident.assignments.some((assignment) => assignment.active && assignment.unitId === actor.unitId);
+    }
+    return allows(actor.role, "recordFiregroundForCommander");
   },
 
   /** Status and position reports: operators for any unit, a crew for its own. */

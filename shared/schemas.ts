@@ -9,6 +9,7 @@ import {
   Role,
   UnitType,
 } from "./domain";
+import { Agent, DecisionFactor, DecisionType, FireClass, IcsRole, LegalBasis, NozzlePattern } from "./decisions";
 
 export const LIMITS = {
   shortText: 120,
@@ -246,8 +247,88 @@ export type LocateBody = z.infer<typeof LocateBody>;
 export const NoteBody = z.strictObject({
   opId: OpId,
   text: trimmed(LIMITS.description),
+  /** The tablet's tap time (a note written offline keeps when it was written). */
+  occurredAt: IsoTime.optional(),
 });
 export type NoteBody = z.infer<typeof NoteBody>;
+
+// ---- fireground: command, decisions, water use ----
+export const PersonName = trimmed(LIMITS.shortText);
+
+export const PropertyAffected = z.strictObject({
+  description: trimmed(LIMITS.reason),
+  /** Who owns it, if known: property used or destroyed under art. 45 may be owed compensation. */
+  owner: trimmed(LIMITS.shortText).optional(),
+});
+export type PropertyAffected = z.infer<typeof PropertyAffected>;
+
+/** Dispatchers, supervisors and admins record for the commander who radioed the order in. */
+export const RadioedForBody = z.strictObject({
+  name: PersonName,
+  icsRole: IcsRole.optional(),
+  unitId: Id.optional(),
+});
+
+export const CommandBody = z.strictObject({
+  opId: OpId,
+  /** The unit in command; a crew may leave it out for its own unit. */
+  unitId: Id.optional(),
+  commanderName: PersonName,
+  icsRole: IcsRole.default("incident_commander"),
+  occurredAt: IsoTime.optional(),
+});
+export type CommandBody = z.infer<typeof CommandBody>;
+
+const DecisionFields = z.strictObject({
+  opId: OpId,
+  decisionType: DecisionType,
+  reason: trimmed(LIMITS.reason),
+  factors: z.array(DecisionFactor).max(20).default([]),
+  legalBasis: LegalBasis.optional(),
+  propertyAffected: PropertyAffected.optional(),
+  publicCandidate: z.boolean().default(false),
+  /** Seq of the decision (in this incident's log) that this entry corrects; both stay in the record. */
+  corrects: z.number().int().min(1).optional(),
+  /** Evacuation only, and required for it. */
+  evacuationRadiusM: z.number().int().min(1).max(100_000).optional(),
+  /** When it was decided, by the tablet's clock. */
+  occurredAt: IsoTime.optional(),
+  recordedFor: RadioedForBody.optional(),
+});
+
+function decisionRules<T extends z.ZodType<z.infer<typeof DecisionFields>>>(schema: T) {
+  return schema
+    .refine((body) => (body.decisionType === "evacuation") === (body.evacuationRadiusM !== undefined), {
+      message: "an evacuation needs its radius (evacuationRadiusM), and only an evacuation may carry one",
+      path: ["evacuationRadiusM"],
+    })
+    .refine((body) => new Set(body.factors).size === body.factors.length, { message: "a factor is listed twice", path: ["factors"] });
+}
+
+export const DecisionBody = decisionRules(DecisionFields);
+export type DecisionBody = z.infer<typeof DecisionBody>;
+
+export const WaterUseBody = z.strictObject({
+  opId: OpId,
+  /** The unit applying it; a crew may leave it out for its own unit. */
+  unitId: Id.optional(),
+  agent: Agent,
+  nozzle: NozzlePattern,
+  fireClass: FireClass,
+  flameVisible: z.boolean(),
+  /** Litres, an estimate. */
+  waterEstimateL: z.number().int().min(0).max(10_000_000).optional(),
+  /** Required when the guard flags the use (water on class B, D, E or F, or without visible flame). */
+  reason: trimmed(LIMITS.reason).optional(),
+  factors: z.array(DecisionFactor).max(20).default([]),
+  occurredAt: IsoTime.optional(),
+  recordedFor: RadioedForBody.optional(),
+});
+export type WaterUseBody = z.infer<typeof WaterUseBody>;
+
+export const IncidentEventsQuery = z.strictObject({
+  afterSeq: z.coerce.number().int().min(0).default(0),
+});
 
 // ---- units ----
 export const UnitUpsertBody = z.strictObject({
@@ -327,3 +408,17 @@ export type DispatchAckPayload = z.infer<typeof DispatchAckPayload>;
 
 export const UnitStatusPayload = UnitStatusBody.extend({ unitId: Id });
 export type UnitStatusPayload = z.infer<typeof UnitStatusPayload>;
+
+// The tablet's fireground writes: the REST bodies plus the incident they are for. Their types are what a client
+// sends (z.input: fields with defaults may be left out); the server parses them into the full shape.
+const withIncident = { incidentId: Id };
+export const PhasePayload = PhaseBody.extend(withIncident);
+export type PhasePayload = z.input<typeof PhasePayload>;
+export const NotePayload = NoteBody.extend(withIncident);
+export type NotePayload = z.input<typeof NotePayload>;
+export const CommandPayload = CommandBody.extend(withIncident);
+export type CommandPayload = z.input<typeof CommandPayload>;
+export const DecisionPayload = decisionRules(DecisionFields.extend(withIncident));
+export type DecisionPayload = z.input<typeof DecisionPayload>;
+export const WaterUsePayload = WaterUseBody.extend(withIncident);
+export type WaterUsePayload = z.input<typeof WaterUsePayload>;

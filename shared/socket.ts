@@ -3,8 +3,19 @@ import type { IncidentType, UnitStatus } from "./domain";
 import type { Ack } from "./errors";
 import type { IncidentEvent } from "./events";
 import type { UnitView } from "./api";
-import type { DispatchAckPayload, IncidentLocation, SyncPayload, UnitPositionPayload, UnitStatusPayload } from "./schemas";
-import type { UnitStatusResult } from "./api";
+import type {
+  CommandPayload,
+  DecisionPayload,
+  DispatchAckPayload,
+  IncidentLocation,
+  NotePayload,
+  PhasePayload,
+  SyncPayload,
+  UnitPositionPayload,
+  UnitStatusPayload,
+  WaterUsePayload,
+} from "./schemas";
+import type { FiregroundResult, IncidentView, UnitStatusResult } from "./api";
 
 export interface DispatchAlert {
   incidentId: string;
@@ -67,6 +78,12 @@ export interface ClientToServerEvents {
   "dispatch.ack": (payload: DispatchAckPayload, ack: Ack<UnitStatusResult>) => void;
   "unit.status": (payload: UnitStatusPayload, ack: Ack<UnitStatusResult>) => void;
   "unit.position": (payload: UnitPositionPayload, ack: Ack<{ received: true }>) => void;
+  /** The tablet's fireground writes: the REST routes of the same names, with `incidentId` in the payload. */
+  "incident.phase": (payload: PhasePayload, ack: Ack<IncidentView>) => void;
+  "incident.note": (payload: NotePayload, ack: Ack<IncidentView>) => void;
+  "incident.command": (payload: CommandPayload, ack: Ack<FiregroundResult>) => void;
+  "incident.decision": (payload: DecisionPayload, ack: Ack<FiregroundResult>) => void;
+  "incident.water_use": (payload: WaterUsePayload, ack: Ack<FiregroundResult>) => void;
 }
 
 export const ROOMS = {

@@ -25,6 +25,8 @@ export const errors = {
   invalidTransition: (message: string) => new AppError("invalid_transition", message),
   incidentClosed: (message: string) => new AppError("incident_closed", message),
   timeOutOfRange: (message: string) => new AppError("time_out_of_range", message),
+  reasonRequired: (message: string, issues?: ErrorBody["issues"]) => new AppError("reason_required", message, issues),
+  invalidCorrection: (message: string) => new AppError("invalid_correction", message),
 };
 
 export function fromZodError(error: ZodError, where: string): AppError {

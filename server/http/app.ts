@@ -9,6 +9,7 @@ import { AppError, errors, toErrorBody } from "../core/errors";
 import type { Realtime } from "../realtime/types";
 import type { ServiceContext } from "../services/context";
 import { authRoutes } from "./routes/auth";
+import { firegroundRoutes } from "./routes/fireground";
 import { operationRoutes } from "./routes/operations";
 
 const VERSION = "0.1.0";
@@ -56,6 +57,7 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
     res.json(view);
   });
   api.use(authRoutes(context, realtime));
+  api.use(firegroundRoutes(context));
   api.use(operationRoutes(context));
   api.use(() => {
     throw new AppError("not_found", "No such API route; see the README for the contract.");

@@ -7,11 +7,16 @@ import type { AckResult } from "../../shared/errors";
 import { isIncidentEvent, type Actor, type IncidentEvent } from "../../shared/events";
 import { can } from "../../shared/policy";
 import {
+  CommandPayload,
+  DecisionPayload,
   DispatchAckPayload,
   LIMITS,
+  NotePayload,
+  PhasePayload,
   SyncPayload,
   UnitPositionPayload,
   UnitStatusPayload,
+  WaterUsePayload,
 } from "../../shared/schemas";
 import { ROOMS, type ClientToServerEvents, type ServerToClientEvents, type SyncResult } from "../../shared/socket";
 import type { z } from "zod";
@@ -20,6 +25,8 @@ import { authenticate, type AuthenticatedSession } from "../services/auth";
 import type { CommittedChange, ServiceContext } from "../services/context";
 import { personalDataOf, presentEvent, presentUnit, type IncidentAudience, type PersonalData } from "../services/presenters";
 import { changeUnitStatus, reportPosition } from "../services/units";
+import { recordCommand, recordDecision, recordWaterUse } from "../services/decisions";
+import { addNote, recordPhase } from "../services/incidents";
 import { AlertMonitor, buildAlert } from "./alerts";
 import type { Realtime } from "./types";
 
@@ -107,6 +114,12 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
       }
       return { received: true as const };
     });
+    // Fireground writes from the tablet: the same services as the REST routes.
+    handle(socket, "incident.phase", PhasePayload, ({ incidentId, ...body }) => recordPhase(context, actor, incidentId, body));
+    handle(socket, "incident.note", NotePayload, ({ incidentId, ...body }) => addNote(context, actor, incidentId, body));
+    handle(socket, "incident.command", CommandPayload, ({ incidentId, ...body }) => recordCommand(context, actor, incidentId, body));
+    handle(socket, "incident.decision", DecisionPayload, ({ incidentId, ...body }) => recordDecision(context, actor, incidentId, body));
+    handle(socket, "incident.water_use", WaterUsePayload, ({ incidentId, ...body }) => recordWaterUse(context, actor, incidentId, body));
   });
 
   /** Every client event: parse with the shared schema, run, answer with the one ack envelope. */

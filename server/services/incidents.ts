@@ -11,13 +11,13 @@ import { authorize, ensureAllowed, type ServiceContext } from "./context";
 import { runCommand } from "./runCommand";
 import { incidentAudienceOf, personalDataOf, presentEvent, presentIncident } from "./presenters";
 
-async function loadIncident(context: ServiceContext, incidentId: string): Promise<IncidentRecord> {
+export async function loadIncident(context: ServiceContext, incidentId: string): Promise<IncidentRecord> {
   const record = await context.store.getIncident(incidentId);
   if (!record) throw errors.notFound(`Incident ${incidentId}`);
   return record;
 }
 
-function authorizeRead(actor: Actor, record: IncidentRecord): void {
+export function authorizeRead(actor: Actor, record: IncidentRecord): void {
   ensureAllowed(
     can.readIncident(actor, record.state),
     actor.role === "crew" ? "A crew account may read only incidents its unit was sent to." : `A ${actor.role} account may not read incidents.`,
@@ -171,11 +171,12 @@ export async function addNote(
   body: NoteBody,
 ): Promise<IncidentView> {
   const operation = { opId: body.opId, kind: "incident.note", actor, request: { incidentId, ...body } };
-  return runCommand(context, operation, async (builder) => {
+  return runCommand(context, operation, async (builder, now) => {
     const record = await loadIncident(context, incidentId);
     authorizeFieldRecord(actor, record, "add notes");
+    const occurredAt = resolveOccurredAt(actor, "live", body.occurredAt, now);
     const state = builder.append(incidentId, record.state, "incident.note", { text: body.text },
-      { actor, occurredAt: builder.recordedAt, source: "live" });
+      { actor, occurredAt, source: "live" });
     return presentIncident(state, incidentAudienceOf(actor));
   });
 }

@@ -9,6 +9,7 @@ import { audienceOf, seesPersonalData, type Audience, type PolicyActor } from ".
 import { errors } from "../core/errors";
 import { personalStringsOf, scrubText } from "../../shared/redaction";
 import type { KnownAddress, UnitRecord, UserRecord } from "../store/types";
+import { redactFiregroundEvent, redactFiregroundState } from "./firegroundRedaction";
 
 /** Audiences an incident record or event may be presented to at all. */
 export type IncidentAudience = Exclude<Audience, { kind: "public" }>;
@@ -51,7 +52,7 @@ export function presentIncident(state: IncidentState, audience: IncidentAudience
   const personal = personalDataOf(state);
   const calls: IncidentCall[] = state.calls.map((call) => redactCall(call, personal));
   return {
-    ...state,
+    ...redactFiregroundState(state, (text) => scrubText(text, personal.strings)),
     calls,
     ...(state.description !== undefined ? { description: scrubText(state.description, personal.strings) } : {}),
     notes: state.notes.map((note) => ({ ...note, text: scrubText(note.text, personal.strings) })),
@@ -99,6 +100,10 @@ export function presentEvent(event: IncidentEvent, audience: IncidentAudience, p
     case "unit.reassigned":
     case "incident.located":
       return event;
+    case "incident.command":
+    case "incident.decision":
+    case "incident.water_use":
+      return redactFiregroundEvent(event, (text) => scrubText(text, personal.strings));
   }
 }
 

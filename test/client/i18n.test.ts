@@ -7,6 +7,17 @@ import { zhCN } from "../../client/src/i18n/locales/zh-CN";
 import { zhTW } from "../../client/src/i18n/locales/zh-TW";
 import { INCIDENT_TYPES, ROLES, UNIT_STATUSES, UNIT_TYPES, INCIDENT_PHASES } from "../../shared/domain";
 import { ERROR_CODES } from "../../shared/errors";
+import {
+  AGENTS,
+  DECISION_FACTORS,
+  DECISION_TYPES,
+  FIRE_CLASSES,
+  ICS_ROLES,
+  LEGAL_BASES,
+  NOZZLE_PATTERNS,
+  STRATEGIES,
+  WATER_CONCERNS,
+} from "../../shared/decisions";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -51,6 +62,15 @@ describe("translations", () => {
       ["role", ROLES],
       ["phase", INCIDENT_PHASES],
       ["errors", Object.keys(ERROR_CODES)],
+      ["decisionType", DECISION_TYPES],
+      ["factor", DECISION_FACTORS],
+      ["legalBasis", LEGAL_BASES],
+      ["icsRole", ICS_ROLES],
+      ["strategy", STRATEGIES],
+      ["fireClass", FIRE_CLASSES],
+      ["agent", AGENTS],
+      ["nozzle", NOZZLE_PATTERNS],
+      ["waterConcern", WATER_CONCERNS],
     ];
     for (const [group, values] of groups) for (const value of values) expect(english.has(`${group}.${value}`), `${group}.${value}`).toBe(true);
   });

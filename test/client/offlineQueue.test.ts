@@ -96,4 +96,25 @@ describe("offline tap queue", () => {
     const wrongShape = memoryStorage({ [KEY]: JSON.stringify([{ action: { kind: "drop.tables" } }]) });
     expect(createOfflineQueue(wrongShape, KEY).getState().items).toEqual([]);
   });
+
+  it("keeps fireground records across a reload, in tap order with the status taps, without changing the shown status", () => {
+    const storage = memoryStorage();
+    const queue = createOfflineQueue(storage, KEY);
+    queue.getState().enqueue(statusAction("op-00000001", "on_scene"));
+    queue.getState().enqueue({
+      kind: "incident.decision",
+      payload: { incidentId: "i1", decisionType: "water_withheld", reason: "No visible flame", opId: "op-00000002", occurredAt: "2026-11-22T06:01:00.000Z" },
+    });
+    queue.getState().enqueue({
+      kind: "incident.water_use",
+      payload: { incidentId: "i1", agent: "water", nozzle: "fog", fireClass: "E", flameVisible: true, reason: "Power cut", opId: "op-00000003", occurredAt: "2026-11-22T06:02:00.000Z" },
+    });
+    const reloaded = createOfflineQueue(storage, KEY);
+    expect(reloaded.getState().items.map((item) => item.action.kind)).toEqual(["unit.status", "incident.decision", "incident.water_use"]);
+    expect(reloaded.getState().items[2]?.action.payload.occurredAt).toBe("2026-11-22T06:02:00.000Z");
+    expect(pendingStatus(reloaded.getState().items, "E1")).toBe("on_scene");
+    // A stored fireground record without its incident is not ours to send.
+    const orphan = memoryStorage({ [KEY]: JSON.stringify([{ action: { kind: "incident.note", payload: { text: "x", opId: "op-00000004", occurredAt: "2026-11-22T06:00:00.000Z" } }, state: "waiting", attempts: 0 }]) });
+    expect(createOfflineQueue(orphan, KEY).getState().items).toEqual([]);
+  });
 });

@@ -396,6 +396,73 @@ const operations: Operation[] = [
     },
   },
   {
+    name: "GET /incidents/:id/events of an incident the crew's unit was sent to",
+    allowed: (actor) => can.readIncident(actor, CREW_INCIDENT),
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, CREW_UNIT);
+      const attempt = await send(token, "GET", `/incidents/${incidentId}/events`);
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { incidentId: string }).incidentId).toBe(incidentId);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/command on the incident the crew's unit is working",
+    allowed: (actor) => can.recordFireground(actor, CREW_INCIDENT),
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, CREW_UNIT);
+      const name = `Capt. ${randomUUID().slice(0, 6)}`;
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/command`, { commanderName: name, unitId: CREW_UNIT, opId: opId() });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await incidentDetail(incidentId)).command?.name === name).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/decisions on the incident the crew's unit is working (command established)",
+    allowed: (actor) => can.recordFireground(actor, CREW_INCIDENT),
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, CREW_UNIT);
+      await must(asAdmin("POST", `/incidents/${incidentId}/command`, { commanderName: "Capt. Role", unitId: CREW_UNIT, opId: opId() }));
+      const reason = `Vent the stairwell ${randomUUID().slice(0, 6)}`;
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/decisions`, { decisionType: "ventilation", reason, opId: opId() });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const decisions = (await incidentDetail(incidentId)).decisions ?? [];
+          expect(decisions.map((decision) => decision.reason)).toEqual(allowed ? [reason] : []);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/water-use on the incident the crew's unit is working (command established)",
+    allowed: (actor) => can.recordFireground(actor, CREW_INCIDENT),
+    async run(token) {
+      const incidentId = await openIncident();
+      await sendUnit(incidentId, CREW_UNIT);
+      await must(asAdmin("POST", `/incidents/${incidentId}/command`, { commanderName: "Capt. Role", unitId: CREW_UNIT, opId: opId() }));
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/water-use`, {
+        unitId: CREW_UNIT, agent: "foam", nozzle: "foam", fireClass: "B", flameVisible: true, opId: opId(),
+      });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await incidentDetail(incidentId)).waterUses?.length ?? 0).toBe(allowed ? 1 : 0);
+        },
+      };
+    },
+  },
+  {
     name: "POST /incidents/:id/notes on an incident the crew's unit is not on",
     allowed: (actor) => can.recordOnIncident(actor, OTHER_INCIDENT),
     async run(token) {

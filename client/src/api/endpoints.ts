@@ -5,6 +5,8 @@ import type {
   ClientConfigView,
   DispatchResult,
   DuplicateCandidate,
+  FiregroundResult,
+  IncidentEventsView,
   IncidentDetailView,
   IncidentView,
   LoginResult,
@@ -18,7 +20,9 @@ import type { IncidentEvent } from "../../../shared/events";
 import type {
   AddressQuery,
   CallIntakeBody,
+  CommandBody,
   CreateUserBody,
+  DecisionBody,
   DispatchBody,
   DuplicateQuery,
   LoginBody,
@@ -26,6 +30,7 @@ import type {
   RunCard,
   UnitStatusBody,
   UnitUpsertBody,
+  WaterUseBody,
 } from "../../../shared/schemas";
 import type { HttpClient } from "./http";
 
@@ -70,6 +75,17 @@ export function createApi(http: HttpClient) {
       http.post<IncidentView>(`/incidents/${id(incidentId)}/location`, { ...position, opId }),
     note: (incidentId: string, text: string, opId: string) =>
       http.post<IncidentView>(`/incidents/${id(incidentId)}/notes`, { text, opId }),
+    /** One incident's own log, presented for this user. */
+    incidentEvents: (incidentId: string, afterSeq = 0) =>
+      http.get<IncidentEventsView>(`/incidents/${id(incidentId)}/events`, { afterSeq }),
+    command: (incidentId: string, body: Pick<CommandBody, "commanderName" | "opId"> & Sendable<CommandBody>) =>
+      http.post<FiregroundResult>(`/incidents/${id(incidentId)}/command`, body),
+    decision: (incidentId: string, body: Pick<DecisionBody, "decisionType" | "reason" | "opId"> & Sendable<DecisionBody>) =>
+      http.post<FiregroundResult>(`/incidents/${id(incidentId)}/decisions`, body),
+    waterUse: (
+      incidentId: string,
+      body: Pick<WaterUseBody, "agent" | "nozzle" | "fireClass" | "flameVisible" | "opId"> & Sendable<WaterUseBody>,
+    ) => http.post<FiregroundResult>(`/incidents/${id(incidentId)}/water-use`, body),
 
     listUnits: () => http.get<{ units: UnitView[] }>("/units"),
     upsertUnit: (unitId: string, body: UnitUpsertBody) => http.put<UnitView>(`/units/${id(unitId)}`, body),

@@ -59,4 +59,6 @@ export const STORAGE_KEYS = {
   offlineQueue: "fd119.tablet.queue",
   tabletSnapshot: "fd119.tablet.snapshot",
   positionReports: "fd119.tablet.positions",
+  /** The last name entered as "in command" on this tablet, offered again. */
+  commanderName: "fd119.tablet.commanderName",
 } as const;

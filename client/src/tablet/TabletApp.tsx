@@ -18,7 +18,8 @@ import { ConnectionIndicator } from "../ui/ConnectionIndicator";
 import { LanguageSelector } from "../ui/LanguageSelector";
 import { LogoutButton } from "../ui/LogoutButton";
 import { ThemeToggle } from "../ui/ThemeToggle";
-import { opIdOf, pendingStatus, type QueuedAction } from "./offlineQueue";
+import { describeQueued, FiregroundPanel } from "./Fireground";
+import { opIdOf, pendingStatus } from "./offlineQueue";
 import { startTabletRealtime } from "./tabletRealtime";
 import { tabletQueue, tabletStore } from "./tabletStore";
 import "./tablet.css";
@@ -158,15 +159,13 @@ function QueueList() {
   const items = useStore(tabletQueue, (state) => state.items);
   const { clock } = useTimeFormat();
   if (items.length === 0) return null;
-  const label = (action: QueuedAction) =>
-    action.kind === "dispatch.ack" ? t("tablet.acknowledge") : t(`unitStatus.${action.payload.status}`);
   return (
     <section className="tablet-queue" aria-labelledby="queue-title" data-testid="offline-queue">
       <h2 id="queue-title">{t("tablet.queueTitle")}</h2>
       <ul>
         {items.map((item) => (
           <li key={opIdOf(item)} className={`queued queued-${item.state}`} data-testid="queued-action" data-state={item.state}>
-            <span className="queued-what">{label(item.action)}</span>
+            <span className="queued-what">{describeQueued(t, item.action)}</span>
             <span className="queued-when">{t("tablet.tappedAt", { time: clock(item.action.payload.occurredAt) })}</span>
             <span className="queued-state">
               {item.state === "refused"
@@ -314,6 +313,8 @@ export default function TabletApp({ session }: { session: AuthSession }) {
         </section>
 
         <QueueList />
+
+        {incident && onAssignment && incident.status === "open" ? <FiregroundPanel incident={incident} unitId={unitId} /> : null}
 
         <section className="tablet-map" aria-label={t("map.label")}>
           <MapView

@@ -4,12 +4,40 @@
 import { isRetryableCode } from "../../../shared/errors";
 import { createStore } from "zustand/vanilla";
 import type { ErrorBody } from "../../../shared/errors";
-import type { DispatchAckPayload, UnitStatusPayload } from "../../../shared/schemas";
+import type {
+  CommandPayload,
+  DecisionPayload,
+  DispatchAckPayload,
+  NotePayload,
+  PhasePayload,
+  UnitStatusPayload,
+  WaterUsePayload,
+} from "../../../shared/schemas";
 import { isRecord, readJson, writeJson, type StorageLike } from "../lib/storage";
 
-export type QueuedAction =
-  | { kind: "dispatch.ack"; payload: DispatchAckPayload & { opId: string; occurredAt: string } }
-  | { kind: "unit.status"; payload: UnitStatusPayload & { opId: string; occurredAt: string } };
+/** Every queued action carries its opId and the time it was tapped. */
+type Tapped<T> = T & { opId: string; occurredAt: string };
+
+export type UnitAction =
+  | { kind: "dispatch.ack"; payload: Tapped<DispatchAckPayload> }
+  | { kind: "unit.status"; payload: Tapped<UnitStatusPayload> };
+
+/** Fireground records on the incident the unit is working: the socket events of the same names. */
+export type FiregroundAction =
+  | { kind: "incident.phase"; payload: Tapped<PhasePayload> }
+  | { kind: "incident.note"; payload: Tapped<NotePayload> }
+  | { kind: "incident.command"; payload: Tapped<CommandPayload> }
+  | { kind: "incident.decision"; payload: Tapped<DecisionPayload> }
+  | { kind: "incident.water_use"; payload: Tapped<WaterUsePayload> };
+
+export type QueuedAction = UnitAction | FiregroundAction;
+
+const UNIT_KINDS: readonly string[] = ["dispatch.ack", "unit.status"];
+const FIREGROUND_KINDS: readonly string[] = ["incident.phase", "incident.note", "incident.command", "incident.decision", "incident.water_use"];
+
+export function isUnitAction(action: QueuedAction): action is UnitAction {
+  return UNIT_KINDS.includes(action.kind);
+}
 
 export type QueueItemState = "waiting" | "sending" | "refused";
 
@@ -39,12 +67,14 @@ export const opIdOf = (item: QueueItem) => item.action.payload.opId;
 function isQueueItem(value: unknown): value is QueueItem {
   if (!isRecord(value) || !isRecord(value.action)) return false;
   const { kind, payload } = value.action;
+  if (typeof kind !== "string" || !isRecord(payload)) return false;
+  const addressed = UNIT_KINDS.includes(kind)
+    ? typeof payload.unitId === "string"
+    : FIREGROUND_KINDS.includes(kind) && typeof payload.incidentId === "string";
   return (
-    (kind === "dispatch.ack" || kind === "unit.status") &&
-    isRecord(payload) &&
+    addressed &&
     typeof payload.opId === "string" &&
     typeof payload.occurredAt === "string" &&
-    typeof payload.unitId === "string" &&
     (value.state === "waiting" || value.state === "sending" || value.state === "refused")
   );
 }
@@ -147,7 +177,7 @@ export async function flushQueue(
 export function pendingStatus(items: readonly QueueItem[], unitId: string): UnitStatusPayload["status"] | "acknowledged" | null {
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i];
-    if (!item || item.state === "refused" || item.action.payload.unitId !== unitId) continue;
+    if (!item || item.state === "refused" || !isUnitAction(item.action) || item.action.payload.unitId !== unitId) continue;
     return item.action.kind === "dispatch.ack" ? "acknowledged" : item.action.payload.status;
   }
   return null;

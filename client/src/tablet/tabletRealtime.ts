@@ -1,7 +1,7 @@
 // Feeds the tablet: the snapshot first (works offline), then the server's view, then live events; delivers
 // the tapped-action queue whenever the socket is connected.
 import type { AckResult } from "../../../shared/errors";
-import type { UnitStatusResult } from "../../../shared/api";
+import type { FiregroundResult, IncidentView, UnitStatusResult } from "../../../shared/api";
 import { api, authStore } from "../api/client";
 import { ACK_TIMEOUT_MS, createSocket, type AppSocket } from "../api/socket";
 import { connectionStore, incidentStore, unitStore } from "../app/stores";
@@ -48,22 +48,42 @@ export function startTabletRealtime(token: string, unitId: string): TabletRealti
     if (result.incident) incidentStore.getState().upsertFetched(result.incident);
   };
 
+  /** Emits one queued action; the answer's incident (or unit) goes into the stores. */
+  const emit = async (action: QueuedAction): Promise<AckResult<unknown>> => {
+    const withTimeout = socket.timeout(ACK_TIMEOUT_MS);
+    const take = <T>(result: AckResult<T>, apply: (data: T) => void): AckResult<T> => {
+      if (result.ok) apply(result.data);
+      return result;
+    };
+    const takeIncident = (view: IncidentView) => incidentStore.getState().upsertFetched(view);
+    const takeFireground = (data: FiregroundResult) => takeIncident(data.incident);
+    switch (action.kind) {
+      case "dispatch.ack":
+        return take(await withTimeout.emitWithAck("dispatch.ack", action.payload), applyResult);
+      case "unit.status":
+        return take(await withTimeout.emitWithAck("unit.status", action.payload), applyResult);
+      case "incident.phase":
+        return take(await withTimeout.emitWithAck("incident.phase", action.payload), takeIncident);
+      case "incident.note":
+        return take(await withTimeout.emitWithAck("incident.note", action.payload), takeIncident);
+      case "incident.command":
+        return take(await withTimeout.emitWithAck("incident.command", action.payload), takeFireground);
+      case "incident.decision":
+        return take(await withTimeout.emitWithAck("incident.decision", action.payload), takeFireground);
+      case "incident.water_use":
+        return take(await withTimeout.emitWithAck("incident.water_use", action.payload), takeFireground);
+    }
+  };
+
   const send = async (action: QueuedAction): Promise<SendOutcome> => {
     if (!socket.connected) return { kind: "retry" };
-    let result: AckResult<UnitStatusResult>;
+    let result: AckResult<unknown>;
     try {
-      result =
-        action.kind === "dispatch.ack"
-          ? await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("dispatch.ack", action.payload)
-          : await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("unit.status", action.payload);
+      result = await emit(action);
     } catch {
       return { kind: "retry" };
     }
-    if (result.ok) {
-      applyResult(result.data);
-      return { kind: "delivered" };
-    }
-    return { kind: "refused", error: result.error };
+    return result.ok ? { kind: "delivered" } : { kind: "refused", error: result.error };
   };
 
   const flush = () => {

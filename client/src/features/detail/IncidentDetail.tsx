@@ -16,6 +16,8 @@ import { ErrorText } from "../../ui/ErrorText";
 import { DispatchPanel } from "../dispatch/DispatchPanel";
 import { addNote, closeIncident, loadIncidentDetail, locateIncident, mergeIncident, recordPhase, setUnitStatus } from "../incidents/incidentActions";
 import { describeEvent } from "./describeEvent";
+import { FiregroundDetails } from "./FiregroundDetails";
+import { RadioedDecision } from "./RadioedDecision";
 import { IntervalTable } from "./IntervalTable";
 
 /** A dispatcher records a status reported by radio; an out-of-order step needs a reason (logged as an override). */
@@ -299,6 +301,19 @@ export function IncidentDetail() {
         </p>
       ) : null}
 
+      <p className="command-line" data-testid="detail-command">
+        <strong>{t("fireground.inCommand")}:</strong>{" "}
+        {incident.command
+          ? `${incident.command.name} (${t(`icsRole.${incident.command.icsRole}`)}), ${incident.command.callSign} · ${clock(incident.command.since.occurredAt)}`
+          : t("fireground.noCommand")}
+        {incident.strategy ? (
+          <>
+            {" · "}
+            <strong>{t("fireground.strategy")}:</strong> <span data-testid="detail-strategy">{t(`strategy.${incident.strategy}`)}</span>
+          </>
+        ) : null}
+      </p>
+
       <DispatchPanel incident={incident} />
 
       <h3>{t("detail.intervals")}</h3>
@@ -356,17 +371,28 @@ export function IncidentDetail() {
             </tr>
           </thead>
           <tbody>
-            {events.map((event) => (
-              <tr key={event.seq} data-testid="timeline-event" data-type={event.type}>
+            {events.map((event) => {
+              const flagged = event.type === "incident.water_use" && event.payload.flagged;
+              return (
+              <tr
+                key={event.seq}
+                data-testid="timeline-event"
+                data-type={event.type}
+                data-seq={event.seq}
+                data-flagged={flagged ? "true" : undefined}
+                className={flagged ? "flagged" : event.type === "incident.decision" ? "decision" : undefined}
+              >
                 <td className="time">{clock(event.occurredAt)}</td>
                 <td className="time recorded">{clock(event.recordedAt)}</td>
                 <td>
-                  {describeEvent(t, event, incident)}
+                  <span className="seq">#{event.seq}</span> {describeEvent(t, event, incident)}
                   {event.source !== "live" ? <span className="chip"> {t(`source.${event.source}`)}</span> : null}
+                  <FiregroundDetails event={event} incident={incident} />
                 </td>
                 <td className="hint">{event.actor.username}</td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
       ) : (
@@ -374,6 +400,7 @@ export function IncidentDetail() {
       )}
       <ErrorText error={error} />
 
+      <RadioedDecision incident={incident} />
       <MergeAction incident={incident} />
       <NoteAndClose incident={incident} />
     </section>

@@ -40,5 +40,20 @@ export function describeEvent(t: TFunction, event: IncidentEvent, state: Inciden
       return t("timeline.absorbed", { number: event.payload.fromNumber, calls: event.payload.calls.length });
     case "incident.closed":
       return t("timeline.closed");
+    case "incident.command":
+      return t(event.payload.action === "established" ? "timeline.commandEstablished" : "timeline.commandTransferred", {
+        name: event.payload.commanderName,
+        role: t(`icsRole.${event.payload.icsRole}`),
+        callSign: event.payload.callSign,
+      });
+    case "incident.decision":
+      return t("timeline.decision", { type: t(`decisionType.${event.payload.decisionType}`) });
+    case "incident.water_use":
+      return t("timeline.waterUse", {
+        callSign: event.payload.callSign,
+        agent: t(`agent.${event.payload.agent}`),
+        nozzle: t(`nozzle.${event.payload.nozzle}`),
+        fireClass: event.payload.fireClass,
+      });
   }
 }

@@ -2,7 +2,7 @@
 // only call actions and read stores; the socket listeners deliver the same changes (the store keeps the newer).
 import type { CallIntakeResult, DispatchResult, IncidentView, UnitStatusResult } from "../../../../shared/api";
 import type { IncidentPhase, ReportableUnitStatus } from "../../../../shared/domain";
-import type { CallIntakeBody, UnitUpsertBody } from "../../../../shared/schemas";
+import type { CallIntakeBody, DecisionBody, UnitUpsertBody } from "../../../../shared/schemas";
 import { api } from "../../api/client";
 import { incidentStore, unitStore } from "../../app/stores";
 
@@ -51,6 +51,15 @@ export async function locateIncident(incidentId: string, position: { lat: number
 
 export async function recordPhase(incidentId: string, phase: IncidentPhase): Promise<IncidentView> {
   return takeIncident(await api.phase(incidentId, phase, crypto.randomUUID()));
+}
+
+/** A decision a commander radioed in; the server marks it `recordedFor` (the named person, else the commander). */
+export async function recordRadioedDecision(
+  incidentId: string,
+  body: Omit<DecisionBody, "opId" | "factors" | "publicCandidate"> & Partial<Pick<DecisionBody, "factors" | "publicCandidate">>,
+): Promise<IncidentView> {
+  const result = await api.decision(incidentId, { ...body, opId: crypto.randomUUID() });
+  return takeIncident(result.incident);
 }
 
 export async function setAlarmLevel(incidentId: string, alarmLevel: number): Promise<IncidentView> {

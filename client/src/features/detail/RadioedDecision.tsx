@@ -1,0 +1,156 @@
+// A decision the commander radioed in, recorded at the console. The record says it was radioed in and for whom
+// (the named person, or whoever is in command), so it is never mistaken for the commander's own entry.
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { DECISION_FACTORS, DECISION_TYPES, LEGAL_BASES, SUGGESTED_LEGAL_BASIS, type DecisionFactor, type DecisionType, type LegalBasis } from "../../../../shared/decisions";
+import type { IncidentState } from "../../../../shared/incident";
+import { LIMITS } from "../../../../shared/schemas";
+import { ErrorText } from "../../ui/ErrorText";
+import { recordRadioedDecision } from "../incidents/incidentActions";
+
+export function RadioedDecision({ incident }: { incident: IncidentState }) {
+  const { t } = useTranslation();
+  const [decisionType, setDecisionType] = useState<DecisionType | "">("");
+  const [factors, setFactors] = useState<DecisionFactor[]>([]);
+  const [reason, setReason] = useState("");
+  const [radius, setRadius] = useState("");
+  const [legalBasis, setLegalBasis] = useState<LegalBasis | "">("");
+  const [property, setProperty] = useState("");
+  const [owner, setOwner] = useState("");
+  const [publicCandidate, setPublicCandidate] = useState(false);
+  const [radioedBy, setRadioedBy] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  if (incident.status !== "open") return null;
+
+  const radiusMetres = Number.parseInt(radius, 10);
+  const ready = decisionType !== "" && reason.trim() !== "" && (decisionType !== "evacuation" || radiusMetres > 0) && (incident.command !== undefined || radioedBy.trim() !== "");
+
+  function submit() {
+    if (!ready) return;
+    setBusy(true);
+    setError(null);
+    recordRadioedDecision(incident.id, {
+      decisionType,
+      reason: reason.trim(),
+      factors,
+      publicCandidate,
+      ...(legalBasis ? { legalBasis } : {}),
+      ...(property.trim() ? { propertyAffected: { description: property.trim(), ...(owner.trim() ? { owner: owner.trim() } : {}) } } : {}),
+      ...(decisionType === "evacuation" ? { evacuationRadiusM: radiusMetres } : {}),
+      ...(radioedBy.trim() ? { recordedFor: { name: radioedBy.trim() } } : {}),
+    })
+      .then(() => {
+        setDecisionType("");
+        setFactors([]);
+        setReason("");
+        setRadius("");
+        setLegalBasis("");
+        setProperty("");
+        setOwner("");
+        setPublicCandidate(false);
+      })
+      .catch(setError)
+      .finally(() => setBusy(false));
+  }
+
+  return (
+    <details className="radioed-decision" data-testid="radioed-decision">
+      <summary>{t("radioedDecision.title")}</summary>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <div className="field-row">
+          <label className="field">
+            <span>{t("decisionForm.type")}</span>
+            <select
+              data-testid="radioed-type"
+              value={decisionType}
+              onChange={(event) => {
+                const type = event.target.value as DecisionType | "";
+                setDecisionType(type);
+                const suggested = type ? SUGGESTED_LEGAL_BASIS[type] : undefined;
+                if (suggested && legalBasis === "") setLegalBasis(suggested);
+              }}
+            >
+              <option value="">—</option>
+              {DECISION_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {t(`decisionType.${type}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t("radioedDecision.radioedBy")}</span>
+            <input
+              data-testid="radioed-by"
+              value={radioedBy}
+              maxLength={LIMITS.shortText}
+              placeholder={incident.command ? incident.command.name : ""}
+              onChange={(event) => setRadioedBy(event.target.value)}
+            />
+          </label>
+        </div>
+        <fieldset className="factor-checks">
+          <legend>{t("decisionForm.factors")}</legend>
+          {DECISION_FACTORS.map((factor) => (
+            <label key={factor} className="inline-check">
+              <input
+                type="checkbox"
+                checked={factors.includes(factor)}
+                onChange={(event) => setFactors((current) => (event.target.checked ? [...current, factor] : current.filter((f) => f !== factor)))}
+              />
+              {t(`factor.${factor}`)}
+            </label>
+          ))}
+        </fieldset>
+        <label className="field">
+          <span>{t("decisionForm.reason")}</span>
+          <textarea data-testid="radioed-reason" rows={2} maxLength={LIMITS.reason} value={reason} onChange={(event) => setReason(event.target.value)} />
+        </label>
+        {decisionType === "evacuation" ? (
+          <label className="field">
+            <span>{t("decisionForm.radius")}</span>
+            <input inputMode="numeric" value={radius} onChange={(event) => setRadius(event.target.value.replace(/\D/g, ""))} />
+          </label>
+        ) : null}
+        <div className="field-row">
+          <label className="field">
+            <span>{t("decisionForm.legalBasis")}</span>
+            <select data-testid="radioed-legal" value={legalBasis} onChange={(event) => setLegalBasis(event.target.value as LegalBasis | "")}>
+              <option value="">{t("decisionForm.noLegalBasis")}</option>
+              {LEGAL_BASES.map((basis) => (
+                <option key={basis} value={basis}>
+                  {t(`legalBasis.${basis}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t("decisionForm.property")}</span>
+            <input value={property} maxLength={LIMITS.reason} onChange={(event) => setProperty(event.target.value)} />
+          </label>
+        </div>
+        <div className="field-row">
+          <label className="field">
+            <span>{t("decisionForm.owner")}</span>
+            <input value={owner} maxLength={LIMITS.shortText} disabled={!property.trim()} onChange={(event) => setOwner(event.target.value)} />
+          </label>
+          <label className="inline-check">
+            <input type="checkbox" checked={publicCandidate} onChange={(event) => setPublicCandidate(event.target.checked)} />
+            {t("decisionForm.publicCandidate")}
+          </label>
+        </div>
+        {!incident.command && !radioedBy.trim() ? <p className="hint">{t("radioedDecision.nameNeeded")}</p> : null}
+        <button type="submit" className="button primary" data-testid="radioed-submit" disabled={!ready || busy}>
+          {t("decisionForm.save")}
+        </button>
+        <ErrorText error={error} />
+      </form>
+    </details>
+  );
+}

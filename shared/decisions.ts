@@ -1,0 +1,158 @@
+// Fireground decisions, command and the water-use guard: the vocabulary and the pure rules both sides apply
+// (field background: DOMAIN.md "Tactical vocabulary", "Fire classes and agents", "Decisions and the law").
+import { z } from "zod";
+
+/**
+ * Decision types. `neris` is the NERIS v1 action/tactic code (value set TypeActionTacticValue) the decision maps
+ * onto: `exact` when it is a full code, otherwise the category prefix (the tablet does not ask for the sub-code,
+ * e.g. horizontal or vertical ventilation). `null` where NERIS has no code: the reason is exactly what NERIS
+ * leaves to its free-text narratives.
+ */
+export const DECISION_TYPES = [
+  "strategy_offensive",
+  "strategy_defensive",
+  "strategy_transitional",
+  "exposure_protection",
+  "demolition_firebreak",
+  "forcible_entry",
+  "ventilation",
+  "agent_nozzle",
+  "water_withheld",
+  "evacuation",
+  "neighbouring_property",
+  "utilities_cut",
+  "other",
+] as const;
+export const DecisionType = z.enum(DECISION_TYPES);
+export type DecisionType = z.infer<typeof DecisionType>;
+
+export const NERIS_ACTION_TACTIC: Record<DecisionType, { code: string; exact: boolean } | null> = {
+  strategy_offensive: { code: "SUPPRESSION||STRUCTURAL_FIRE_SUPPRESSION||INTERIOR", exact: true },
+  strategy_defensive: { code: "SUPPRESSION||STRUCTURAL_FIRE_SUPPRESSION||EXTERIOR", exact: true },
+  strategy_transitional: { code: "SUPPRESSION||STRUCTURAL_FIRE_SUPPRESSION||EXTERIOR_AND_INTERIOR", exact: true },
+  // NERIS v1 has structure protection only for outside fires; nothing for sacrificing part of a building.
+  exposure_protection: null,
+  demolition_firebreak: null,
+  forcible_entry: { code: "FORCIBLE_ENTRY", exact: true },
+  ventilation: { code: "VENTILATION", exact: false },
+  agent_nozzle: { code: "SUPPRESSION", exact: false },
+  water_withheld: null,
+  evacuation: { code: "PROVIDE_EVACUATION_SUPPORT", exact: false },
+  neighbouring_property: null,
+  utilities_cut: null,
+  other: null,
+};
+
+/** NERIS code for "command established" (incident.command). */
+export const NERIS_ESTABLISH_COMMAND = "COMMAND_AND_CONTROL||ESTABLISH_INCIDENT_COMMAND";
+
+export const STRATEGIES = ["offensive", "defensive", "transitional"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** The strategy a decision type sets, if it is a strategy decision. */
+export function strategyOf(type: DecisionType): Strategy | null {
+  switch (type) {
+    case "strategy_offensive":
+      return "offensive";
+    case "strategy_defensive":
+      return "defensive";
+    case "strategy_transitional":
+      return "transitional";
+    default:
+      return null;
+  }
+}
+
+/** Reasons to tick: what a resident will later ask about, in the commander's own categories. */
+export const DECISION_FACTORS = [
+  "life_at_risk",
+  "exposure",
+  "collapse_risk",
+  "fire_spread",
+  "water_supply",
+  "crew_safety",
+  "hazardous_material",
+  "fire_class",
+  "water_damage_avoided",
+] as const;
+export const DecisionFactor = z.enum(DECISION_FACTORS);
+export type DecisionFactor = z.infer<typeof DecisionFactor>;
+
+/** Fire Protection Law of the PRC (2021) art. 45: the commander's powers that may owe compensation. */
+export const LEGAL_BASES = [
+  "art45_use_neighbouring_property",
+  "art45_demolish_or_breach",
+  "art45_cut_utilities",
+  "art45_evacuate",
+] as const;
+export const LegalBasis = z.enum(LEGAL_BASES);
+export type LegalBasis = z.infer<typeof LegalBasis>;
+
+/** The power a decision type usually rests on, offered first on the tablet (never assumed by the server). */
+export const SUGGESTED_LEGAL_BASIS: Partial<Record<DecisionType, LegalBasis>> = {
+  demolition_firebreak: "art45_demolish_or_breach",
+  exposure_protection: "art45_demolish_or_breach",
+  neighbouring_property: "art45_use_neighbouring_property",
+  utilities_cut: "art45_cut_utilities",
+  evacuation: "art45_evacuate",
+};
+
+/** ICS positions a person in command (or recording for command) may hold. */
+export const ICS_ROLES = [
+  "incident_commander",
+  "deputy_incident_commander",
+  "operations_section_chief",
+  "division_group_supervisor",
+  "company_officer",
+  "safety_officer",
+] as const;
+export const IcsRole = z.enum(ICS_ROLES);
+export type IcsRole = z.infer<typeof IcsRole>;
+
+/** GB/T 4968-2008: A solids, B liquids, C gases, D metals, E energised electrical, F cooking oils and fats. */
+export const FIRE_CLASSES = ["A", "B", "C", "D", "E", "F"] as const;
+export const FireClass = z.enum(FIRE_CLASSES);
+export type FireClass = z.infer<typeof FireClass>;
+
+export const AGENTS = ["water", "foam", "dry_powder", "co2", "wet_chemical", "special_powder", "other"] as const;
+export const Agent = z.enum(AGENTS);
+export type Agent = z.infer<typeof Agent>;
+
+export const NOZZLE_PATTERNS = ["straight", "fog", "foam"] as const;
+export const NozzlePattern = z.enum(NOZZLE_PATTERNS);
+export type NozzlePattern = z.infer<typeof NozzlePattern>;
+
+/** Classes on which a water jet is wrong: spreading (B), reaction (D), electrocution (E), boil-over (F). */
+export const WATER_UNSAFE_CLASSES: readonly FireClass[] = ["B", "D", "E", "F"];
+
+export const WATER_CONCERNS = ["water_on_class_b", "water_on_class_d", "water_on_class_e", "water_on_class_f", "water_without_flame"] as const;
+export type WaterConcern = (typeof WATER_CONCERNS)[number];
+
+/**
+ * The water-use guard ("no water without visible flame"; choose the agent by fire class). Returns why a water
+ * use needs a reason; empty when it does not. The tablet asks with this, and the server refuses with it.
+ */
+export function waterUseConcerns(use: { agent: Agent; fireClass: FireClass; flameVisible: boolean }): WaterConcern[] {
+  if (use.agent !== "water") return [];
+  const concerns: WaterConcern[] = [];
+  if (WATER_UNSAFE_CLASSES.includes(use.fireClass)) {
+    concerns.push(`water_on_class_${use.fireClass.toLowerCase()}` as WaterConcern);
+  }
+  if (!use.flameVisible) concerns.push("water_without_flame");
+  return concerns;
+}
+
+/** Who was in command when something was decided, as the log had it. */
+export interface CommanderRef {
+  unitId: string;
+  callSign: string;
+  name: string;
+  icsRole: IcsRole;
+}
+
+/** The commander a dispatcher records for when an order is radioed in. */
+export interface RadioedFor {
+  name: string;
+  icsRole?: IcsRole;
+  unitId?: string;
+}
