@@ -25,7 +25,7 @@ import {
 } from "./types";
 import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, upsertSql, USERS, type SqlValue } from "./records";
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const META = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -63,7 +63,7 @@ CREATE TABLE streams (
 /**
  * Migrations by the version they lead to, each run in one transaction with the version bump. Version 2: the
  * incident log becomes a log of streams (positions, seqs and hashes kept as they were), units get a version,
- * and streams other than incidents get their projection table.
+ * and streams other than incidents get their projection table. Version 3: indexes for pruning by time.
  */
 const MIGRATIONS: Record<number, string> = {
   2: `
@@ -75,6 +75,11 @@ DROP TABLE events;
 ALTER TABLE events_v2 RENAME TO events;
 ALTER TABLE units ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ${STREAMS_TABLE}
+`,
+  // Version 3: the maintenance task prunes operation records and expired sessions by time.
+  3: `
+CREATE INDEX ops_created ON ops (created_at);
+CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
 };
 
@@ -147,6 +152,8 @@ CREATE TABLE ops (
   result TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+CREATE INDEX ops_created ON ops (created_at);
+CREATE INDEX sessions_expires ON sessions (expires_at);
 CREATE TABLE counters (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
@@ -362,6 +369,14 @@ function prepareStatements(db: Database.Database) {
     ),
 
     getOp: db.prepare<[opId: string], Row>(`SELECT * FROM ops WHERE op_id = ?`),
+    pruneOps: db.prepare<[createdBefore: string, limit: number], void>(
+      `DELETE FROM ops WHERE op_id IN
+         (SELECT op_id FROM ops INDEXED BY ops_created WHERE created_at < ? ORDER BY created_at LIMIT ?)`,
+    ),
+    pruneSessions: db.prepare<[expiredBefore: string, limit: number], void>(
+      `DELETE FROM sessions WHERE token_hash IN
+         (SELECT token_hash FROM sessions INDEXED BY sessions_expires WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`,
+    ),
 
     getSetting: db.prepare<[key: string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
     putSetting: db.prepare<[key: string, value: string], void>(
@@ -688,6 +703,16 @@ export class SqliteStore implements Store {
   async getOp(opId: string): Promise<OpRecord | null> {
     const row = this.s.getOp.get(opId);
     return row ? read.op(row) : null;
+  }
+
+  async pruneOps(createdBefore: string, limit: number): Promise<number> {
+    if (!(limit > 0)) return 0;
+    return this.s.pruneOps.run(createdBefore, limit).changes;
+  }
+
+  async pruneSessions(expiredBefore: string, limit: number): Promise<number> {
+    if (!(limit > 0)) return 0;
+    return this.s.pruneSessions.run(expiredBefore, limit).changes;
   }
 
   async getSetting<T>(key: string): Promise<T | null> {
