@@ -64,7 +64,7 @@ describe("session expiry", () => {
       token: dispatcher.token,
       body: phoneCall({ location: base, callerName: "Before Expiry" }),
     });
-    await eventually(() => received.find((event) => event.incidentId === before.body.incident.id), "the call before expiry");
+    await eventually(() => received.find((event) => event.streamId === before.body.incident.id), "the call before expiry");
 
     await sleep(Math.max(0, loginAt + ttlMs + 500 - Date.now()));
     // A fresh session (the test server's own admin token has expired too) takes a call after the expiry.
@@ -81,9 +81,9 @@ describe("session expiry", () => {
       body: phoneCall({ location: north(base, 5000), callerName: "After Expiry" }),
     });
     expect(after.status).toBe(201);
-    await eventually(() => controlSaw.find((event) => event.incidentId === after.body.incident.id), "the control console");
+    await eventually(() => controlSaw.find((event) => event.streamId === after.body.incident.id), "the control console");
 
-    expect(received.filter((event) => event.incidentId === after.body.incident.id)).toEqual([]);
+    expect(received.filter((event) => event.streamId === after.body.incident.id)).toEqual([]);
     expect(toldExpired).toBe(true);
     expect(listener.connected).toBe(false);
   });
@@ -217,7 +217,7 @@ describe("sync", () => {
     // The call was committed while replays were still running: at least one console got it inside its replay,
     // before its sync was answered. Had the replays held the write queue, every console would get it live,
     // after its answer.
-    const callEvents = (events: IncidentEvent[]) => events.filter((event) => event.incidentId === call.body.incident.id);
+    const callEvents = (events: IncidentEvent[]) => events.filter((event) => event.streamId === call.body.incident.id);
     const insideReplay = received.filter((events, index) =>
       callEvents(events.slice(0, receivedAtAck[index])).length > 0,
     );
@@ -264,7 +264,7 @@ describe("sync", () => {
     ]);
     // Live after the last round, without a gap.
     const call = await running.api<CallIntakeResult>("POST", "/calls", { token: dispatcher.token, body: phoneCall({ location: base }) });
-    await eventually(() => received.find((event) => event.incidentId === call.body.incident.id), "the live call");
+    await eventually(() => received.find((event) => event.streamId === call.body.incident.id), "the live call");
     expect(received.map((event) => event.position)).toEqual(Array.from({ length: 122 }, (_, i) => i + 1));
   });
 });
