@@ -1,12 +1,12 @@
-// Live-stream replay (`sync { position }` from consoles and pr) without holding up writes. The replay reads the log in batches outside the
-// write queue and lets other work run between batches; only the last step, which sends what was committed since
-// the last read and then joins the live room, runs in the queue, so no event can fall between the replay and the
-// live stream and none comes twice. That step reads at most one batch: a console that is still far behind leaves
-// the queue again and catches up outside it.
+// Live-stream replay (`sync { position }` from consoles and pr) without holding up writes. The replay reads the
+// log in batches outside the write queue and lets other work run between batches; only the last step, which sends
+// what was committed since the last read and then joins the live room, runs in the queue, so no event can fall
+// between the replay and the live stream and none comes twice. That step reads at most one batch: a socket that is
+// still far behind leaves the queue again and catches up outside it.
 import type { LogEvent } from "../../shared/events";
 import type { ServiceContext } from "../services/context";
 
-export const REPLAY_BATCH = 500;
+const REPLAY_BATCH = 500;
 
 export interface LiveStreamReplay {
   /** Last position the client has applied; absent: from the end of the log (live only). */
