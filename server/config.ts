@@ -18,7 +18,18 @@ export interface AppConfig {
   adminPassword?: string;
   /** Seed a demo roster and one account per role on an empty database (when no admin is configured). */
   seedDemo: boolean;
+  /** Session length; fractional hours are allowed (tests use seconds). */
   tokenTtlHours: number;
+  /** A unit's position is written (and broadcast) at most once per this many ms; the latest report wins. */
+  positionWriteMs: number;
+  /** Open sockets one session may hold at once; one more is refused with `too_many_connections`. */
+  maxSocketsPerSession: number;
+  /** Events one `sync` replays at most; the client then syncs again from the returned position. */
+  syncMaxEvents: number;
+  /** How long an operation record answers a retried opId (a tablet offline overnight must get its first answer). */
+  opRetentionHours: number;
+  /** How often the maintenance task prunes expired operation records and sessions. */
+  maintenanceMinutes: number;
   loginAttemptsPerWindow: number;
   loginWindowSeconds: number;
   realertSeconds: number;
@@ -90,6 +101,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     ...(env.ADMIN_PASSWORD ? { adminPassword: env.ADMIN_PASSWORD } : {}),
     seedDemo: env.SEED_DEMO !== "false",
     tokenTtlHours: numberFrom(env, "TOKEN_TTL_HOURS", 14),
+    positionWriteMs: numberFrom(env, "POSITION_WRITE_MS", 1000),
+    maxSocketsPerSession: numberFrom(env, "MAX_SOCKETS_PER_SESSION", 10),
+    syncMaxEvents: numberFrom(env, "SYNC_MAX_EVENTS", 5000),
+    opRetentionHours: numberFrom(env, "OP_RETENTION_HOURS", 48),
+    maintenanceMinutes: numberFrom(env, "MAINTENANCE_MINUTES", 15),
     loginAttemptsPerWindow: numberFrom(env, "LOGIN_MAX_ATTEMPTS", 10),
     loginWindowSeconds: numberFrom(env, "LOGIN_WINDOW_SECONDS", 300),
     realertSeconds: numberFrom(env, "REALERT_SECONDS", 15),
@@ -106,6 +122,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     eidoAgencyId: env.EIDO_AGENCY_ID || "fire-119.invalid",
     ...overrides,
   };
+  for (const [name, value] of [
+    ["TOKEN_TTL_HOURS", config.tokenTtlHours],
+    ["MAX_SOCKETS_PER_SESSION", config.maxSocketsPerSession],
+    ["SYNC_MAX_EVENTS", config.syncMaxEvents],
+    ["OP_RETENTION_HOURS", config.opRetentionHours],
+    ["MAINTENANCE_MINUTES", config.maintenanceMinutes],
+  ] as const) {
+    if (!(value > 0)) throw new Error(`${name} must be greater than 0, got ${value}`);
+  }
+  if (!(config.positionWriteMs >= 0)) throw new Error(`POSITION_WRITE_MS must be 0 or more, got ${config.positionWriteMs}`);
   if ((config.adminUsername === undefined) !== (config.adminPassword === undefined)) {
     throw new Error("ADMIN_USERNAME and ADMIN_PASSWORD must be set together");
   }

@@ -10,6 +10,7 @@ import { attachRealtime, type RealtimeServer } from "./realtime/socketServer";
 import type { Realtime } from "./realtime/types";
 import { bootstrap } from "./services/bootstrap";
 import type { ServiceContext } from "./services/context";
+import { startMaintenance } from "./services/maintenance";
 import { createStore, describeStore } from "./store/index";
 import type { Store } from "./store/types";
 
@@ -50,6 +51,7 @@ export async function startServer(
   const httpServer = http.createServer();
   httpServer.on("request", buildApp(context, lateRealtime));
   realtime = await attachRealtime(httpServer, context);
+  const stopMaintenance = startMaintenance(context);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -64,6 +66,7 @@ export async function startServer(
     store,
     context,
     close: async () => {
+      await stopMaintenance();
       await realtime?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   invalid_transition: 409,
   incident_closed: 409,
   already_exists: 409,
+  /** A socket sent `sync` while its previous `sync` was still replaying. */
+  sync_in_progress: 409,
   time_out_of_range: 422,
   /** POST /transfers/eido: the document has no `$id`. */
   eido_missing_id: 422,
@@ -25,6 +27,8 @@ export const ERROR_CODES = {
   /** `corrects` does not name a decision of this incident. */
   invalid_correction: 422,
   rate_limited: 429,
+  /** A session already holds MAX_SOCKETS_PER_SESSION sockets (the `connect_error` message). */
+  too_many_connections: 429,
   internal_error: 500,
   store_unavailable: 503,
 } as const;

@@ -17,6 +17,8 @@ export const LIMITS = {
   description: 4000,
   reason: 1000,
   dispatchUnits: 30,
+  /** Incidents one tablet `sync` may name. */
+  syncIncidents: 50,
   bodyBytes: 64 * 1024,
 } as const;
 
@@ -394,7 +396,12 @@ export const SyncPayload = z.strictObject({
   /** Last global log position the client has applied (consoles). */
   position: z.number().int().min(0).optional(),
   /** Last per-incident sequence the client has applied (tablets, detail views). */
-  incidents: z.record(Id, z.number().int().min(0)).optional(),
+  incidents: z
+    .record(Id, z.number().int().min(0))
+    .refine((incidents) => Object.keys(incidents).length <= LIMITS.syncIncidents, {
+      message: `at most ${LIMITS.syncIncidents} incidents`,
+    })
+    .optional(),
 });
 export type SyncPayload = z.infer<typeof SyncPayload>;
 

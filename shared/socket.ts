@@ -57,6 +57,11 @@ export interface SyncResult {
   replayed: number;
   /** Latest global position the client now has. */
   position: number;
+  /**
+   * True when the replay stopped at the per-sync cap (SYNC_MAX_EVENTS) before reaching the end of the log: the
+   * socket is not live yet, and the client must sync again from `position`.
+   */
+  more?: boolean;
 }
 
 export interface ServerToClientEvents {
@@ -70,6 +75,8 @@ export interface ServerToClientEvents {
   "unit.position": (update: UnitPositionUpdate) => void;
   /** The session's token was revoked: the client must log in again. */
   "session.revoked": () => void;
+  /** The session reached its expiry: sent just before its sockets are disconnected; the client must log in again. */
+  "session.expired": () => void;
 }
 
 export interface ClientToServerEvents {

@@ -105,6 +105,11 @@ export class CommitBuilder {
     this.ops.push(op);
   }
 
+  /** True while the command has changed nothing (an operation record alone does not count). */
+  isEmpty(): boolean {
+    return this.events.length === 0 && this.units.size === 0 && this.calls.length === 0 && this.callMoves.length === 0;
+  }
+
   changedUnits(): UnitRecord[] {
     return [...this.units.values()];
   }

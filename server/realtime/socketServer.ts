@@ -20,23 +20,29 @@ import {
 } from "../../shared/schemas";
 import { ROOMS, type ClientToServerEvents, type ServerToClientEvents, type SyncResult } from "../../shared/socket";
 import type { z } from "zod";
-import { errors, fromZodError, toErrorBody } from "../core/errors";
+import { AppError, errors, fromZodError, toErrorBody } from "../core/errors";
 import { authenticate, type AuthenticatedSession } from "../services/auth";
 import type { CommittedChange, ServiceContext } from "../services/context";
 import { personalDataOf, presentEvent, presentUnit, type IncidentAudience, type PersonalData } from "../services/presenters";
-import { changeUnitStatus, reportPosition } from "../services/units";
 import { recordCommand, recordDecision, recordWaterUse } from "../services/decisions";
 import { addNote, recordPhase } from "../services/incidents";
+import { PositionReports } from "../services/positions";
+import { changeUnitStatus } from "../services/units";
 import { AlertMonitor, buildAlert } from "./alerts";
+import { replayToLiveStream } from "./replay";
+import { atExpiry, SessionSocketLimit } from "./sessionSockets";
 import type { Realtime } from "./types";
 
 interface SocketData {
   session: AuthenticatedSession;
+  /** Gives back this socket's place under MAX_SOCKETS_PER_SESSION. */
+  releaseSlot: () => void;
+  /** A sync is replaying: a second one is refused until it answers. */
+  syncing: boolean;
 }
 type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const REPLAY_BATCH = 500;
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
 
@@ -70,23 +76,58 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
   }
   const timer = setInterval(() => alerts.tick(context.clock().getTime()), 1000);
   timer.unref();
+  const socketLimit = new SessionSocketLimit(context.config.maxSocketsPerSession);
+  const positions = new PositionReports(context, (update) => io.to(ROOMS.consoles).volatile.emit("unit.position", update));
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     authenticate(context, typeof token === "string" ? token : undefined)
       .then((session) => {
+        const release = socketLimit.reserve(session.tokenHash);
+        if (!release) {
+          next(new Error("too_many_connections"));
+          return;
+        }
+        // The transport closing covers a handshake abandoned before "connection" (no "disconnect" follows then).
+        if (socket.conn.readyState !== "open") {
+          release();
+          next(new Error("unauthenticated"));
+          return;
+        }
+        socket.conn.once("close", release);
         socket.data.session = session;
+        socket.data.releaseSlot = release;
+        socket.data.syncing = false;
         next();
       })
       .catch((error: unknown) => next(new Error(toErrorBody(error).body.code)));
   });
 
   io.on("connection", (socket: AppSocket) => {
-    const { actor, tokenHash } = socket.data.session;
+    const { actor, tokenHash, expiresAt } = socket.data.session;
     void socket.join([userRoom(actor.userId), sessionRoom(tokenHash)]);
+    // Listening alone must not outlive the session: cut the socket off at expiry.
+    const cancelExpiry = atExpiry(Date.parse(expiresAt), () => context.clock().getTime(), () => {
+      socket.emit("session.expired");
+      socket.disconnect(true);
+    });
+    socket.once("disconnect", () => {
+      cancelExpiry();
+      socket.data.releaseSlot();
+    });
     if (actor.role === "crew" && actor.unitId) void socket.join(ROOMS.unit(actor.unitId));
 
-    handle(socket, "sync", SyncPayload, (payload) => sync(socket, payload));
+    handle(socket, "sync", SyncPayload, async (payload) => {
+      if (socket.data.syncing) {
+        throw new AppError("sync_in_progress", "A sync is still replaying on this connection; wait for its answer.");
+      }
+      socket.data.syncing = true;
+      try {
+        return await sync(socket, payload);
+      } finally {
+        socket.data.syncing = false;
+      }
+    });
     handle(socket, "dispatch.ack", DispatchAckPayload, (payload) =>
       changeUnitStatus(
         context,
@@ -103,15 +144,7 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
     );
     handle(socket, "unit.status", UnitStatusPayload, ({ unitId, ...body }) => changeUnitStatus(context, actor, unitId, body));
     handle(socket, "unit.position", UnitPositionPayload, async (payload) => {
-      const position = await reportPosition(context, actor, payload);
-      if (position) {
-        io.to(ROOMS.consoles).volatile.emit("unit.position", {
-          unitId: payload.unitId,
-          ...position,
-          ...(payload.heading !== undefined ? { heading: payload.heading } : {}),
-          ...(payload.speed !== undefined ? { speed: payload.speed } : {}),
-        });
-      }
+      await positions.report(actor, payload);
       return { received: true as const };
     });
     // Fireground writes from the tablet: the same services as the REST routes.
@@ -154,40 +187,43 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
   }
 
   /**
-   * Replays what the client missed, then puts it in the live rooms. Runs in the write queue, so no event can
-   * be committed between the replay and the join: no gap and no duplicate.
+   * Replays what the client missed, then puts it in the live rooms, with no gap and no duplicate. Consoles and pr
+   * replay outside the write queue (see replay.ts). A tablet's replay is a few incidents' events and runs in the
+   * queue: its unit may be dispatched meanwhile, which joins it to a room.
    */
   function sync(socket: AppSocket, payload: z.infer<typeof SyncPayload>): Promise<SyncResult> {
-    return context.queue.run(async () => {
-      const { actor } = socket.data.session;
-      let replayed = 0;
-      const personalByIncident = new Map<string, PersonalData>();
-      const personalOf = async (incidentId: string): Promise<PersonalData> => {
-        let personal = personalByIncident.get(incidentId);
-        if (!personal) {
-          const record = await context.store.getIncident(incidentId);
-          personal = personalDataOf(record?.state ?? { calls: [] });
-          personalByIncident.set(incidentId, personal);
-        }
-        return personal;
-      };
-      const send = async (event: IncidentEvent, audience: IncidentAudience) => {
-        socket.emit("incident.event", presentEvent(event, audience, await personalOf(event.streamId)));
-        replayed += 1;
-      };
-      const stream = liveStreamOf(actor);
-      if (stream) {
-        let position = payload.position ?? (await context.store.getLastPosition());
-        for (;;) {
-          const batch = await context.store.getEventsAfter(position, REPLAY_BATCH);
-          for (const event of batch) if (isIncidentEvent(event)) await send(event, stream.audience);
-          const last = batch[batch.length - 1];
-          if (!last) break;
-          position = last.position;
-        }
-        await socket.join(stream.room);
-        return { replayed, position };
+    const { actor } = socket.data.session;
+    let replayed = 0;
+    const personalByIncident = new Map<string, PersonalData>();
+    const personalOf = async (incidentId: string): Promise<PersonalData> => {
+      let personal = personalByIncident.get(incidentId);
+      if (!personal) {
+        const record = await context.store.getIncident(incidentId);
+        personal = personalDataOf(record?.state ?? { calls: [] });
+        personalByIncident.set(incidentId, personal);
       }
+      return personal;
+    };
+    const send = async (event: IncidentEvent, audience: IncidentAudience) => {
+      socket.emit("incident.event", presentEvent(event, audience, await personalOf(event.streamId)));
+      replayed += 1;
+    };
+    const stream = liveStreamOf(actor);
+    if (stream) {
+      return replayToLiveStream(context, {
+        from: payload.position,
+        maxEvents: context.config.syncMaxEvents,
+        sendBatch: async (events) => {
+          // Writes land between batches (a new caller's name to scrub): read what the incidents know afresh.
+          personalByIncident.clear();
+          for (const event of events) if (isIncidentEvent(event)) await send(event, stream.audience);
+        },
+        leaveLive: () => socket.leave(stream.room),
+        joinLive: () => socket.join(stream.room),
+        connected: () => socket.connected,
+      }).then(({ position, more }) => ({ replayed, position, more }));
+    }
+    return context.queue.run(async () => {
       const position = await context.store.getLastPosition();
       if (actor.role === "crew" && actor.unitId) {
         const unit = await context.store.getUnit(actor.unitId);
@@ -258,10 +294,10 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
     committed,
     endSession: (tokenHash) => disconnectRoom(sessionRoom(tokenHash)),
     endUserSessions: (userId) => disconnectRoom(userRoom(userId)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        void io.close(() => resolve());
-      }),
+    close: async () => {
+      clearInterval(timer);
+      await positions.flush();
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+    },
   };
 }

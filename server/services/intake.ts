@@ -46,8 +46,14 @@ export async function intakeCall(
   const operation = { opId: `intake:${body.intakeId}`, kind: INTAKE_OP, actor, request: body };
   const result = await runCommand(context, operation, async (builder, now) => {
     created = true;
-    if (await context.store.getCallByIntakeId(body.intakeId)) {
-      throw errors.idempotencyConflict(`intakeId ${body.intakeId} was already used by another account.`);
+    const taken = await context.store.getCallByIntakeId(body.intakeId);
+    if (taken) {
+      // No operation record: another account's call, or this call's record was pruned (OP_RETENTION_HOURS).
+      throw errors.idempotencyConflict(
+        taken.requestHash === requestHash(body)
+          ? `This call was taken already, under incident ${taken.incidentId}; its first answer is no longer kept.`
+          : `intakeId ${body.intakeId} was already used for another call.`,
+      );
     }
     const receivedAt = resolveOccurredAt(actor, eventSource, body.receivedAt, now, "receivedAt");
     const transferKey = transferKeyOf(body);

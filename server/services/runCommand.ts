@@ -2,13 +2,16 @@
 // result; otherwise the command reads, decides and fills a CommitBuilder, its result is stored under the opId in
 // the same atomic commit, and the committed events are published. The store refuses a commit that lost a race
 // (a unit changed since it was read, a stream or opId already appended by another writer): the command then runs
-// again on fresh reads, so two server instances on one database never both win.
+// again on fresh reads, so two server instances on one database never both win. A command that changes nothing
+// (the status the unit already has, the alarm level the incident already has) is answered as done and leaves no
+// record: a retry of it is judged again, as a late first delivery would be.
 import type { Actor, LogEvent } from "../../shared/events";
 import { CommitBuilder } from "../core/commitBuilder";
 import { AppError, errors } from "../core/errors";
 import { canonicalJson, sha256 } from "../core/hashChain";
 import { StaleWriteError, UniqueViolationError } from "../store/types";
 import type { ServiceContext } from "./context";
+import { compactResult, rebuildResult } from "./opResults";
 
 /** Enough for the races one process can lose to another; beyond that the store is too contended to promise. */
 const MAX_ATTEMPTS = 4;
@@ -54,14 +57,16 @@ export function runCommand<T>(
               `opId ${opId} was already used for a different request; send a new opId for a new action.`,
             );
           }
-          return existing.result as T;
+          return (await rebuildResult(context, existing.result, actor)) as T;
         }
       }
       const now = context.clock();
       const builder = new CommitBuilder(now.toISOString());
       const result = await command(builder, now);
+      if (builder.isEmpty()) return result;
       if (opId) {
-        builder.addOp({ opId, kind, actorId: actor.userId, requestHash: requestHash(request), result, createdAt: builder.recordedAt });
+        const stored = compactResult(result);
+        builder.addOp({ opId, kind, actorId: actor.userId, requestHash: requestHash(request), result: stored, createdAt: builder.recordedAt });
       }
       try {
         await commitAndPublish(context, builder);

@@ -5,7 +5,7 @@ import { isAllowedTransition, releasesUnit } from "../../shared/domain";
 import { can } from "../../shared/policy";
 import type { Actor } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
-import type { UnitPositionPayload, UnitStatusBody, UnitUpsertBody } from "../../shared/schemas";
+import type { UnitStatusBody, UnitUpsertBody } from "../../shared/schemas";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { UnitRecord } from "../store/types";
@@ -125,20 +125,4 @@ export async function changeUnitStatus(
     };
     return result;
   });
-}
-
-export async function reportPosition(
-  context: ServiceContext,
-  actor: Actor,
-  payload: UnitPositionPayload,
-): Promise<UnitRecord["position"]> {
-  authorizeUnitAction(actor, payload.unitId, "report unit positions");
-  const unit = await context.store.getUnit(payload.unitId);
-  if (!unit) throw errors.notFound(`Unit ${payload.unitId}`);
-  const at = resolveOccurredAt(actor, "live", payload.occurredAt, context.clock());
-  // Reports can arrive out of order after a tablet reconnects; an older one must not move the unit back.
-  if (unit.position && Date.parse(unit.position.at) > Date.parse(at)) return null;
-  const position = { lat: payload.lat, lng: payload.lng, at };
-  await context.store.updateUnitPosition(payload.unitId, position);
-  return position;
 }

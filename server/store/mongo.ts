@@ -129,8 +129,10 @@ function buildModels(connection: Connection) {
 
   const sessions = schemaFor(SESSIONS);
   sessions.index({ userId: 1 });
+  sessions.index({ expiresAt: 1 });
 
   const ops = schemaFor(OPS);
+  ops.index({ createdAt: 1 });
 
   const counters = new Schema<CounterDoc>({ _id: String, value: Number }, schemaOptions);
   const settings = new Schema<SettingDoc>({ _id: String, value: Mixed }, schemaOptions);
@@ -646,6 +648,33 @@ export class MongoStore implements Store {
   async getOp(opId: string): Promise<OpRecord | null> {
     const doc = await this.m.ops.findOne({ _id: opId }).lean<MongoDocument>().exec();
     return doc ? read.op(doc) : null;
+  }
+
+  async pruneOps(createdBefore: string, limit: number): Promise<number> {
+    if (!(limit > 0)) return 0;
+    // deleteMany has no limit: take the oldest ids through the createdAt index, then delete exactly those.
+    const oldest = await this.m.ops
+      .find({ createdAt: { $lt: createdBefore } }, { _id: 1 })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>()
+      .exec();
+    if (oldest.length === 0) return 0;
+    const result = await this.m.ops.deleteMany({ _id: { $in: oldest.map((doc) => doc._id) } }).exec();
+    return result.deletedCount;
+  }
+
+  async pruneSessions(expiredBefore: string, limit: number): Promise<number> {
+    if (!(limit > 0)) return 0;
+    const expired = await this.m.sessions
+      .find({ expiresAt: { $lt: expiredBefore } }, { _id: 1 })
+      .sort({ expiresAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>()
+      .exec();
+    if (expired.length === 0) return 0;
+    const result = await this.m.sessions.deleteMany({ _id: { $in: expired.map((doc) => doc._id) } }).exec();
+    return result.deletedCount;
   }
 
   async getSetting<T>(key: string): Promise<T | null> {

@@ -25,7 +25,7 @@ import {
 } from "./types";
 import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, upsertSql, USERS, type SqlValue } from "./records";
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const META = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -63,7 +63,7 @@ CREATE TABLE streams (
 /**
  * Migrations by the version they lead to, each run in one transaction with the version bump. Version 2: the
  * incident log becomes a log of streams (positions, seqs and hashes kept as they were), units get a version,
- * and streams other than incidents get their projection table.
+ * and streams other than incidents get their projection table. Version 3: indexes for pruning by time.
  */
 const MIGRATIONS: Record<number, string> = {
   2: `
@@ -90,6 +90,11 @@ ALTER TABLE incidents_v3 RENAME TO incidents;
 CREATE INDEX incidents_window ON incidents (received_at_ms, lat);
 CREATE INDEX incidents_address ON incidents (address_key, received_at_ms);
 CREATE INDEX incidents_status ON incidents (status, received_at_ms);
+`,
+  // Version 4: the maintenance task prunes operation records and expired sessions by time.
+  4: `
+CREATE INDEX ops_created ON ops (created_at);
+CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
 };
 
@@ -162,6 +167,8 @@ CREATE TABLE ops (
   result TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+CREATE INDEX ops_created ON ops (created_at);
+CREATE INDEX sessions_expires ON sessions (expires_at);
 CREATE TABLE counters (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
@@ -377,6 +384,14 @@ function prepareStatements(db: Database.Database) {
     ),
 
     getOp: db.prepare<[opId: string], Row>(`SELECT * FROM ops WHERE op_id = ?`),
+    pruneOps: db.prepare<[createdBefore: string, limit: number], void>(
+      `DELETE FROM ops WHERE op_id IN
+         (SELECT op_id FROM ops INDEXED BY ops_created WHERE created_at < ? ORDER BY created_at LIMIT ?)`,
+    ),
+    pruneSessions: db.prepare<[expiredBefore: string, limit: number], void>(
+      `DELETE FROM sessions WHERE token_hash IN
+         (SELECT token_hash FROM sessions INDEXED BY sessions_expires WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`,
+    ),
 
     getSetting: db.prepare<[key: string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
     putSetting: db.prepare<[key: string, value: string], void>(
@@ -709,6 +724,16 @@ export class SqliteStore implements Store {
   async getOp(opId: string): Promise<OpRecord | null> {
     const row = this.s.getOp.get(opId);
     return row ? read.op(row) : null;
+  }
+
+  async pruneOps(createdBefore: string, limit: number): Promise<number> {
+    if (!(limit > 0)) return 0;
+    return this.s.pruneOps.run(createdBefore, limit).changes;
+  }
+
+  async pruneSessions(expiredBefore: string, limit: number): Promise<number> {
+    if (!(limit > 0)) return 0;
+    return this.s.pruneSessions.run(expiredBefore, limit).changes;
   }
 
   async getSetting<T>(key: string): Promise<T | null> {

@@ -243,6 +243,14 @@ export interface Store {
 
   getOp(opId: string): Promise<OpRecord | null>;
 
+  /**
+   * Maintenance: deletes up to `limit` operation records created before `createdBefore` (ISO time), oldest first,
+   * and returns how many went. Indexed on createdAt; callers repeat until fewer than `limit` come back.
+   */
+  pruneOps(createdBefore: string, limit: number): Promise<number>;
+  /** Maintenance: deletes up to `limit` sessions that expired before `expiredBefore` (revoked or not). */
+  pruneSessions(expiredBefore: string, limit: number): Promise<number>;
+
   getSetting<T>(key: string): Promise<T | null>;
   putSetting<T>(key: string, value: T): Promise<void>;
 }

@@ -2,10 +2,15 @@
 // same run on the same machine (so the verdict does not depend on how fast this machine is).
 //  1. Duplicate lookup with 100,000 incidents on record: the indexed query vs. a scan of every incident.
 //  2. Call intake over HTTP, durable in SQLite: vs. a bare HTTP round trip to /health.
+//  3. Database bytes per 1,000 events after a bounded run of whole calls through the API: vs. the raw JSON size
+//     of the same events.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import Database from "better-sqlite3";
+import type { CallIntakeResult } from "../../shared/api";
+import type { IncidentEvent } from "../../shared/events";
 import { distanceMeters } from "../../shared/geo";
 import type { IncidentState } from "../../shared/incident";
 import { DEFAULT_DUPLICATE_WINDOWS } from "../../server/config";
@@ -13,7 +18,7 @@ import { toIncidentRecord } from "../../server/core/commitBuilder";
 import { findDuplicates } from "../../server/services/duplicates";
 import { SqliteStore } from "../../server/store/sqlite";
 import type { IncidentRecord } from "../../server/store/types";
-import { phoneCall } from "../helpers/factories";
+import { north, opId, phoneCall } from "../helpers/factories";
 import { startTestServer } from "../helpers/server";
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
@@ -21,6 +26,9 @@ const LOOKUPS = 2_000;
 const SCANS = 5;
 const CALLS = 300;
 const MIN_INDEX_SPEEDUP = 10;
+const STORAGE_CALLS = Number(process.env.BENCH_STORAGE_CALLS ?? 200);
+/** What the database may weigh per event, as a multiple of the event's raw JSON (indexes, projections, calls). */
+const MAX_STORAGE_FACTOR = 4;
 
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -147,5 +155,72 @@ async function benchIntake(): Promise<boolean> {
   return true;
 }
 
-const results = [await benchDuplicateLookup(), await benchIntake()];
+/**
+ * Whole calls through the API as a dispatcher and a crew would make them: intake with caller and address, two
+ * units dispatched, each acknowledging, en route, on scene and available, a note, then the incident closed.
+ */
+async function benchStorage(): Promise<boolean> {
+  const server = await startTestServer();
+  const dispatcher = await server.createAccount("dispatcher");
+  const home = { lat: 31.2, lng: 121.4 };
+  for (const id of ["S1", "S2", "S3", "S4"]) await server.createUnit(id, { home });
+  const send = async (method: string, pathname: string, body: unknown) => {
+    const response = await server.api(method, pathname, { token: dispatcher.token, body });
+    if (response.status >= 300) throw new Error(`${method} ${pathname}: ${JSON.stringify(response.body)}`);
+    return response;
+  };
+  for (let i = 0; i < STORAGE_CALLS; i++) {
+    const units = i % 2 === 0 ? ["S1", "S2"] : ["S3", "S4"];
+    const call = await send("POST", "/calls", phoneCall({
+      location: { ...north(home, (i % 50) * 300), address: `${100 + (i % 400)} Bench Road` },
+      callerName: `Caller ${i}`,
+      description: "Smoke seen from the street, residents outside",
+    }));
+    const incidentId = (call.body as CallIntakeResult).incident.id;
+    await send("POST", `/incidents/${incidentId}/dispatch`, { unitIds: units, opId: opId() });
+    for (const status of ["acknowledged", "en_route", "on_scene"]) {
+      for (const unitId of units) await send("POST", `/units/${unitId}/status`, { status, opId: opId() });
+    }
+    await send("POST", `/incidents/${incidentId}/notes`, { opId: opId(), text: "Primary search complete, no victims" });
+    for (const unitId of units) await send("POST", `/units/${unitId}/status`, { status: "available", opId: opId() });
+    await send("POST", `/incidents/${incidentId}/close`, { opId: opId() });
+  }
+  let rawBytes = 0;
+  let events = 0;
+  for (let after = 0; ; ) {
+    const page = await server.api<{ events: IncidentEvent[]; position: number }>("GET", `/events?after=${after}&limit=500`, {
+      token: dispatcher.token,
+    });
+    if (page.body.events.length === 0) break;
+    for (const event of page.body.events) rawBytes += Buffer.byteLength(JSON.stringify(event));
+    events += page.body.events.length;
+    after = page.body.position;
+  }
+  await server.close();
+  // Closing checkpoints the WAL into the file: its size is what the data takes on disk.
+  const file = path.join(server.dataDir, "dispatch.sqlite");
+  const fileBytes = fs.statSync(file).size;
+  const db = new Database(file, { readonly: true });
+  const tables = db
+    .prepare<[], { name: string; bytes: number }>(
+      `SELECT COALESCE(m.tbl_name, s.name) AS name, SUM(s.pgsize) AS bytes
+       FROM dbstat AS s LEFT JOIN sqlite_master AS m ON m.name = s.name
+       GROUP BY COALESCE(m.tbl_name, s.name) ORDER BY bytes DESC`,
+    )
+    .all();
+  db.close();
+  fs.rmSync(server.dataDir, { recursive: true, force: true });
+
+  const perThousand = (bytes: number) => `${((bytes / events) * 1000 / 1024).toFixed(0)} KB`;
+  const factor = fileBytes / rawBytes;
+  console.log(`storage: ${STORAGE_CALLS} whole calls through the API, ${events.toLocaleString()} events, SQLite file ${(fileBytes / 1024 / 1024).toFixed(1)} MB`);
+  console.log(`  database: ${perThousand(fileBytes)} per 1,000 events`);
+  console.log(`  floor (the events' raw JSON): ${perThousand(rawBytes)} per 1,000 events`);
+  console.log(`  by table (with its indexes): ${tables.filter((table) => table.bytes > 8192).map((table) => `${table.name} ${perThousand(table.bytes)}`).join(", ")}`);
+  const ok = factor <= MAX_STORAGE_FACTOR;
+  console.log(`  ${ok ? "PASS" : "FAIL"}: the database takes ${factor.toFixed(1)}x the raw events (needs <= ${MAX_STORAGE_FACTOR}x)`);
+  return ok;
+}
+
+const results = [await benchDuplicateLookup(), await benchIntake(), await benchStorage()];
 process.exitCode = results.every(Boolean) ? 0 : 1;

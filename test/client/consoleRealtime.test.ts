@@ -121,6 +121,40 @@ describe("console realtime", () => {
     realtime.stop();
   });
 
+  it("syncs again from where the server stopped while the answer says more, and only then says it resynced", async () => {
+    await loadConsoleData();
+    const realtime = startConsoleRealtime("tok", me);
+    let round = 0;
+    socket.answer = async () => {
+      round += 1;
+      if (round === 1) {
+        // The server's per-sync cap: two events, then "sync again".
+        socket.serverEmit("incident.event", createdEvent("i1"));
+        socket.serverEmit("incident.event", dispatchedEvent("i1", 2, "E1", "2026-11-22T06:00:30.000Z"));
+        return { ok: true, data: { replayed: 2, position: 12, more: true } };
+      }
+      socket.serverEmit("incident.event", statusEvent("i1", 3, "E1", "acknowledged", "dispatched", "2026-11-22T06:00:40.000Z"));
+      return { ok: true, data: { replayed: 1, position: 13, more: false } };
+    };
+    socket.lifecycle("connect");
+    for (let i = 0; i < 4; i++) await flushPromises();
+    expect(socket.emitted.filter((entry) => entry.event === "sync").map((entry) => entry.payload)).toEqual([
+      { position: 10 },
+      { position: 12 },
+    ]);
+    expect(connectionStore.getState()).toMatchObject({ replayed: 3 });
+    expect(incidentStore.getState().byId.i1?.lastSeq).toBe(3);
+    realtime.stop();
+  });
+
+  it("logs out when the session expires", async () => {
+    authStore.getState().login({ token: "tok", user: me, expiresAt: "2099-01-01T00:00:00.000Z" });
+    const realtime = startConsoleRealtime("tok", me);
+    socket.serverEmit("session.expired");
+    expect(authStore.getState().session).toBeNull();
+    realtime.stop();
+  });
+
   it("flags an overdue dispatch and logs out when the session is revoked", async () => {
     authStore.getState().login({ token: "tok", user: me, expiresAt: "2099-01-01T00:00:00.000Z" });
     await loadConsoleData();

@@ -430,6 +430,13 @@ const badInputs: BadInput[] = [
     code: "validation_failed",
   },
   {
+    name: "a socket sync naming more than 50 incidents",
+    send: () =>
+      ack(emitRaw(socket, "sync", { incidents: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`INC-${i}`, 0])) })),
+    status: null,
+    code: "validation_failed",
+  },
+  {
     name: "socket events without an ack callback, then the same bad payload with one",
     send: async () => {
       emitWithoutAck(socket, "unit.status", { unitId: UNIT, status: "out_of_service", opId: opId(), source: "live", sneaky: true });

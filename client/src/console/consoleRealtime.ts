@@ -42,14 +42,16 @@ export function startConsoleRealtime(token: string, me: UserView): ConsoleRealti
   let lastNewCallBeep = 0;
   let stopped = false;
 
-  const resync = () => {
+  // A replay stops at the server's per-sync cap (`more`): sync again from where it stopped until live.
+  const resync = (replayedSoFar = 0) => {
     const { position } = incidentStore.getState();
     socket
       .timeout(ACK_TIMEOUT_MS * 2)
       .emitWithAck("sync", { position })
       .then((result) => {
         if (!result.ok) throw new ApiError(0, result.error);
-        connectionStore.getState().resynced(result.data.replayed);
+        if (result.data.more) resync(replayedSoFar + result.data.replayed);
+        else connectionStore.getState().resynced(replayedSoFar + result.data.replayed);
       })
       .catch(async () => {
         // The replay did not complete: take the whole picture again instead.
@@ -100,6 +102,7 @@ export function startConsoleRealtime(token: string, me: UserView): ConsoleRealti
   socket.on("unit.updated", (unit) => unitStore.getState().upsert(unit));
   socket.on("unit.position", (update) => unitStore.getState().updatePosition(update));
   socket.on("session.revoked", () => authStore.getState().logout());
+  socket.on("session.expired", () => authStore.getState().logout());
 
   return {
     socket,

@@ -138,6 +138,7 @@ export function startTabletRealtime(token: string, unitId: string): TabletRealti
     if (!incidentStore.getState().byId[alert.incidentId]) void refreshIncident(alert.incidentId);
   });
   socket.on("session.revoked", () => authStore.getState().logout());
+  socket.on("session.expired", () => authStore.getState().logout());
 
   // Deliver as soon as something is tapped, and keep trying while anything waits.
   const unsubscribeQueue = tabletQueue.subscribe(() => flush());

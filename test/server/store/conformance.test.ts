@@ -776,6 +776,49 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
     });
   });
 
+  describe("maintenance", () => {
+    it("prunes operation records created before a time, oldest first, at most `limit` at a time", async () => {
+      const at = (opId: string, ms: number): OpRecord => ({ ...op(opId), createdAt: iso(ms) });
+      await store.commit({ ops: [at("op-3", T0 + 3000), at("op-1", T0 + 1000), at("op-2", T0 + 2000), at("op-4", T0 + 4000)] });
+
+      expect(await store.pruneOps(iso(T0 + 3500), 2)).toBe(2);
+      expect(await store.getOp("op-1")).toBeNull();
+      expect(await store.getOp("op-2")).toBeNull();
+      expect(await store.getOp("op-3")).toEqual(at("op-3", T0 + 3000));
+      expect(await store.pruneOps(iso(T0 + 3500), 2)).toBe(1);
+      expect(await store.getOp("op-3")).toBeNull();
+      // Strictly before: a record created at the cut-off stays.
+      expect(await store.pruneOps(iso(T0 + 4000), 10)).toBe(0);
+      expect(await store.getOp("op-4")).toEqual(at("op-4", T0 + 4000));
+      // A pruned opId can be used again.
+      await store.commit({ ops: [at("op-1", T0 + 5000)] });
+      expect(await store.getOp("op-1")).toEqual(at("op-1", T0 + 5000));
+    });
+
+    it("prunes sessions that expired before a time, revoked or not, at most `limit` at a time", async () => {
+      const session = (tokenHash: string, expiresMs: number, revokedAt: string | null = null) => ({
+        tokenHash,
+        userId: "user-1",
+        createdAt: iso(T0),
+        expiresAt: iso(expiresMs),
+        revokedAt,
+      });
+      await store.createSession(session("old", T0 + 1000));
+      await store.createSession(session("old-revoked", T0 + 2000, iso(T0 + 500)));
+      await store.createSession(session("live", T0 + 9000));
+      await store.createSession(session("live-revoked", T0 + 9000, iso(T0 + 500)));
+
+      expect(await store.pruneSessions(iso(T0 + 5000), 1)).toBe(1);
+      expect(await store.getSession("old")).toBeNull();
+      expect(await store.pruneSessions(iso(T0 + 5000), 10)).toBe(1);
+      expect(await store.getSession("old-revoked")).toBeNull();
+      expect(await store.pruneSessions(iso(T0 + 5000), 10)).toBe(0);
+      // A revoked session is kept until it would have expired: it still answers token_revoked until then.
+      expect(await store.getSession("live-revoked")).toEqual(session("live-revoked", T0 + 9000, iso(T0 + 500)));
+      expect(await store.getSession("live")).toEqual(session("live", T0 + 9000));
+    });
+  });
+
   describe("counters and settings", () => {
     it("increments each named counter from 1 independently", async () => {
       expect(await store.nextSequence("incident-2025")).toBe(1);
@@ -852,7 +895,7 @@ describe("sqlite schema upgrade", () => {
       expect(await store.getIncident("new-1")).toEqual(unplaced);
       await store.close();
       const reopened = new Database(file, { readonly: true });
-      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "3" });
+      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "4" });
       reopened.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

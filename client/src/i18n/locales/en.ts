@@ -464,6 +464,8 @@ export const en = {
     rate_limited: "Too many attempts; wait a moment",
     internal_error: "Server error",
     store_unavailable: "The database is unavailable",
+    sync_in_progress: "This device is already syncing; wait a moment",
+    too_many_connections: "Too many windows open for this login; close one",
   },
 };
 

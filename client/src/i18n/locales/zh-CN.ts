@@ -465,5 +465,7 @@ export const zhCN: Messages = {
     rate_limited: "尝试次数过多，请稍候",
     internal_error: "服务器错误",
     store_unavailable: "数据库不可用",
+    sync_in_progress: "本设备正在同步，请稍候",
+    too_many_connections: "此登录打开的窗口过多，请关闭一个",
   },
 };

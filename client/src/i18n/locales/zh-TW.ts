@@ -465,5 +465,7 @@ export const zhTW: Messages = {
     rate_limited: "嘗試次數過多，請稍候",
     internal_error: "伺服器錯誤",
     store_unavailable: "資料庫無法使用",
+    sync_in_progress: "本裝置正在同步，請稍候",
+    too_many_connections: "此登入開啟的視窗過多，請關閉一個",
   },
 };
