@@ -183,19 +183,34 @@ export class UniqueViolationError extends Error {
   }
 }
 
-export interface Store {
+// The port is one repository per record type; a Store is all of them over one database, so a command can
+// commit across record types atomically. Services may depend on the narrower repository types.
+
+export interface StoreLifecycle {
   readonly kind: StoreKind;
   /** Where the data lives, safe to log (no credentials). */
   readonly location: string;
   init(): Promise<void>;
   close(): Promise<void>;
   ping(): Promise<{ ok: boolean; detail?: string }>;
+}
 
+/** The log of streams, and the one atomic write of everything a command changed. */
+export interface LogRepository {
   /** Applies a command's changes atomically and durably; returns the events with positions. */
   commit(changes: Partial<Commit>): Promise<LogEvent[]>;
-  /** Atomically increments and returns a named counter (starts at 1). */
-  nextSequence(name: string): Promise<number>;
+  /** Every stored event is checked against its stream's schema on read (parseStoredEvent). */
+  getStreamEvents<S extends StreamType>(streamType: S, streamId: string, afterSeq?: number): Promise<StreamEvent<S>[]>;
+  /** Global log in position order, strictly after `position`, all stream types. */
+  getEventsAfter(position: number, limit: number): Promise<LogEvent[]>;
+  getLastPosition(): Promise<number>;
+  /** The folded state of a stream without a table of its own (the generic `streams` projection). */
+  getStream<S extends Exclude<StreamType, "incident">>(streamType: S, streamId: string): Promise<StreamRecord<S> | null>;
+  listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]>;
+}
 
+/** The incident projection and the queries intake and reports need. */
+export interface IncidentRepository {
   getIncident(id: string): Promise<IncidentRecord | null>;
   listIncidents(filter: IncidentListFilter): Promise<IncidentRecord[]>;
   /** Must use an index on (receivedAtMs, lat) or a geo index: it runs on every keystroke of intake. */
@@ -209,48 +224,64 @@ export interface Store {
    * yet (lat null) is left out, after the limit.
    */
   searchAddresses(prefix: string, limit: number): Promise<KnownAddress[]>;
+}
 
-  /** Every stored event is checked against its stream's schema on read (parseStoredEvent). */
-  getStreamEvents<S extends StreamType>(streamType: S, streamId: string, afterSeq?: number): Promise<StreamEvent<S>[]>;
-  /** Global log in position order, strictly after `position`, all stream types. */
-  getEventsAfter(position: number, limit: number): Promise<LogEvent[]>;
-  getLastPosition(): Promise<number>;
-  getStream<S extends Exclude<StreamType, "incident">>(streamType: S, streamId: string): Promise<StreamRecord<S> | null>;
-  listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]>;
-
+export interface CallRepository {
   getCall(id: string): Promise<CallRecord | null>;
   getCallByIntakeId(intakeId: string): Promise<CallRecord | null>;
   /** The most recently recorded call with this transfer key. */
   getCallByTransferKey(transferKey: string): Promise<CallRecord | null>;
   findCallsByCallerNumber(callerNumber: string, fromMs: number, toMs: number, limit: number): Promise<CallRecord[]>;
+}
 
+export interface UnitRepository {
   getUnit(id: string): Promise<UnitRecord | null>;
   listUnits(): Promise<UnitRecord[]>;
   /** Position reports are not incident events: a plain, frequent update (which bumps the unit's version). */
   updateUnitPosition(id: string, position: LatLng & { at: string }): Promise<void>;
+}
 
+export interface UserRepository {
   createUser(user: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
   getUserByUsername(username: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
   countUsers(): Promise<number>;
+}
 
+export interface SessionRepository {
   createSession(session: SessionRecord): Promise<void>;
   getSession(tokenHash: string): Promise<SessionRecord | null>;
   revokeSession(tokenHash: string, at: string): Promise<void>;
   /** Returns how many sessions were revoked. */
   revokeUserSessions(userId: string, at: string): Promise<number>;
+  /** Maintenance: deletes up to `limit` sessions that expired before `expiredBefore` (revoked or not). */
+  pruneSessions(expiredBefore: string, limit: number): Promise<number>;
+}
 
+export interface OpRepository {
   getOp(opId: string): Promise<OpRecord | null>;
-
   /**
    * Maintenance: deletes up to `limit` operation records created before `createdBefore` (ISO time), oldest first,
    * and returns how many went. Indexed on createdAt; callers repeat until fewer than `limit` come back.
    */
   pruneOps(createdBefore: string, limit: number): Promise<number>;
-  /** Maintenance: deletes up to `limit` sessions that expired before `expiredBefore` (revoked or not). */
-  pruneSessions(expiredBefore: string, limit: number): Promise<number>;
+}
 
+export interface SettingRepository {
   getSetting<T>(key: string): Promise<T | null>;
   putSetting<T>(key: string, value: T): Promise<void>;
+  /** Atomically increments and returns a named counter (starts at 1). */
+  nextSequence(name: string): Promise<number>;
 }
+
+export interface Store
+  extends StoreLifecycle,
+    LogRepository,
+    IncidentRepository,
+    CallRepository,
+    UnitRepository,
+    UserRepository,
+    SessionRepository,
+    OpRepository,
+    SettingRepository {}
