@@ -32,6 +32,9 @@ export interface AppConfig {
   maintenanceMinutes: number;
   loginAttemptsPerWindow: number;
   loginWindowSeconds: number;
+  /** Requests per client address and window on the public case routes (filing and status lookups together). */
+  publicRateLimit: number;
+  publicRateWindowSeconds: number;
   realertSeconds: number;
   overdueSeconds: number;
   travelSpeedKmh: number;
@@ -108,6 +111,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     maintenanceMinutes: numberFrom(env, "MAINTENANCE_MINUTES", 15),
     loginAttemptsPerWindow: numberFrom(env, "LOGIN_MAX_ATTEMPTS", 10),
     loginWindowSeconds: numberFrom(env, "LOGIN_WINDOW_SECONDS", 300),
+    publicRateLimit: numberFrom(env, "PUBLIC_RATE_LIMIT", 30),
+    publicRateWindowSeconds: numberFrom(env, "PUBLIC_RATE_WINDOW_SECONDS", 600),
     realertSeconds: numberFrom(env, "REALERT_SECONDS", 15),
     overdueSeconds: numberFrom(env, "OVERDUE_SECONDS", 30),
     travelSpeedKmh: numberFrom(env, "TRAVEL_SPEED_KMH", 40),

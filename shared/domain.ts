@@ -91,7 +91,7 @@ export function isAllowedTransition(from: UnitStatus, to: UnitStatus): boolean {
   return ALLOWED_TRANSITIONS[from].includes(to);
 }
 
-export const ROLES = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration"] as const;
+export const ROLES = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration", "caseworker"] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 

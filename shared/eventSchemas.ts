@@ -14,6 +14,7 @@ import {
 } from "./domain";
 import { CIVIC_ELEMENTS } from "./schemas";
 import { AGENTS, DECISION_FACTORS, DECISION_TYPES, FIRE_CLASSES, ICS_ROLES, LEGAL_BASES, NOZZLE_PATTERNS, STRATEGIES, WATER_CONCERNS } from "./decisions";
+import { CASE_CHANNELS, CASE_DECISIONS, CASE_LINK_KINDS, type CaseEventPayloads } from "./cases";
 import type { IncidentEventPayloads, LogEvent, RunCardEventPayloads, StreamPayloads, StreamType } from "./events";
 
 const text = z.string();
@@ -171,15 +172,44 @@ const runCardPayloads = {
   }),
 } satisfies PayloadSchemas<RunCardEventPayloads>;
 
+const letter = z.object({ request: text, factsFound: text, decision: z.enum(CASE_DECISIONS), basis: text });
+const reviewLevel = z.union([z.literal(1), z.literal(2)]);
+
+const casePayloads = {
+  "case.filed": z.object({
+    caseNumber: text,
+    channel: z.enum(CASE_CHANNELS),
+    receivedAt: time,
+    incidentNumber: text.optional(),
+    explanationToken: text.optional(),
+    request: text,
+    facts: text,
+    resident: z.object({ name: text, contact: text }),
+    accessCodeHash: text,
+  }),
+  "case.accepted": z.object({ notice: text.optional() }),
+  "case.referred": z.object({ to: text, reason: text, otherProcedure: z.boolean() }),
+  "case.assigned": z.object({ userId: text, name: text }),
+  "case.step": z.object({ text }),
+  "case.linked": z.object({ kind: z.enum(CASE_LINK_KINDS), ref: text, note: text.optional() }),
+  "case.extended": z.object({ days: z.number().int(), approver: text, reason: text }),
+  "case.paused": z.object({ reason: text }),
+  "case.resumed": z.object({}) as z.ZodType<Record<string, never>>,
+  "case.answered": z.object({ letter }),
+  "case.review_requested": z.object({ level: reviewLevel, receivedAt: time, reason: text }),
+  "case.review_answered": z.object({ level: reviewLevel, letter }),
+} satisfies PayloadSchemas<CaseEventPayloads>;
+
 /** The payload schemas of each stream type, by event type. */
 export const STREAM_PAYLOAD_SCHEMAS: { [S in StreamType]: PayloadSchemas<StreamPayloads[S]> } = {
   incident: incidentPayloads,
   run_card: runCardPayloads,
+  case: casePayloads,
 };
 
 const envelope = z.object({
   position: z.number().int().positive(),
-  streamType: z.enum(["incident", "run_card"] satisfies StreamType[]),
+  streamType: z.enum(["incident", "run_card", "case"] satisfies StreamType[]),
   streamId: text.min(1),
   seq: z.number().int().positive(),
   type: text,

@@ -23,6 +23,7 @@ import type {
   WaterConcern,
 } from "./decisions";
 import type { IncidentLocation, LatLng, Location, PropertyAffected, TransferRecord } from "./schemas";
+import type { CaseEventPayloads } from "./cases";
 
 export interface Actor {
   userId: string;
@@ -184,9 +185,11 @@ export type RunCardEventType = keyof RunCardEventPayloads;
 export interface StreamPayloads {
   incident: IncidentEventPayloads;
   run_card: RunCardEventPayloads;
+  /** A resident's question or complaint (shared/cases.ts); id: the case number. */
+  case: CaseEventPayloads;
 }
 export type StreamType = keyof StreamPayloads;
-export const STREAM_TYPES = ["incident", "run_card"] as const satisfies readonly StreamType[];
+export const STREAM_TYPES = ["incident", "run_card", "case"] as const satisfies readonly StreamType[];
 
 interface EventEnvelope<S extends StreamType, T extends keyof StreamPayloads[S]> {
   streamType: S;
@@ -220,6 +223,7 @@ export type NewIncidentEvent = NewStreamEvent<"incident">;
 export type IncidentEvent = StreamEvent<"incident">;
 export type NewRunCardEvent = NewStreamEvent<"run_card">;
 export type RunCardEvent = StreamEvent<"run_card">;
+export type CaseEvent = StreamEvent<"case">;
 
 /** Any event of the log. */
 export type NewLogEvent = { [S in StreamType]: NewStreamEvent<S> }[StreamType];

@@ -17,7 +17,14 @@ export interface PolicyIncident {
 
 const OPERATORS = ["dispatcher", "supervisor", "admin", "integration"] as const satisfies readonly Role[];
 const CONSOLES = ["dispatcher", "supervisor", "admin"] as const satisfies readonly Role[];
-const READERS = ["dispatcher", "supervisor", "admin", "pr", "integration"] as const satisfies readonly Role[];
+const READERS = ["dispatcher", "supervisor", "admin", "pr", "integration", "caseworker"] as const satisfies readonly Role[];
+/**
+ * Residents' cases are handled by a role of their own, not by pr or supervisor: complaints are mostly about how the
+ * control room and the crews worked (a late engine, water damage), and the people a complaint is about must never
+ * see the complainant (信访工作条例 art. 46). Supervisors run that floor, and pr speaks for the service in public;
+ * the petitions office (信访工作机构) is a separate function by the regulation, so it gets a separate account.
+ */
+const CASE_HANDLERS = ["caseworker", "admin"] as const satisfies readonly Role[];
 
 /**
  * Actions whose answer depends on the role alone. Actions that also depend on the record (an incident, a unit, a
@@ -69,6 +76,12 @@ export const ROLE_PERMISSIONS = {
   joinConsoleStream: OPERATORS,
   /** Receives every incident event live, presented without personal data. */
   joinPrStream: ["pr"],
+  /** Residents' cases: the board, each case with the resident's name and contact, the clock. */
+  readCases: CASE_HANDLERS,
+  /** Register, accept, refer, assign, investigate, extend, pause, answer, record reviews. */
+  handleCases: CASE_HANDLERS,
+  /** May be named as a case's assignee. */
+  beAssignedCases: CASE_HANDLERS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RoleAction = keyof typeof ROLE_PERMISSIONS;
@@ -122,6 +135,17 @@ export const can = {
 };
 
 /**
+ * Who a case is presented for: the handling staff (everything but the access code's hash), or the resident
+ * holding the case number and access code (status, due dates, answers; no names, no staff). Nobody else reads a
+ * case; in the global event log, case events reach other readers without the resident's name and contact.
+ */
+export type CaseAudience = { kind: "case_handler" } | { kind: "resident" } | { kind: "log_reader" };
+
+export function caseAudienceOf(actor: PolicyActor): CaseAudience {
+  return allows(actor.role, "readCases") ? { kind: "case_handler" } : { kind: "log_reader" };
+}
+
+/**
  * Who a payload is presented for. Every payload that leaves the server names one; there is no default that
  * shows everything. Which records an audience receives at all (which crew, which incident) is decided by the
  * `can` functions and by socket rooms; the audience decides how each record is shown.
@@ -134,7 +158,8 @@ export const PUBLIC_AUDIENCE: Audience = { kind: "public" };
 export function audienceOf(actor: PolicyActor): Audience {
   if (actor.role === "crew") return { kind: "crew" };
   if (allows(actor.role, "joinConsoleStream")) return { kind: "console" };
-  if (actor.role === "pr") return { kind: "pr" };
+  // Caseworkers read incidents to answer residents, without callers' personal data, as pr does.
+  if (actor.role === "pr" || actor.role === "caseworker") return { kind: "pr" };
   return { kind: "public" };
 }
 
@@ -144,11 +169,12 @@ export function seesPersonalData(audience: Audience): boolean {
 }
 
 /** Which screen a signed-in user gets. */
-export type Workspace = "console" | "tablet" | "pr" | "none";
+export type Workspace = "console" | "tablet" | "pr" | "cases" | "none";
 
 export function workspaceFor(actor: PolicyActor): Workspace {
   if (actor.role === "crew") return "tablet";
   if (actor.role === "pr") return "pr";
+  if (actor.role === "caseworker") return "cases";
   // Integration accounts are machines: they use the API, not a screen.
   if (allows(actor.role, "joinConsoleStream") && actor.role !== "integration") return "console";
   return "none";

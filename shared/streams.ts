@@ -3,6 +3,7 @@
 // check those projections; a new workflow adds its stream type here and in events.ts / eventSchemas.ts.
 import type { NewStreamEvent, RunCardEventPayloads, StreamType } from "./events";
 import { applyIncidentEvent, FoldError, type IncidentState } from "./incident";
+import { applyCaseEvent, type CaseState } from "./cases";
 
 /** What every folded state carries: where its stream's chain ends, so the next event can be appended. */
 export interface StreamHead {
@@ -15,6 +16,7 @@ export type RunCardState = RunCardEventPayloads["run_card.replaced"] & StreamHea
 export interface StreamStates {
   incident: IncidentState;
   run_card: RunCardState;
+  case: CaseState;
 }
 
 export type StreamFold<S extends StreamType> = (state: StreamStates[S] | undefined, event: NewStreamEvent<S>) => StreamStates[S];
@@ -29,6 +31,7 @@ function applyRunCardEvent(state: RunCardState | undefined, event: NewStreamEven
 export const STREAM_FOLDS: { [S in StreamType]: StreamFold<S> } = {
   incident: applyIncidentEvent,
   run_card: applyRunCardEvent,
+  case: applyCaseEvent,
 };
 
 /** Folds a whole stream, oldest first. */

@@ -10,6 +10,7 @@ import type { Realtime } from "../realtime/types";
 import type { ServiceContext } from "../services/context";
 import { authRoutes } from "./routes/auth";
 import { firegroundRoutes } from "./routes/fireground";
+import { caseRoutes, publicCaseRoutes } from "./routes/cases";
 import { operationRoutes } from "./routes/operations";
 
 const VERSION = "0.1.0";
@@ -25,6 +26,8 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
     res.setHeader("x-request-id", res.locals.requestId as string);
     next();
   });
+  // Before the API's body parser: public requests are rate-limited before their bodies are read.
+  app.use("/api/v1", publicCaseRoutes(context));
   app.use("/api", express.json({ limit: LIMITS.bodyBytes, strict: true, type: () => true }));
 
   const api = express.Router();
@@ -59,6 +62,7 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
   api.use(authRoutes(context, realtime));
   api.use(firegroundRoutes(context));
   api.use(operationRoutes(context));
+  api.use(caseRoutes(context));
   api.use(() => {
     throw new AppError("not_found", "No such API route; see the README for the contract.");
   });

@@ -1,6 +1,6 @@
 import type { IncidentDetailView, IncidentView } from "../../shared/api";
 import type { IncidentStatus } from "../../shared/domain";
-import { can } from "../../shared/policy";
+import { can, caseAudienceOf } from "../../shared/policy";
 import type { Actor, LogEvent } from "../../shared/events";
 import { activeAssignments } from "../../shared/incident";
 import type { AlarmLevelBody, CloseBody, IncidentListQuery, LocateBody, Location, MergeBody, NoteBody, PhaseBody } from "../../shared/schemas";
@@ -10,6 +10,7 @@ import type { IncidentRecord } from "../store/types";
 import { authorize, ensureAllowed, type ServiceContext } from "./context";
 import { runCommand } from "./runCommand";
 import { incidentAudienceOf, personalDataOf, presentEvent, presentIncident } from "./presenters";
+import { presentLogEvents } from "./casePresenters";
 
 export async function loadIncident(context: ServiceContext, incidentId: string): Promise<IncidentRecord> {
   const record = await context.store.getIncident(incidentId);
@@ -64,7 +65,8 @@ export async function eventsAfter(
   authorize(actor, "readEventLog", "read the global event log");
   const events = await context.store.getEventsAfter(after, limit);
   const position = events.length > 0 ? events[events.length - 1]!.position : after;
-  return { events, position };
+  // Case events carry a resident's name and contact: only case handlers read them here.
+  return { events: presentLogEvents(events, caseAudienceOf(actor)), position };
 }
 
 /** Merges `incidentId` into `body.into`: calls move, active units are handed over, both logs record it. */

@@ -12,6 +12,7 @@ import { createApi, type Api } from "../../client/src/api/endpoints";
 import { createHttpClient } from "../../client/src/api/http";
 import { loadConfig, type AppConfig } from "../../server/config";
 import { startServer, type RunningServer } from "../../server/main";
+import type { Clock } from "../../server/core/time";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -54,7 +55,7 @@ export interface TestServer {
 export const ADMIN_PASSWORD = "admin-password-for-tests";
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; config?: Partial<AppConfig>; dataDir?: string } = {},
+  options: { env?: Record<string, string>; config?: Partial<AppConfig>; dataDir?: string; clock?: Clock } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-test-"));
   const env = {
@@ -66,7 +67,7 @@ export async function startTestServer(
     ...options.env,
   };
   const config = loadConfig(env, { port: 0, host: "127.0.0.1", clientDir: path.join(dataDir, "no-client"), ...options.config });
-  const server = await startServer(config);
+  const server = await startServer(config, options.clock ? { clock: options.clock } : {});
   const sockets: ClientSocket[] = [];
 
   const api: TestServer["api"] = async (method, pathname, { token, body, raw, headers } = {}) => {

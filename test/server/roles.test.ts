@@ -21,7 +21,7 @@ import { emitWithAck, nextEvent, startTestServer, waitForConnect } from "../help
 import type { Account, ApiResponse, ClientSocket, TestServer } from "../helpers/server";
 
 type Principal = Role | "anonymous";
-const PRINCIPALS: readonly Principal[] = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration", "anonymous"];
+const PRINCIPALS: readonly Principal[] = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration", "caseworker", "anonymous"];
 
 const CREW_UNIT = "RL-CREW";
 const OTHER_UNIT = "RL-OTHER";
@@ -38,6 +38,7 @@ const tokens: Record<Principal, string | null> = {
   pr: null,
   admin: null,
   integration: null,
+  caseworker: null,
   anonymous: null,
 };
 
@@ -47,7 +48,7 @@ beforeAll(async () => {
   await server.createUnit(OTHER_UNIT);
   crew = await server.createAccount("crew", CREW_UNIT);
   tokens.crew = crew.token;
-  for (const role of ["dispatcher", "supervisor", "pr", "integration"] as const) {
+  for (const role of ["dispatcher", "supervisor", "pr", "integration", "caseworker"] as const) {
     tokens[role] = (await server.createAccount(role)).token;
   }
   tokens.admin = server.adminToken;
