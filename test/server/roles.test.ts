@@ -16,6 +16,7 @@ import { can, type PolicyActor, type PolicyIncident } from "../../shared/policy"
 import type { AckResult, ErrorBody } from "../../shared/errors";
 import type { IncidentEvent } from "../../shared/events";
 import type { RunCard } from "../../shared/schemas";
+import type { CaseBoardRow, CaseFiledResult, CaseView } from "../../shared/cases";
 import { buildApp } from "../../server/http/app";
 import { emitWithAck, nextEvent, startTestServer, waitForConnect } from "../helpers/server";
 import type { Account, ApiResponse, ClientSocket, TestServer } from "../helpers/server";
@@ -31,6 +32,7 @@ const OTHER_INCIDENT: PolicyIncident = { assignments: [{ unitId: OTHER_UNIT, act
 
 let server: TestServer;
 let crew: Account;
+let caseworkerUserId = "";
 const tokens: Record<Principal, string | null> = {
   dispatcher: null,
   crew: null,
@@ -49,7 +51,9 @@ beforeAll(async () => {
   crew = await server.createAccount("crew", CREW_UNIT);
   tokens.crew = crew.token;
   for (const role of ["dispatcher", "supervisor", "pr", "integration", "caseworker"] as const) {
-    tokens[role] = (await server.createAccount(role)).token;
+    const account = await server.createAccount(role);
+    tokens[role] = account.token;
+    if (role === "caseworker") caseworkerUserId = account.user.id;
   }
   tokens.admin = server.adminToken;
 });
@@ -141,6 +145,119 @@ async function serviceRunCard(): Promise<RunCard> {
   if (!card) throw new Error("no run card for service");
   return card;
 }
+
+// ---- residents' cases ----
+
+const LETTER = { request: "Why so late?", factsFound: "Road works.", decision: "explain", basis: "The incident log." };
+
+/** A case registered by the admin, taken through `steps` (path and body of each staff action) first. */
+async function freshCase(steps: [string, unknown][] = []): Promise<string> {
+  const { caseNumber } = await must(
+    asAdmin<CaseFiledResult>("POST", "/cases", {
+      request: "Explain the response time.",
+      facts: "The engine came late.",
+      name: "Resident Roles",
+      contact: "13900000000",
+      channel: "phone",
+      receivedAt: new Date().toISOString(),
+    }),
+    201,
+  );
+  for (const [path, body] of steps) await must(asAdmin("POST", `/cases/${caseNumber}/${path}`, body));
+  return caseNumber;
+}
+
+async function caseEventsSince(mark: number, caseNumber: string): Promise<string[]> {
+  return (await logSince(mark))
+    .filter((event) => (event as { streamType: string }).streamType === "case" && (event as { streamId: string }).streamId === caseNumber)
+    .map((event) => event.type);
+}
+
+/** A row for `POST /cases/:caseNumber/<path>`: allowed appends `eventType` to the case's stream, refused nothing. */
+function caseAction(path: string, setup: [string, unknown][], body: () => unknown, eventType: string): Operation {
+  return {
+    name: `POST /cases/:caseNumber/${path}`,
+    allowed: can.handleCases,
+    async run(token) {
+      const caseNumber = await freshCase(setup);
+      const attempt = await send(token, "POST", `/cases/${caseNumber}/${path}`, body());
+      return {
+        ...attempt,
+        check: async (allowed) => expect(await caseEventsSince(attempt.mark, caseNumber)).toEqual(allowed ? [eventType] : []),
+      };
+    },
+  };
+}
+
+const caseOperations: Operation[] = [
+  {
+    name: "GET /cases",
+    allowed: can.readCases,
+    async run(token) {
+      const caseNumber = await freshCase();
+      const attempt = await send(token, "GET", "/cases");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { cases: CaseBoardRow[] }).cases.map((row) => row.caseNumber)).toContain(caseNumber);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /cases/:caseNumber (with the resident's name and contact)",
+    allowed: can.readCases,
+    async run(token) {
+      const caseNumber = await freshCase();
+      const attempt = await send(token, "GET", `/cases/${caseNumber}`);
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as CaseView).resident.contact).toBe("13900000000");
+          else expect(JSON.stringify(attempt.response.body)).not.toContain("13900000000");
+        },
+      };
+    },
+  },
+  {
+    name: "POST /cases (registering a case received by phone, letter or visit)",
+    allowed: can.handleCases,
+    okStatus: 201,
+    async run(token) {
+      const attempt = await send(token, "POST", "/cases", {
+        request: "A question.",
+        facts: "Facts.",
+        name: "Resident Register",
+        contact: "letter to 1 Main St",
+        channel: "letter",
+        receivedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const filed = (await logSince(attempt.mark)).filter((event) => event.type === ("case.filed" as string));
+          expect(filed).toHaveLength(allowed ? 1 : 0);
+        },
+      };
+    },
+  },
+  caseAction("accept", [], () => ({ notice: "Accepted." }), "case.accepted"),
+  caseAction("refer", [], () => ({ to: "Fire investigation review", reason: "Another procedure.", otherProcedure: true }), "case.referred"),
+  caseAction("assign", [], () => ({ userId: caseworkerUserId }), "case.assigned"),
+  caseAction("steps", [], () => ({ text: "Read the log." }), "case.step"),
+  caseAction("links", [], () => ({ kind: "incident", ref: "2026-00001" }), "case.linked"),
+  caseAction("extend", [["accept", {}]], () => ({ days: 30, approver: "Director", reason: "Records pending." }), "case.extended"),
+  caseAction("pause", [["accept", {}]], () => ({ reason: "Hearing." }), "case.paused"),
+  caseAction("resume", [["accept", {}], ["pause", { reason: "Hearing." }]], () => ({}), "case.resumed"),
+  caseAction("answer", [["accept", {}]], () => ({ letter: LETTER }), "case.answered"),
+  caseAction("reviews", [["accept", {}], ["answer", { letter: LETTER }]], () => ({ reason: "I ask for a review." }), "case.review_requested"),
+  caseAction(
+    "review-answer",
+    [["accept", {}], ["answer", { letter: LETTER }], ["reviews", { reason: "Review please." }]],
+    () => ({ letter: LETTER }),
+    "case.review_answered",
+  ),
+];
 
 // ---- the table ----
 
@@ -769,6 +886,8 @@ const operations: Operation[] = [
   },
 ];
 
+operations.push(...caseOperations);
+
 /** The actor each principal signs in as, as the policy sees it. */
 function actorFor(principal: Role): PolicyActor {
   return { role: principal, userId: `matrix-${principal}`, ...(principal === "crew" ? { unitId: CREW_UNIT } : {}) };
@@ -804,6 +923,9 @@ const OPEN_ROUTES: Record<string, string> = {
   "POST /auth/logout": "ends the caller's own session",
   "GET /health": "for load balancers and monitors",
   "GET /config": "map and time settings the login screen needs",
+  "POST /public/cases": "a resident files a case without an account (rate-limited per address)",
+  "GET /public/cases/:caseNumber": "a resident reads their case with its access code (404 without it; rate-limited)",
+  "POST /public/cases/:caseNumber/reviews": "a resident asks for a review with the access code (rate-limited)",
 };
 
 interface RouterLayer {
