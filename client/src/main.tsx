@@ -17,6 +17,11 @@ import "./styles/base.css";
 const ConsoleApp = lazy(() => import("./console/ConsoleApp"));
 const TabletApp = lazy(() => import("./tablet/TabletApp"));
 const PrApp = lazy(() => import("./features/pr/PrApp"));
+const CasesApp = lazy(() => import("./features/cases/CasesApp"));
+const PublicCaseApp = lazy(() => import("./features/cases/PublicCaseApp"));
+
+/** /cases/new and /cases/<case number>: residents' pages, no login (see features/cases/PublicCaseApp). */
+const PUBLIC_CASE_PATH = /^\/cases\/[^/]+\/?$/;
 
 initI18n();
 
@@ -48,6 +53,17 @@ function Loading() {
 }
 
 function Shell() {
+  if (PUBLIC_CASE_PATH.test(window.location.pathname)) {
+    return (
+      <Suspense fallback={<Loading />}>
+        <PublicCaseApp />
+      </Suspense>
+    );
+  }
+  return <SignedInShell />;
+}
+
+function SignedInShell() {
   const session = useStore(authStore, (state) => state.session);
   const layout = session ? workspaceFor({ role: session.user.role, userId: session.user.id }) : "console";
   useThemeOnDocument(layout === "tablet" ? "tablet" : "console");
@@ -71,6 +87,8 @@ function Shell() {
         <TabletApp session={session} />
       ) : layout === "pr" ? (
         <PrApp session={session} />
+      ) : layout === "cases" ? (
+        <CasesApp session={session} />
       ) : (
         <div className="loading">
           <p>{t("login.noInterface")}</p>

@@ -1,7 +1,7 @@
 // The rules that matter most, written out so a change to them is a deliberate change to this file too.
 import { describe, expect, it } from "vitest";
 import { ROLES, type Role } from "../../shared/domain";
-import { audienceOf, can, ROLE_ACTIONS, seesPersonalData, workspaceFor } from "../../shared/policy";
+import { audienceOf, can, caseAudienceOf, ROLE_ACTIONS, seesPersonalData, workspaceFor } from "../../shared/policy";
 
 const actor = (role: Role, unitId?: string) => ({ role, userId: `u-${role}`, ...(unitId ? { unitId } : {}) });
 const onE1 = { assignments: [{ unitId: "E1", active: true }] };
@@ -10,8 +10,19 @@ const wasOnE1 = { assignments: [{ unitId: "E1", active: false }] };
 describe("policy", () => {
   it("never lets pr change an operational record or see callers' data", () => {
     const writes = ROLE_ACTIONS.filter((action) => !["readUnits", "readReports", "readAllIncidents", "joinPrStream"].includes(action));
+    // Residents' cases are not pr's either: see the next rule.
     for (const action of writes) expect(can[action](actor("pr")), action).toBe(false);
     expect(seesPersonalData(audienceOf(actor("pr")))).toBe(false);
+  });
+
+  it("lets only caseworkers (and admins) read residents' cases: never the people a complaint may be about", () => {
+    expect(ROLES.filter((role) => can.readCases(actor(role, "E1")))).toEqual(["admin", "caseworker"]);
+    expect(ROLES.filter((role) => can.handleCases(actor(role, "E1")))).toEqual(["admin", "caseworker"]);
+    expect(caseAudienceOf(actor("dispatcher"))).toEqual({ kind: "log_reader" });
+    expect(caseAudienceOf(actor("caseworker"))).toEqual({ kind: "case_handler" });
+    // Caseworkers read incidents to answer residents, without callers' personal data.
+    expect(can.readAllIncidents(actor("caseworker"))).toBe(true);
+    expect(seesPersonalData(audienceOf(actor("caseworker")))).toBe(false);
   });
 
   it("binds a crew to its unit: its own unit, incidents it was sent to, records only while working one", () => {
@@ -33,7 +44,7 @@ describe("policy", () => {
   });
 
   it("gives every role a workspace and an audience; only the control room and crews see personal data", () => {
-    expect(ROLES.map((role) => workspaceFor(actor(role, "E1")))).toEqual(["console", "tablet", "console", "pr", "console", "none"]);
+    expect(ROLES.map((role) => workspaceFor(actor(role, "E1")))).toEqual(["console", "tablet", "console", "pr", "console", "none", "cases"]);
     expect(ROLES.filter((role) => seesPersonalData(audienceOf(actor(role, "E1"))))).toEqual([
       "dispatcher", "crew", "supervisor", "admin", "integration",
     ]);

@@ -33,6 +33,14 @@ import type {
   WaterUseBody,
 } from "../../../shared/schemas";
 import type { HttpClient } from "./http";
+import type {
+  CaseBoardRow,
+  CaseFiledResult,
+  CaseView,
+  PublicCaseBody,
+  PublicCaseView,
+  RegisterCaseBody,
+} from "../../../shared/cases";
 
 /** Request bodies as the client sends them: fields with server defaults are optional. */
 type Sendable<T> = Partial<T> & Record<string, unknown>;
@@ -93,6 +101,19 @@ export function createApi(http: HttpClient) {
       http.post<UnitStatusResult>(`/units/${id(unitId)}/status`, body),
     runCards: () => http.get<{ runCards: RunCard[] }>("/run-cards"),
     events: (after: number, limit = 500) => http.get<{ events: IncidentEvent[]; position: number }>("/events", { after, limit }),
+
+    // Residents' cases. The public three need no account: the case number and the access code are the key.
+    fileCase: (body: PublicCaseBody) => http.post<CaseFiledResult>("/public/cases", body),
+    publicCase: (caseNumber: string, code: string) => http.get<PublicCaseView>(`/public/cases/${id(caseNumber)}`, { code }),
+    publicReview: (caseNumber: string, code: string, reason: string) =>
+      http.post<PublicCaseView>(`/public/cases/${id(caseNumber)}/reviews?code=${encodeURIComponent(code)}`, { reason }),
+    caseBoard: (status: "open" | "all" = "open") => http.get<{ cases: CaseBoardRow[]; today: string }>("/cases", { status }),
+    getCase: (caseNumber: string) => http.get<CaseView>(`/cases/${id(caseNumber)}`),
+    registerCase: (body: Sendable<RegisterCaseBody> & Omit<RegisterCaseBody, "opId" | "incidentNumber" | "explanationToken">) =>
+      http.post<CaseFiledResult>("/cases", body),
+    /** `POST /cases/:caseNumber/<action path>` (accept, refer, assign, steps, links, extend, pause, resume, answer, reviews, review-answer). */
+    caseAction: (caseNumber: string, actionPath: string, body: Record<string, unknown>) =>
+      http.post<CaseView>(`/cases/${id(caseNumber)}/${actionPath}`, body),
   };
 }
 
