@@ -75,6 +75,19 @@ describeBrowser("a resident's case from a phone to the answer", () => {
   });
 
   it("a caseworker finds it on the board, accepts it and answers with a decision letter", async () => {
+    // A letter received 20 days ago and never accepted: overdue, so on top of the board.
+    const late = await server.api<{ caseNumber: string }>("POST", "/cases", {
+      token: caseworker.token,
+      body: {
+        request: "Why was the hydrant on Fuxing Rd dry?",
+        facts: "Letter of a neighbour.",
+        name: "Li Ming",
+        contact: "8 Fuxing Rd",
+        channel: "letter",
+        receivedAt: new Date(Date.now() - 20 * 86_400_000).toISOString(),
+      },
+    });
+    expect(late.status).toBe(201);
     const desk = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 }, locale: "en-US", timezoneId: "Asia/Shanghai" });
     const staff = await desk.newPage();
     const staffErrors = watchErrors(staff);
@@ -82,6 +95,10 @@ describeBrowser("a resident's case from a phone to the answer", () => {
     await staff.getByTestId("cases-app").waitFor();
     const row = staff.locator(`[data-testid=case-row][data-case="${caseNumber}"]`);
     await row.waitFor();
+    const first = staff.getByTestId("case-row").first();
+    expect(await first.getAttribute("data-case")).toBe(late.body.caseNumber);
+    expect(await first.getAttribute("data-overdue")).toBe("true");
+    expect(await row.getAttribute("data-overdue")).toBe("false");
     await screenshot(staff, "case-board-en");
     await row.click();
     await staff.getByTestId("case-detail").waitFor();
@@ -104,6 +121,7 @@ describeBrowser("a resident's case from a phone to the answer", () => {
     await answer.getByRole("button", { name: "Save" }).click();
     await poll(() => staff.getByTestId("case-detail").getAttribute("data-status")).toBe("answered");
     await screenshot(staff, "case-answered-staff-en");
+    expect(await staff.locator("body").textContent()).not.toMatch(/cases\.[a-zA-Z]/);
     expect(staffErrors).toEqual([]);
     await desk.close();
   });
@@ -114,6 +132,8 @@ describeBrowser("a resident's case from a phone to the answer", () => {
     expect(await resident.getByTestId("case-stage").textContent()).toBe("已答复");
     expect(await resident.getByTestId("case-decision").textContent()).toBe("解释说明");
     expect(await resident.getByTestId("case-letter").textContent()).toContain("复查");
+    // Every label translated: no message key shows through.
+    expect(await resident.locator("body").textContent()).not.toMatch(/cases\.[a-zA-Z]/);
     await resident.getByTestId("case-letter").scrollIntoViewIfNeeded();
     await screenshot(resident, "case-phone-answer-zh-CN");
     expect(await horizontalOverflow(resident)).toBeLessThanOrEqual(0);
@@ -121,6 +141,7 @@ describeBrowser("a resident's case from a phone to the answer", () => {
     await resident.getByTestId("language-select").selectOption("en");
     await poll(() => resident.getByTestId("case-decision").textContent()).toBe("Explained");
     expect(await resident.getByTestId("case-letter").textContent()).toContain("first review");
+    expect(await resident.locator("body").textContent()).not.toMatch(/cases\.[a-zA-Z]/);
     await resident.evaluate(() => window.scrollTo(0, 0));
     await screenshot(resident, "case-phone-status-en");
     await resident.getByTestId("case-letter").scrollIntoViewIfNeeded();

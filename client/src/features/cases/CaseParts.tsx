@@ -16,6 +16,14 @@ export function useCaseDates() {
   };
 }
 
+/** "Written answer", or for review limits the level by name: "Asking for a first review (复查)". */
+export function deadlineName(t: (key: string, options?: Record<string, unknown>) => string, kind: string, level: ReviewLevel | undefined): string {
+  if (level && (kind === "review_request" || kind === "review_answer")) {
+    return t(kind === "review_request" ? "cases.reviewRequestOf" : "cases.reviewAnswerOf", { level: t(`cases.level.${level}`) });
+  }
+  return t(`cases.deadline.${kind}`);
+}
+
 /** Every limit of the case: what it is, its due day, and whether it was met, is running or is overdue. */
 export function DeadlineList({ clock }: { clock: CaseClock }) {
   const { t } = useTranslation();
@@ -26,10 +34,7 @@ export function DeadlineList({ clock }: { clock: CaseClock }) {
         const state = deadline.metAt ? (deadline.overdue ? "late" : "met") : deadline.overdue ? "overdue" : "running";
         return (
           <li key={`${deadline.kind}${deadline.level ?? ""}`} className={`case-deadline case-deadline-${state}`} data-kind={deadline.kind} data-state={state}>
-            <span className="case-deadline-name">
-              {t(`cases.deadline.${deadline.kind}`)}
-              {deadline.level ? ` · ${t(`cases.level.${deadline.level}`)}` : ""}
-            </span>
+            <span className="case-deadline-name">{deadlineName(t, deadline.kind, deadline.level)}</span>
             <span className="case-deadline-due">{t("cases.due", { date: day(deadline.due) })}</span>
             <span className="case-deadline-state">
               {deadline.metAt

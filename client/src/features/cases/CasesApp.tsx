@@ -10,7 +10,7 @@ import { ErrorText } from "../../ui/ErrorText";
 import { LanguageSelector } from "../../ui/LanguageSelector";
 import { LogoutButton } from "../../ui/LogoutButton";
 import { ThemeToggle } from "../../ui/ThemeToggle";
-import { DeadlineList, DecisionLetterView, useCaseDates } from "./CaseParts";
+import { deadlineName, DeadlineList, DecisionLetterView, useCaseDates } from "./CaseParts";
 import "./cases.css";
 
 export default function CasesApp({ session }: { session: AuthSession }) {
@@ -106,7 +106,7 @@ function Board({ onOpen }: { onOpen: (caseNumber: string) => void }) {
               <td className="case-due">
                 {row.clock.next ? (
                   <>
-                    {t(`cases.deadline.${row.clock.next.kind}`)} · {t("cases.due", { date: day(row.clock.next.due) })}
+                    {deadlineName(t, row.clock.next.kind, row.clock.next.level)} · {t("cases.due", { date: day(row.clock.next.due) })}
                     {row.clock.overdue ? ` · ${t("cases.overdue")}` : ` · ${t("cases.daysLeft", { count: row.clock.next.daysLeft ?? 0 })}`}
                   </>
                 ) : (
@@ -307,9 +307,9 @@ function CaseDetail({ caseNumber, userId, onBack }: { caseNumber: string; userId
             {view.incidentNumber ? ` · ${view.incidentNumber}` : ""}
             {view.assignee ? ` · ${t("cases.staff.assignee")}: ${view.assignee.name}` : ""}
           </p>
-          <h3>{t("cases.request")}</h3>
+          <h3>{t("cases.staff.request")}</h3>
           <p className="case-text">{view.request}</p>
-          <h3>{t("cases.facts")}</h3>
+          <h3>{t("cases.staff.facts")}</h3>
           <p className="case-text">{view.facts}</p>
           <h3>{t("cases.timeline")}</h3>
           <DeadlineList clock={view.clock} />

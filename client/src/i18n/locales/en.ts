@@ -461,6 +461,8 @@ export const en = {
     newCase: "Ask something new",
     statusLabel: "Status",
     receivedOn: "Received {{date}}",
+    reviewRequestOf: "Ask for a {{level}}",
+    reviewAnswerOf: "Answer to the {{level}}",
     timeline: "Time limits",
     due: "by {{date}}",
     metOn: "done {{date}}",
@@ -523,6 +525,8 @@ export const en = {
       noFurther: "This decision is final: no further review is possible.",
     },
     staff: {
+      request: "Request",
+      facts: "Facts and reasons given",
       save: "Save",
       title: "Residents' cases",
       board: "Board",

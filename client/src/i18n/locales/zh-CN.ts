@@ -462,6 +462,8 @@ export const zhCN: Messages = {
     newCase: "提出新的事项",
     statusLabel: "状态",
     receivedOn: "{{date}} 收到",
+    reviewRequestOf: "申请{{level}}",
+    reviewAnswerOf: "{{level}}答复",
     timeline: "办理期限",
     due: "期限 {{date}}",
     metOn: "{{date}} 已办",
@@ -524,6 +526,8 @@ export const zhCN: Messages = {
       noFurther: "本意见为最终意见，不再受理复查或复核。",
     },
     staff: {
+      request: "信访请求",
+      facts: "事实和理由",
       save: "保存",
       title: "信访事项",
       board: "事项看板",

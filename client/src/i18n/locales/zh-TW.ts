@@ -462,6 +462,8 @@ export const zhTW: Messages = {
     newCase: "提出新的事項",
     statusLabel: "狀態",
     receivedOn: "{{date}} 收到",
+    reviewRequestOf: "申請{{level}}",
+    reviewAnswerOf: "{{level}}答覆",
     timeline: "辦理期限",
     due: "期限 {{date}}",
     metOn: "{{date}} 已辦",
@@ -524,6 +526,8 @@ export const zhTW: Messages = {
       noFurther: "本意見為最終意見，不再受理複查或複核。",
     },
     staff: {
+      request: "信訪請求",
+      facts: "事實和理由",
       save: "儲存",
       title: "信訪事項",
       board: "事項看板",
