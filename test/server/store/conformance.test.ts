@@ -6,7 +6,8 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { IncidentStatus, IncidentType } from "../../../shared/domain";
-import type { Actor, NewIncidentEvent, NewLogEvent } from "../../../shared/events";
+import type { Actor, NewIncidentEvent, NewLogEvent, NewStreamEvent } from "../../../shared/events";
+import { foldStream } from "../../../shared/streams";
 import type { IncidentState } from "../../../shared/incident";
 import { MongoStore } from "../../../server/store/mongo";
 import { SqliteStore } from "../../../server/store/sqlite";
@@ -722,6 +723,48 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(await store.listStreams("run_card")).toEqual([state(2, 3)]);
       expect(await store.getStream("run_card", "medical")).toBeNull();
       expect((await store.getEventsAfter(0, 10)).map((event) => event.streamType)).toEqual(["run_card", "incident", "run_card"]);
+    });
+  });
+
+  describe("residents' case streams", () => {
+    it("stores a case's events exactly (an empty payload, Chinese text) and finds its state by case number", async () => {
+      const caseEvent = (seq: number, type: string, payload: unknown): NewLogEvent =>
+        ({
+          streamType: "case",
+          streamId: "C2026-00001",
+          seq,
+          type,
+          occurredAt: iso(T0 + seq * 86_400_000),
+          recordedAt: iso(T0 + seq * 86_400_000),
+          source: "live",
+          actor,
+          payload,
+          prevHash: seq === 1 ? "" : `case-${seq - 1}`,
+          hash: `case-${seq}`,
+        }) as NewLogEvent;
+      const events = [
+        caseEvent(1, "case.filed", {
+          caseNumber: "C2026-00001",
+          channel: "online",
+          receivedAt: iso(T0),
+          request: "请说明消防车为何14分钟才到。",
+          facts: "水渍损失。",
+          resident: { name: "王秀英", contact: "13912345678" },
+          accessCodeHash: "ab".repeat(32),
+        }),
+        caseEvent(2, "case.accepted", {}),
+        caseEvent(3, "case.paused", { reason: "听证" }),
+        caseEvent(4, "case.resumed", {}),
+      ];
+      const folded = foldStream("case", events as NewStreamEvent<"case">[]);
+      const record: StreamRecord = { streamType: "case", streamId: "C2026-00001", state: folded, updatedAt: iso(T0) };
+      await store.commit({ events, streams: [record] });
+
+      expect((await store.getStreamEvents("case", "C2026-00001")).map(({ position: _position, ...event }) => event)).toEqual(events);
+      expect(await store.getStream("case", "C2026-00001")).toEqual(record);
+      expect(await store.getStream("case", "C2026-00002")).toBeNull();
+      expect(await store.listStreams("case")).toEqual([record]);
+      expect(await store.listStreams("run_card")).toEqual([]);
     });
   });
 
