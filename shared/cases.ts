@@ -283,15 +283,17 @@ export interface CaseClock {
 }
 
 /**
- * Whole calendar days of hearings that began on or after `since` (a running pause counts up to today). A hearing
- * from Monday to Wednesday stops the clock for two days.
+ * Whole calendar days of hearings that began on or after `since`, up to `until`. A hearing from Monday to
+ * Wednesday stops the clock for two days.
  */
-function pausedDaysSince(state: CaseState, since: LocalDate, today: LocalDate, timeZone: string): number {
+function pausedDaysSince(state: CaseState, since: LocalDate, until: LocalDate, timeZone: string): number {
   let days = 0;
   for (const pause of state.pauses) {
     const from = localDate(pause.from, timeZone);
     if (daysBetween(since, from) < 0) continue;
-    const to = pause.to ? localDate(pause.to, timeZone) : today;
+    // A hearing still running counts up to `until` (today, or the day the limit was met), never beyond it.
+    const resumed = pause.to ? localDate(pause.to, timeZone) : until;
+    const to = daysBetween(resumed, until) < 0 ? until : resumed;
     days += Math.max(0, daysBetween(from, to));
   }
   return days;
