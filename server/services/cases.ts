@@ -45,9 +45,10 @@ export function newAccessCode(): string {
   return code.match(/.{4}/g)!.join("-");
 }
 
-/** Case, dashes and spaces do not matter when a resident types the code back. */
+/** Case, dashes and spaces do not matter when a resident types the code back, nor O for 0 or I and L for 1. */
 export function hashAccessCode(code: string): string {
-  return sha256(`case-access:${code.toUpperCase().replace(/[^0-9A-Z]/g, "")}`);
+  const normalized = code.toUpperCase().replace(/[^0-9A-Z]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+  return sha256(`case-access:${normalized}`);
 }
 
 function sameHash(a: string, b: string): boolean {
