@@ -104,4 +104,10 @@ describe("known-address suggestions", () => {
     expect(keyIntent(none, "Enter", { hasLocation: false })).toEqual({ type: "hold" });
     expect(keyIntent(none, "Enter", { hasLocation: true })).toBeNull();
   });
+
+  it("with no location, Enter on an open list with nothing chosen goes to the first option instead of closing it", () => {
+    const shown = run({ type: "typed", text: "935" }, answered("935", [FOLSOM, FREMONT]));
+    expect(keyIntent(shown, "Enter", { hasLocation: false })).toEqual({ type: "move", by: 1 });
+    expect(keyIntent(shown, "Enter", { hasLocation: true })).toEqual({ type: "close" });
+  });
 });

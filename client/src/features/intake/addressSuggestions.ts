@@ -122,7 +122,10 @@ export function keyIntent(state: AddressSuggestions, key: string, context: { has
         return null;
       }
       const option = state.options[state.active];
-      return option ? { type: "pick", option } : { type: "close" };
+      if (option) return { type: "pick", option };
+      // Without a location the call cannot be taken: Enter goes to the first option (the same place as when the
+      // answer comes after Enter), a second Enter takes it.
+      return context.hasLocation ? { type: "close" } : { type: "move", by: 1 };
     }
     case "Escape":
       return state.open ? { type: "close" } : null;
