@@ -37,6 +37,7 @@ export interface AppConfig {
   publicRateWindowSeconds: number;
   realertSeconds: number;
   overdueSeconds: number;
+  lostContactSeconds: number;
   travelSpeedKmh: number;
   duplicateWindows: Record<IncidentType, DuplicateWindow>;
   tileUrl: string;
@@ -115,11 +116,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     publicRateWindowSeconds: numberFrom(env, "PUBLIC_RATE_WINDOW_SECONDS", 600),
     realertSeconds: numberFrom(env, "REALERT_SECONDS", 15),
     overdueSeconds: numberFrom(env, "OVERDUE_SECONDS", 30),
+    lostContactSeconds: numberFrom(env, "LOST_CONTACT_SECONDS", 30),
     travelSpeedKmh: numberFrom(env, "TRAVEL_SPEED_KMH", 40),
     duplicateWindows: duplicateWindowsFrom(env.DUPLICATE_WINDOWS),
     tileUrl: env.TILE_URL || "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     tileAttribution: env.TILE_ATTRIBUTION || "© OpenStreetMap contributors",
-    timeZone: env.TIME_ZONE || "Asia/Shanghai",
+    // The default map and the demo roster are San Francisco: the default clock is theirs too.
+    timeZone: env.TIME_ZONE || "America/Los_Angeles",
     mapCenter: { lat: centerLat ?? 37.7749, lng: centerLng ?? -122.4194 },
     mapZoom: numberFrom(env, "MAP_ZOOM", 13),
     clientDir: path.resolve(env.CLIENT_DIR || "./dist/client"),

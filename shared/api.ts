@@ -173,4 +173,6 @@ export interface ClientConfigView {
   mapZoom: number;
   realertSeconds: number;
   overdueSeconds: number;
+  /** A unit on an incident with no tablet connection and no position for this long is shown as lost contact. */
+  lostContactSeconds: number;
 }

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   idempotency_conflict: 409,
   unit_unavailable: 409,
   invalid_transition: 409,
+  units_assigned: 409,
   incident_closed: 409,
   already_exists: 409,
   /** A socket sent `sync` while its previous `sync` was still replaying. */

@@ -106,6 +106,7 @@ const incidentPayloads = {
     previousStatus: unitStatus,
     position: latLng.optional(),
     override: z.object({ reason: text }).optional(),
+    earlierAssignment: z.literal(true).optional(),
   }),
   "unit.reassigned": z.object({ unitId: text, toIncidentId: text }),
   "incident.phase": z.object({ phase: z.enum(INCIDENT_PHASES), note: text.optional() }),

@@ -134,6 +134,11 @@ export interface IncidentEventPayloads {
     previousStatus: UnitStatus;
     position?: LatLng;
     override?: { reason: string };
+    /**
+     * Imported history for an assignment the unit had already left (re-routed): it completes that assignment's
+     * times and does not make it active again.
+     */
+    earlierAssignment?: true;
   };
   /** The unit left this incident for another one before clearing. */
   "unit.reassigned": { unitId: string; toIncidentId: string };

@@ -109,6 +109,14 @@ function activeAssignment(state: IncidentState, unitId: string): Assignment | un
   return undefined;
 }
 
+function latestAssignment(state: IncidentState, unitId: string): Assignment | undefined {
+  for (let i = state.assignments.length - 1; i >= 0; i--) {
+    const assignment = state.assignments[i];
+    if (assignment && assignment.unitId === unitId) return assignment;
+  }
+  return undefined;
+}
+
 function earliest(a: string | undefined, b: string): string {
   return a === undefined || Date.parse(b) < Date.parse(a) ? b : a;
 }
@@ -135,6 +143,13 @@ const reducers: { [T in Exclude<IncidentEventType, "incident.created">]: Reducer
     });
   },
   "unit.status": (state, event) => {
+    if (event.payload.earlierAssignment) {
+      const earlier = latestAssignment(state, event.payload.unitId);
+      if (!earlier) throw new FoldError(`unit ${event.payload.unitId} was never assigned here`);
+      earlier.status = event.payload.status;
+      earlier.times[event.payload.status] ??= stamp(event);
+      return;
+    }
     const assignment = activeAssignment(state, event.payload.unitId);
     if (!assignment) throw new FoldError(`unit ${event.payload.unitId} has no active assignment`);
     assignment.status = event.payload.status;

@@ -64,7 +64,8 @@ export const ROLE_PERMISSIONS = {
   /** Callers' names and numbers, transfer callback numbers. */
   seeCallerData: ["dispatcher", "crew", "supervisor", "admin", "integration"],
   createAccounts: ["admin"],
-  listAccounts: ["admin"],
+  /** Supervisors list accounts to end a user's sessions (shift change, lost tablet); only admins create them. */
+  listAccounts: ["admin", "supervisor"],
   endOtherUsersSessions: ["supervisor", "admin"],
   /** Take another center's NENA EIDO document as a transfer (`POST /transfers/eido`). */
   receiveEidoTransfers: OPERATORS,

@@ -351,6 +351,11 @@ export const UnitStatusBody = z.strictObject({
   source: z.enum(["live", "import"]).default("live"),
   /** Dispatcher/supervisor/admin only: accept an out-of-order step, with the reason logged. */
   override: Override.optional(),
+  /**
+   * Imports only: the incident this status belongs to. History may record a unit's later times on a call it was
+   * re-routed from; they are folded onto its earlier assignment there, and the unit itself stays where it is.
+   */
+  incidentId: Id.optional(),
 });
 export type UnitStatusBody = z.infer<typeof UnitStatusBody>;
 

@@ -52,6 +52,13 @@ export interface UnitPositionUpdate {
   speed?: number;
 }
 
+/** Whether a unit's crew tablet is connected, and since when (server clock). Not a log event. */
+export interface UnitPresence {
+  unitId: string;
+  online: boolean;
+  since: string;
+}
+
 export interface SyncResult {
   /** Number of events re-sent (as `incident.event`) before this ack. */
   replayed: number;
@@ -73,6 +80,11 @@ export interface ServerToClientEvents {
   "unit.updated": (unit: UnitView) => void;
   /** Volatile: may be dropped under load; the next report supersedes it. */
   "unit.position": (update: UnitPositionUpdate) => void;
+  /**
+   * Crew tablets connecting and disconnecting, to consoles: the full list after a console's sync, then each
+   * change. Units whose tablet was never seen since the server started are not listed.
+   */
+  "unit.presence": (presence: UnitPresence[]) => void;
   /** The session's token was revoked: the client must log in again. */
   "session.revoked": () => void;
   /** The session reached its expiry: sent just before its sockets are disconnected; the client must log in again. */

@@ -23,6 +23,7 @@ export const errors = {
   idempotencyConflict: (message: string) => new AppError("idempotency_conflict", message),
   unitUnavailable: (message: string) => new AppError("unit_unavailable", message),
   invalidTransition: (message: string) => new AppError("invalid_transition", message),
+  unitsAssigned: (message: string) => new AppError("units_assigned", message),
   incidentClosed: (message: string) => new AppError("incident_closed", message),
   timeOutOfRange: (message: string) => new AppError("time_out_of_range", message),
   reasonRequired: (message: string, issues?: ErrorBody["issues"]) => new AppError("reason_required", message, issues),

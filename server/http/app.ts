@@ -56,6 +56,7 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
       mapZoom: config.mapZoom,
       realertSeconds: config.realertSeconds,
       overdueSeconds: config.overdueSeconds,
+      lostContactSeconds: config.lostContactSeconds,
     };
     res.json(view);
   });
@@ -75,6 +76,10 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
   const indexFile = path.join(context.config.clientDir, "index.html");
   if (fs.existsSync(indexFile)) {
     app.use(express.static(context.config.clientDir, { index: false, maxAge: "1h" }));
+    // A missing file (/favicon.ico, an old asset) is a 404, not the page: only routes without an extension are the app's.
+    app.get(/^\/(?!api\/|socket\.io\/)[^.]*\.[a-z0-9]+$/i, (_req, res) => {
+      res.status(404).type("text").send("Not found");
+    });
     app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
       res.setHeader("cache-control", "no-cache");
       res.sendFile(indexFile);

@@ -29,6 +29,7 @@ import { addNote, recordPhase } from "../services/incidents";
 import { PositionReports } from "../services/positions";
 import { changeUnitStatus } from "../services/units";
 import { AlertMonitor, buildAlert } from "./alerts";
+import { PresenceTracker } from "./presence";
 import { replayToLiveStream } from "./replay";
 import { atExpiry, SessionSocketLimit } from "./sessionSockets";
 import type { Realtime } from "./types";
@@ -59,7 +60,8 @@ export interface RealtimeServer extends Realtime {
 }
 
 export async function attachRealtime(httpServer: HttpServer, context: ServiceContext): Promise<RealtimeServer> {
-  const io: AppServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: LIMITS.bodyBytes });
+  // Pings every 10 s, 10 s to answer: a tablet that vanished (no close) is noticed in about 20 s, not 45 s.
+  const io: AppServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: LIMITS.bodyBytes, pingInterval: 10_000, pingTimeout: 10_000 });
   const alerts = new AlertMonitor(
     {
       sendAlert: (alert) => io.to(ROOMS.unit(alert.unitId)).emit("dispatch.alert", alert),
@@ -74,6 +76,7 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
     const incident = await context.store.getIncident(unit.incidentId);
     if (incident) alerts.resume(buildAlert(incident.state, unit), Date.parse(unit.statusSince));
   }
+  const presence = new PresenceTracker();
   const timer = setInterval(() => alerts.tick(context.clock().getTime()), 1000);
   timer.unref();
   const socketLimit = new SessionSocketLimit(context.config.maxSocketsPerSession);
@@ -115,7 +118,17 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
       cancelExpiry();
       socket.data.releaseSlot();
     });
-    if (actor.role === "crew" && actor.unitId) void socket.join(ROOMS.unit(actor.unitId));
+    if (actor.role === "crew" && actor.unitId) {
+      const unitId = actor.unitId;
+      void socket.join(ROOMS.unit(unitId));
+      // Consoles show a tablet that has lost contact; presence is ephemeral, like positions.
+      const online = presence.connected(unitId, context.clock());
+      if (online) io.to(ROOMS.consoles).emit("unit.presence", [online]);
+      socket.on("disconnect", () => {
+        const offline = presence.disconnected(unitId, context.clock());
+        if (offline) io.to(ROOMS.consoles).emit("unit.presence", [offline]);
+      });
+    }
 
     handle(socket, "sync", SyncPayload, async (payload) => {
       if (socket.data.syncing) {
@@ -221,7 +234,11 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
         leaveLive: () => socket.leave(stream.room),
         joinLive: () => socket.join(stream.room),
         connected: () => socket.connected,
-      }).then(({ position, more }) => ({ replayed, position, more }));
+      }).then(({ position, more }) => {
+        // A console also learns which crew tablets are connected (lost contact is shown from it).
+        if (stream.room === ROOMS.consoles) socket.emit("unit.presence", presence.snapshot());
+        return { replayed, position, more };
+      });
     }
     return context.queue.run(async () => {
       const position = await context.store.getLastPosition();

@@ -22,6 +22,7 @@ const MAX_TRANSIENT_RETRIES = 6;
 const ErrorBody = z.object({ code: z.string(), message: z.string() });
 const LoginAnswer = z.object({ token: z.string().min(1) });
 const CallAnswer = z.object({ incident: z.object({ id: z.string().min(1) }), replayed: z.boolean() });
+const UnitsAnswer = z.object({ units: z.array(z.object({ id: z.string() })) });
 
 interface Answer {
   status: number;
@@ -164,6 +165,8 @@ interface RunResult {
   stoppedBy: string | undefined;
   rateLimitedWaits: number;
   rateLimitedMs: number;
+  /** Units of the file that were already on the center's roster and were used as they are. */
+  keptOnRoster: string[];
 }
 
 async function run(args: ImportArgs, log: (line: string) => void): Promise<RunResult> {
@@ -175,6 +178,11 @@ async function run(args: ImportArgs, log: (line: string) => void): Promise<RunRe
 
   const api = new ApiClient(args.url, args.username, args.password);
   await api.login();
+  // Units the center already has (its roster, or an earlier import) keep their station and home: the file only
+  // knows where each unit's first call was.
+  const rosterAnswer = await api.get(`${API_PREFIX}/units`);
+  const roster = new Set(UnitsAnswer.safeParse(rosterAnswer.body).data?.units.map((unit) => unit.id) ?? []);
+  const keptOnRoster: string[] = [];
   // The replay's "now" is taken once everything is ready, so the first call is not already late.
   const startMs = Date.now();
   const firstMs = plan.requests[0]?.at ?? 0;
@@ -230,6 +238,10 @@ async function run(args: ImportArgs, log: (line: string) => void): Promise<RunRe
         progress();
       }
       if (interrupted) break;
+    }
+    if (planned.kind === "unit" && roster.has(planned.unit.unitId)) {
+      keptOnRoster.push(planned.unit.unitId);
+      continue;
     }
     const isEvent = planned.kind !== "unit";
     const countDone = () => {
@@ -291,6 +303,7 @@ async function run(args: ImportArgs, log: (line: string) => void): Promise<RunRe
     stoppedBy,
     rateLimitedWaits: api.rateLimitedWaits,
     rateLimitedMs: api.rateLimitedMs,
+    keptOnRoster,
   };
 }
 
@@ -311,6 +324,10 @@ function report(result: RunResult, log: (line: string) => void): void {
       `(${(result.sent / Math.max(result.seconds, 0.001)).toFixed(0)}/s); calls: ${result.callsCreated} created, ` +
       `${result.callsReplayed} already imported.`,
   );
+  if (result.keptOnRoster.length > 0) {
+    const shown = result.keptOnRoster.slice(0, 12).join(", ");
+    log(`Units already on the roster, used as they are: ${result.keptOnRoster.length} (${shown}${result.keptOnRoster.length > 12 ? ", ..." : ""})`);
+  }
   log(`Skipped (in the file, not sent): ${plan.skipped.total}`);
   for (const line of plan.skipped.format()) log(line);
   log(`Recorded, but worth knowing: ${plan.notes.total}`);

@@ -20,6 +20,14 @@ export interface DuplicateQueryInput {
 const CANDIDATE_LIMIT = 50;
 const RESULT_LIMIT = 10;
 
+/**
+ * A block ("100 Block of Market St") or an intersection ("Oak St/Stanyan St") is where many separate incidents
+ * are: the same such address says little. A house number is a place.
+ */
+export function isPreciseAddress(address: string): boolean {
+  return !/\bblock of\b|\/|\bat\b|&/i.test(address);
+}
+
 /** Digits only, so "+86 138-0000-0000" and "8613800000000" are the same caller. */
 export function normalizePhone(number: string): string {
   return number.replace(/\D/g, "");
@@ -73,7 +81,8 @@ export async function findDuplicates(
     }
   }
 
-  const candidates: DuplicateCandidate[] = [];
+  const preciseAddress = input.address !== undefined && isPreciseAddress(input.address);
+  const ranked: { candidate: DuplicateCandidate; receivedAtMs: number }[] = [];
   for (const { incident, sameCaller, sameAddress } of found.values()) {
     // Either side without a position (address-only transfer): no distance, so only caller and address count.
     const incidentPosition = incident.lat !== null && incident.lng !== null ? { lat: incident.lat, lng: incident.lng } : null;
@@ -95,13 +104,19 @@ export async function findDuplicates(
     if (sameAddress) reasons.push("same_address");
 
     const proximity = distanceM === null ? 0 : Math.max(0, 1 - distanceM / (window.radiusM * 2));
-    const recency = Math.max(0, 1 - minutesApart / window.windowMinutes);
+    // Extra callers come within minutes; inside the first third of the window time apart says nothing more, so
+    // two incidents at one spot tie on it and the older (the one people are calling about) ranks first.
+    const plateau = window.windowMinutes / 3;
+    const recency = minutesApart <= plateau ? 1 : Math.max(0, 1 - (minutesApart - plateau) / (window.windowMinutes - plateau));
+    const addressWeight = sameAddress ? (preciseAddress ? 0.3 : 0.1) : 0;
     const score = Math.min(
       1,
-      0.45 * proximity + 0.25 * recency + (sameType ? 0.1 : 0) + (sameCaller ? 0.35 : 0) + (sameAddress ? 0.3 : 0),
+      0.45 * proximity + 0.25 * recency + (sameType ? 0.1 : 0) + (sameCaller ? 0.35 : 0) + addressWeight,
     );
-    const strong = (near && recent && sameType) || sameCaller || sameAddress;
-    candidates.push({
+    // Strong means "almost certainly this incident": the same caller, or the same kind of incident at the same
+    // place within its window. A different type at one place, or a shared block-level address, is only possible.
+    const strong = sameCaller || (sameType && recent && (near || (sameAddress && preciseAddress)));
+    ranked.push({ receivedAtMs: incident.receivedAtMs, candidate: {
       incidentId: incident.id,
       number: incident.number,
       incidentType: incident.incidentType,
@@ -111,7 +126,10 @@ export async function findDuplicates(
       score: Math.round(score * 100) / 100,
       level: strong ? "strong" : "possible",
       reasons,
-    });
+    } });
   }
-  return candidates.sort((a, b) => b.score - a.score).slice(0, RESULT_LIMIT);
+  return ranked
+    .sort((a, b) => b.candidate.score - a.candidate.score || a.receivedAtMs - b.receivedAtMs)
+    .slice(0, RESULT_LIMIT)
+    .map(({ candidate }) => candidate);
 }

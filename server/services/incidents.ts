@@ -128,7 +128,7 @@ export async function closeIncident(
     if (record.status !== "open") throw errors.incidentClosed(`Incident ${record.number} is already ${record.status}.`);
     const stillAssigned = activeAssignments(record.state).map((assignment) => assignment.callSign);
     if (stillAssigned.length > 0) {
-      throw errors.invalidTransition(`Units are still assigned (${stillAssigned.join(", ")}); clear them before closing.`);
+      throw errors.unitsAssigned(`Units are still assigned (${stillAssigned.join(", ")}); clear them before closing.`);
     }
     const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
     const state = builder.append(incidentId, record.state, "incident.closed",

@@ -67,10 +67,31 @@ export async function changeUnitStatus(
   if (body.override && !can.overrideStatusOrder(actor)) {
     throw errors.forbidden("Only a dispatcher, supervisor or admin may override the order of status steps.");
   }
+  if (body.incidentId !== undefined && body.source !== "import") {
+    throw errors.validation("incidentId names the incident only for imported history (source: \"import\").", [
+      { path: "incidentId", message: "only with source: \"import\"" },
+    ]);
+  }
   const request = { unitId, ...body, ...(expectIncidentId ? { expectIncidentId } : {}) };
   return runCommand(context, { opId: body.opId, kind: STATUS_OP, actor, request }, async (builder, now) => {
     const unit = await context.store.getUnit(unitId);
     if (!unit) throw errors.notFound(`Unit ${unitId}`);
+    if (body.incidentId !== undefined && body.incidentId !== unit.incidentId) {
+      // Imported history for a call the unit was re-routed from: complete that assignment, leave the unit alone.
+      const record = await context.store.getIncident(body.incidentId);
+      if (!record) throw errors.notFound(`Incident ${body.incidentId}`);
+      const earlier = [...record.state.assignments].reverse().find((assignment) => assignment.unitId === unitId);
+      if (!earlier) throw errors.invalidTransition(`${unit.callSign} was never assigned to incident ${record.number}.`);
+      const occurredAt = resolveOccurredAt(actor, body.source, body.occurredAt, now);
+      const state = builder.append(
+        record.id,
+        record.state,
+        "unit.status",
+        { unitId, status: body.status, previousStatus: earlier.status, earlierAssignment: true },
+        { actor, occurredAt, source: body.source },
+      );
+      return { unit: presentUnit(unit), incident: presentIncident(state, incidentAudienceOf(actor)) };
+    }
     if (expectIncidentId !== undefined && unit.incidentId !== expectIncidentId) {
       throw errors.invalidTransition(`Unit ${unit.callSign} is not assigned to incident ${expectIncidentId} any more.`);
     }

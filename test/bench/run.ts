@@ -4,6 +4,8 @@
 //  2. Call intake over HTTP, durable in SQLite: vs. a bare HTTP round trip to /health.
 //  3. Database bytes per 1,000 events after a bounded run of whole calls through the API: vs. the raw JSON size
 //     of the same events.
+//  4. Duplicate precision on the DataSF sample (not a speed): false "strong" on new calls <= 2 %, every simulated
+//     extra caller's incident first (or tied with one nothing can tell apart).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +22,7 @@ import { SqliteStore } from "../../server/store/sqlite";
 import type { IncidentRecord } from "../../server/store/types";
 import { north, opId, phoneCall } from "../helpers/factories";
 import { startTestServer } from "../helpers/server";
+import { describePrecision, measureDuplicatePrecision } from "./duplicatePrecision";
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const LOOKUPS = 2_000;
@@ -222,5 +225,22 @@ async function benchStorage(): Promise<boolean> {
   return ok;
 }
 
-const results = [await benchDuplicateLookup(), await benchIntake(), await benchStorage()];
+const SAMPLE = process.env.SF_CALLS_CSV ?? path.resolve(import.meta.dirname, "../../../shared/data/sf-fire-calls-2016-12.csv");
+const MAX_FALSE_STRONG = 0.02;
+
+async function benchDuplicatePrecision(): Promise<boolean> {
+  if (!fs.existsSync(SAMPLE)) {
+    console.log(`duplicate precision: SKIPPED, no DataSF sample at ${SAMPLE} (set SF_CALLS_CSV)`);
+    return true;
+  }
+  const result = await measureDuplicatePrecision(SAMPLE);
+  console.log(`duplicate precision on ${path.basename(SAMPLE)} (calls replayed in time order, one simulated extra caller each)`);
+  for (const line of describePrecision(result)) console.log(line);
+  const falseStrongOk = result.falseStrong / result.newCalls <= MAX_FALSE_STRONG;
+  const firstOk = result.rankedFirst + result.tiedFirst === result.extraCallers;
+  console.log(`  ${falseStrongOk && firstOk ? "PASS" : "FAIL"}: false strong <= ${MAX_FALSE_STRONG * 100} % and no extra caller's incident below another`);
+  return falseStrongOk && firstOk;
+}
+
+const results = [await benchDuplicateLookup(), await benchIntake(), await benchStorage(), await benchDuplicatePrecision()];
 process.exitCode = results.every(Boolean) ? 0 : 1;

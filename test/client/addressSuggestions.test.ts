@@ -3,6 +3,7 @@ import type { AddressMatch } from "../../shared/api";
 import {
   isLookUpText,
   keyIntent,
+  noMatch,
   noSuggestions,
   suggestionsReducer,
   type AddressSuggestions,
@@ -80,5 +81,33 @@ describe("known-address suggestions", () => {
     const reset = suggestionsReducer(shown, { type: "reset" });
     expect(reset).toEqual(noSuggestions);
     expect(suggestionsReducer(reset, answered("935", [FOLSOM]))).toBe(reset);
+  });
+
+  it("with no location, Enter before the answer waits for it and then opens the list on its first option", () => {
+    const pending = run({ type: "typed", text: "935 fo" });
+    expect(keyIntent(pending, "Enter", { hasLocation: false })).toEqual({ type: "await" });
+    // With a location the call can be taken: Enter keeps submitting.
+    expect(keyIntent(pending, "Enter", { hasLocation: true })).toBeNull();
+    const shown = run({ type: "typed", text: "935 fo" }, { type: "await" }, answered("935 fo", [FOLSOM]));
+    expect(shown.open).toBe(true);
+    expect(keyIntent(shown, "Enter", { hasLocation: false })).toEqual({ type: "pick", option: FOLSOM });
+    // Typing again forgets the waiting Enter.
+    const retyped = run({ type: "typed", text: "935 fo" }, { type: "await" }, { type: "typed", text: "935 fol" }, answered("935 fol", [FOLSOM]));
+    expect(retyped.active).toBe(-1);
+  });
+
+  it("knows when no address matches, and then holds Enter without a location", () => {
+    const none = run({ type: "typed", text: "1 nowhere" }, answered("1 nowhere", []));
+    expect(noMatch(none)).toBe(true);
+    expect(noMatch(run({ type: "typed", text: "1 nowhere" }))).toBe(false);
+    expect(noMatch(run({ type: "typed", text: "935" }, answered("935", [FOLSOM])))).toBe(false);
+    expect(keyIntent(none, "Enter", { hasLocation: false })).toEqual({ type: "hold" });
+    expect(keyIntent(none, "Enter", { hasLocation: true })).toBeNull();
+  });
+
+  it("with no location, Enter on an open list with nothing chosen goes to the first option instead of closing it", () => {
+    const shown = run({ type: "typed", text: "935" }, answered("935", [FOLSOM, FREMONT]));
+    expect(keyIntent(shown, "Enter", { hasLocation: false })).toEqual({ type: "move", by: 1 });
+    expect(keyIntent(shown, "Enter", { hasLocation: true })).toEqual({ type: "close" });
   });
 });

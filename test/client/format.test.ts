@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatClock, formatDateTime, formatDistance, formatDuration, formatTimeAgo, parseLatLng } from "../../client/src/format/time";
+import { formatClock, formatDateTime, formatDistance, formatDuration, formatTimeAgo, formatZone, parseLatLng } from "../../client/src/format/time";
 
 describe("formatting", () => {
   it("shows times in the center's zone on a 24-hour clock whatever the locale", () => {
@@ -23,11 +23,27 @@ describe("formatting", () => {
     expect(formatTimeAgo("not a time", now, "en")).toBe("–");
   });
 
-  it("reads durations like a stopwatch", () => {
-    expect(formatDuration(0)).toBe("0:00");
-    expect(formatDuration(80)).toBe("1:20");
-    expect(formatDuration(3723)).toBe("1:02:03");
+  it("writes durations so they cannot be read as clock times", () => {
+    expect(formatDuration(0)).toBe("0 s");
+    expect(formatDuration(45)).toBe("45 s");
+    expect(formatDuration(80)).toBe("1 min 20 s");
+    expect(formatDuration(-46)).toBe("-46 s");
+    expect(formatDuration(21 * 60 + 52)).toBe("21 min");
+    expect(formatDuration(3600 + 5 * 60 + 9)).toBe("1 h 05");
+    expect(formatDuration(26 * 3600 + 20 * 60)).toBe("1 d 02 h");
     expect(formatDuration(null)).toBe("–");
+    expect(formatDuration(21 * 60, "zh-CN")).toBe("21分钟");
+    expect(formatDuration(3600 + 5 * 60, "zh-CN")).toBe("1小时 05分");
+    expect(formatDuration(80, "zh-TW")).toBe("1分鐘 20秒");
+    for (const seconds of [45, 80, 1312, 3909, 94_800]) {
+      for (const language of ["en", "zh-CN", "zh-TW"]) expect(formatDuration(seconds, language)).not.toMatch(/^\d+:\d\d/);
+    }
+  });
+
+  it("names the zone beside times", () => {
+    expect(formatZone("America/Los_Angeles", "2026-12-01T12:00:00.000Z")).toBe("PST");
+    expect(formatZone("America/Los_Angeles", "2026-07-01T12:00:00.000Z")).toBe("PDT");
+    expect(formatZone("Asia/Shanghai", "2026-12-01T12:00:00.000Z")).toBe("GMT+8");
   });
 
   it("writes distances in metres or kilometres", () => {

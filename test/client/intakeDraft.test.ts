@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  isDraftBlank,
   addressFill,
   draftLocation,
   draftToBody,
@@ -74,5 +75,14 @@ describe("call draft", () => {
     expect(parseTransfer("nonsense")).toEqual({ ok: false, message: "not JSON" });
     const missing = parseTransfer(JSON.stringify({ fromCenter: "110" }));
     expect(missing.ok).toBe(false);
+  });
+
+  it("calls a draft blank only when nothing was typed (F2 then starts a new call without asking)", () => {
+    const blank = emptyDraft("id-1");
+    expect(isDraftBlank(blank)).toBe(true);
+    expect(isDraftBlank({ ...blank, callerNumber: "  " })).toBe(true);
+    expect(isDraftBlank({ ...blank, callerNumber: "138" })).toBe(false);
+    expect(isDraftBlank({ ...blank, coordinates: "37.7, -122.4" })).toBe(false);
+    expect(isDraftBlank({ ...blank, incidentType: "medical" })).toBe(false);
   });
 });

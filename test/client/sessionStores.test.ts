@@ -22,6 +22,20 @@ describe("session and preferences", () => {
     expect(storage.data.has(STORAGE_KEYS.auth)).toBe(false);
   });
 
+  it("remembers why a session was ended (revoked) until the next login, so the login screen can say it", () => {
+    const store = createAuthStore(memoryStorage());
+    store.getState().login(login);
+    store.getState().logout("revoked");
+    expect(store.getState().ended).toBe("revoked");
+    // The socket's 401 after the revocation does not overwrite the reason.
+    store.getState().logout("expired");
+    expect(store.getState().ended).toBe("revoked");
+    store.getState().login(login);
+    expect(store.getState().ended).toBeNull();
+    store.getState().logout();
+    expect(store.getState().ended).toBeNull();
+  });
+
   it("starts the console dark and the tablet light, and remembers a toggle and the mute", () => {
     const storage = memoryStorage();
     const prefs = createPrefsStore(storage);

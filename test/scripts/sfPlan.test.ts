@@ -2,92 +2,17 @@ import { describe, expect, it } from "vitest";
 import { CallIntakeBody, CloseBody, DispatchBody, UnitStatusBody, UnitUpsertBody } from "../../shared/schemas";
 import { expectedIntervals } from "../../server/scripts/sf/expected";
 import { callIntakeId, opIdFor, uuidV5 } from "../../server/scripts/sf/ids";
-import { buildPlan, NOTE, SKIP } from "../../server/scripts/sf/plan";
+import { buildPlan, NOTE, rosterStation, rosterUnitId, SKIP } from "../../server/scripts/sf/plan";
 import type { PlannedRequest } from "../../server/scripts/sf/plan";
 import { replayClock, toApiRequest } from "../../server/scripts/sf/requests";
 import { mapIncidentType, mapUnitType, parseSfLocation, readSfFile } from "../../server/scripts/sf/rows";
-
-// The DataSF header, as in ../shared/data/sf-fire-calls-2016-12.csv.
-const HEADER =
-  "Call Number,Unit ID,Incident Number,Call Type,Call Date,Watch Date,Received DtTm,Entry DtTm,Dispatch DtTm," +
-  "Response DtTm,On Scene DtTm,Transport DtTm,Hospital DtTm,Call Final Disposition,Available DtTm,Address,City," +
-  "Zipcode of Incident,Battalion,Station Area,Box,Original Priority,Priority,Final Priority,ALS Unit," +
-  "Call Type Group,Number of Alarms,Unit Type,Unit sequence in call dispatch,Fire Prevention District," +
-  "Supervisor District,Neighborhood  District,Location,RowID";
+import { csvOf, HEADER, type FixtureRow } from "../helpers/sfFixture";
 
 // Two real rows from the sample, verbatim.
 const REAL_ROWS = `${HEADER}
 163664050,E39,16146990,Citizen Assist / Service Call,12/31/2016,12/31/2016,12/31/2016 11:57:56 PM,12/31/2016 11:59:31 PM,12/31/2016 11:59:42 PM,01/01/2017 12:01:47 AM,01/01/2017 12:04:18 AM,,,Fire,01/01/2017 12:24:11 AM,0 Block of BALCETA AVE,San Francisco,94127,B08,39,8644,3,3,3,true,Alarm,1,ENGINE,1,8,7,West of Twin Peaks,"(37.745858648581, -122.456664252061)",163664050-E39
 163664036,E38,16146989,Medical Incident,12/31/2016,12/31/2016,12/31/2016 11:52:01 PM,12/31/2016 11:55:04 PM,12/31/2016 11:55:20 PM,12/31/2016 11:55:34 PM,01/01/2017 12:00:32 AM,,,Code 2 Transport,01/01/2017 12:06:02 AM,0 Block of MARINA BLVD,San Francisco,94123,B04,16,3452,3,3,3,true,Potentially Life-Threatening,1,ENGINE,1,4,2,Marina,"(37.8051625655624, -122.432957440518)",163664036-E38
 `;
-
-interface FixtureRow {
-  call: string;
-  unit: string;
-  seq: number;
-  received: string;
-  dispatch: string;
-  enRoute?: string;
-  onScene?: string;
-  transport?: string;
-  hospital?: string;
-  available?: string;
-  type?: string;
-  unitType?: string;
-}
-
-/** A 24-hour "hh:mm:ss" on 01/04/2017 (PST) as the file writes it; anything else is passed through verbatim. */
-function sfTime(value: string | undefined): string {
-  if (value === undefined) return "";
-  const match = /^(\d\d):(\d\d):(\d\d)$/.exec(value);
-  if (!match || Number(match[1]) > 23) return value;
-  const hour = Number(match[1]);
-  const hour12 = String(hour % 12 === 0 ? 12 : hour % 12).padStart(2, "0");
-  return `01/04/2017 ${hour12}:${match[2]}:${match[3]} ${hour < 12 ? "AM" : "PM"}`;
-}
-
-function csvOf(rows: FixtureRow[]): string {
-  const time = sfTime;
-  const lines = rows.map((row) =>
-    [
-      row.call,
-      row.unit,
-      `I${row.call}`,
-      row.type ?? "Structure Fire",
-      "01/04/2017",
-      "01/04/2017",
-      time(row.received),
-      time(row.received),
-      time(row.dispatch),
-      time(row.enRoute),
-      time(row.onScene),
-      time(row.transport),
-      time(row.hospital),
-      "Fire",
-      time(row.available),
-      "100 Block of MARKET ST",
-      "San Francisco",
-      "94103",
-      "B02",
-      "36",
-      "1234",
-      "3",
-      "3",
-      "3",
-      "true",
-      "Fire",
-      "1",
-      row.unitType ?? "ENGINE",
-      String(row.seq),
-      "2",
-      "6",
-      "Mission",
-      '"(37.77, -122.42)"',
-      `${row.call}-${row.unit}`,
-    ].join(","),
-  );
-  return [HEADER, ...lines].join("\r\n");
-}
 
 function planOf(rows: FixtureRow[]) {
   const file = readSfFile(csvOf(rows));
@@ -323,25 +248,27 @@ describe("the plan", () => {
     expect(statuses).not.toContain("at_hospital 2 M2");
   });
 
-  it("handles a re-route: the old call's later times of that unit are skipped, the call still closes", () => {
+  it("handles a re-route: the old call's later times go out after the re-route, naming the old call, and it still closes", () => {
     const { plan } = planOf([
       // M1 is on call 1, is taken to call 2 at 10:10 before it cleared call 1 (available 10:40).
       { call: "1", unit: "M1", seq: 1, received: "10:00:00", dispatch: "10:01:00", enRoute: "10:02:00", onScene: "10:12:00", available: "10:40:00" },
       { call: "1", unit: "E1", seq: 2, received: "10:00:00", dispatch: "10:01:00", enRoute: "10:02:00", onScene: "10:06:00", available: "10:20:00" },
       { call: "2", unit: "M1", seq: 1, received: "10:09:00", dispatch: "10:10:00", enRoute: "10:11:00", onScene: "10:15:00", available: "10:30:00" },
     ]);
-    expect(plan.skipped.count(SKIP.reroutedBefore("available"))).toBe(1);
-    expect(plan.skipped.count(SKIP.reroutedBefore("on scene"))).toBe(1);
-    expect(plan.skipped.list().find((entry) => entry.reason === SKIP.reroutedBefore("available"))?.examples).toEqual([
+    expect(plan.notes.count(NOTE.afterReroute)).toBe(2);
+    expect(plan.notes.list().find((entry) => entry.reason === NOTE.afterReroute)?.examples).toEqual([
+      "call 1 unit M1: on scene 01/04/2017 10:12:00 AM, re-routed to call 2 at 01/04/2017 10:10:00 AM",
       "call 1 unit M1: available 01/04/2017 10:40:00 AM, re-routed to call 2 at 01/04/2017 10:10:00 AM",
     ]);
     const order = steps(plan.requests);
-    expect(order).not.toContain("available 1 M1");
-    expect(order).not.toContain("on_scene 1 M1");
+    // Sent after the re-route's dispatch, in time order among call 2's steps.
+    expect(order.indexOf("on_scene 1 M1")).toBeGreaterThan(order.indexOf("dispatch 2 M1"));
+    expect(order.indexOf("on_scene 1 M1")).toBeLessThan(order.indexOf("on_scene 2 M1"));
+    expect(order.indexOf("available 1 M1")).toBeGreaterThan(order.indexOf("available 2 M1"));
     // The old call closes at its last unit's recorded available time, after everything else on it.
     const close = plan.requests.find((request) => request.kind === "close" && request.callNumber === "1");
     expect(new Date(close?.at ?? 0).toISOString()).toBe("2017-01-04T18:40:00.000Z");
-    expect(order.indexOf("close 1")).toBeGreaterThan(order.indexOf("available 1 E1"));
+    expect(order.indexOf("close 1")).toBeGreaterThan(order.indexOf("available 1 M1"));
     expect(order.indexOf("en_route 1 M1")).toBeLessThan(order.indexOf("dispatch 2 M1"));
   });
 
@@ -368,6 +295,20 @@ describe("the plan", () => {
     expect(order).not.toContain("close 1");
     expect(order).toContain("close 2");
     expect(order).toContain("dispatch 2 E1");
+  });
+
+  it("spells units and stations as a roster does: E01 is E1, Station Area 01 is Station 1", () => {
+    expect(rosterUnitId("E01")).toBe("E1");
+    expect(rosterUnitId("T10")).toBe("T10");
+    expect(rosterUnitId("AM02")).toBe("AM2");
+    expect(rosterUnitId("RS1")).toBe("RS1");
+    expect(rosterUnitId("50")).toBe("50");
+    expect(rosterStation("01")).toBe("Station 1");
+    expect(rosterStation(undefined)).toBe("Station unknown");
+    const { plan } = planOf([{ call: "1", unit: "E01", seq: 1, received: "10:00:00", dispatch: "10:01:00", available: "10:30:00" }]);
+    expect(steps(plan.requests)).toEqual(["call 1", "unit E1", "dispatch 1 E1", "available 1 E1", "close 1"]);
+    const unit = plan.requests.find((request) => request.kind === "unit");
+    expect(unit?.kind === "unit" ? unit.unit.station : "").toBe("Station 36");
   });
 
   it("lists unreadable rows among the skips", () => {

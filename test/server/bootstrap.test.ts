@@ -4,13 +4,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { HealthView, LoginResult, UnitView } from "../../shared/api";
+import type { ClientConfigView, HealthView, LoginResult, UnitView } from "../../shared/api";
+import { distanceMeters } from "../../shared/geo";
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
 
 async function runUntilListening(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const { ADMIN_USERNAME: _user, ADMIN_PASSWORD: _password, ...inherited } = process.env;
+  const { ADMIN_USERNAME: _user, ADMIN_PASSWORD: _password, TIME_ZONE: _zone, MAP_CENTER: _center, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "server/scripts/start.ts"], {
     env: { ...inherited, PORT: "0", HOST: "127.0.0.1", BUILD_CLIENT: "never", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -59,6 +60,10 @@ describe("first start on an empty database", () => {
     const { token } = (await dispatcher.json()) as LoginResult;
     const units = (await (await fetch(`${first.url}/api/v1/units`, { headers: { authorization: `Bearer ${token}` } })).json()) as { units: UnitView[] };
     expect(units.units).toHaveLength(16);
+    // The demo runs in its own city: its clock is San Francisco's and its map is centred on its stations.
+    const config = (await (await fetch(`${first.url}/api/v1/config`)).json()) as ClientConfigView;
+    expect(config.timeZone).toBe("America/Los_Angeles");
+    for (const unit of units.units) expect(distanceMeters(unit.home, config.mapCenter)).toBeLessThan(15_000);
     const crew = (await (await login(first.url, "crew-e1", passwords.get("crew-e1")!)).json()) as LoginResult;
     expect(crew.user).toMatchObject({ role: "crew", unitId: "E1" });
     const health = (await (await fetch(`${first.url}/api/v1/health`)).json()) as HealthView;

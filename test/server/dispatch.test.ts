@@ -314,6 +314,7 @@ describe("merging and closing", () => {
     await dispatch(incident.id, ["E3"]);
     const early = await server.api<ErrorBody>("POST", `/incidents/${incident.id}/close`, { token: token(), body: { opId: opId() } });
     expect(early.status).toBe(409);
+    expect(early.body.code).toBe("units_assigned");
     expect(early.body.message).toMatch(/E3/);
     await releaseAll(incident.id);
     const closed = await server.api<IncidentView>("POST", `/incidents/${incident.id}/close`, { token: token(), body: { opId: opId() } });

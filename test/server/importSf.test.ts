@@ -15,6 +15,7 @@ import { NOTE, SKIP } from "../../server/scripts/sf/plan";
 import { readSfFile } from "../../server/scripts/sf/rows";
 import type { SfRow } from "../../server/scripts/sf/rows";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { csvOf } from "../helpers/sfFixture";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 // shared/ sits beside the repository (as on CI); SF_CALLS_CSV points elsewhere.
@@ -111,12 +112,18 @@ function anomaliesIn(rows: readonly SfRow[]): Record<string, number> {
   const count = (predicate: (row: SfRow) => boolean) => rows.filter(predicate).length;
   const byUnit = new Map<string, SfRow[]>();
   for (const row of rows) byUnit.set(row.unitId, [...(byUnit.get(row.unitId) ?? []), row]);
-  let reroutedBeforeAvailable = 0;
+  // Times after a re-route (dispatched to the next call before available on this one), sent naming this call.
+  let afterReroute = 0;
   for (const responses of byUnit.values()) {
     responses.sort((a, b) => a.dispatch - b.dispatch);
     responses.forEach((row, index) => {
       const next = responses[index + 1];
-      if (next && row.available !== null && row.available > next.dispatch) reroutedBeforeAvailable++;
+      if (!next || (row.available !== null && row.available <= next.dispatch)) return;
+      const after = (time: number | null) => time !== null && time > next.dispatch;
+      const arrived = Math.max(row.dispatch, row.response ?? 0, row.onScene ?? 0);
+      const transportKept = row.transport !== null && row.transport >= arrived;
+      const hospitalKept = row.hospital !== null && row.hospital >= (transportKept ? Math.max(arrived, row.transport ?? 0) : arrived);
+      afterReroute += [after(row.response), after(row.onScene), transportKept && after(row.transport), hospitalKept && after(row.hospital), after(row.available)].filter(Boolean).length;
     });
   }
   const neverAvailable = rows.filter((row) => row.available === null);
@@ -131,7 +138,7 @@ function anomaliesIn(rows: readonly SfRow[]): Record<string, number> {
     ),
     [SKIP.neverAvailable]: neverAvailable.length,
     [SKIP.incidentLeftOpen]: new Set(neverAvailable.map((row) => row.callNumber)).size,
-    [SKIP.reroutedBefore("available")]: reroutedBeforeAvailable,
+    [NOTE.afterReroute]: afterReroute,
     [SKIP.transportBeforePrevious]: count((row) => row.transport !== null && row.onScene !== null && row.transport < row.onScene),
     [SKIP.hospitalBeforePrevious]: count((row) => row.hospital !== null && row.transport !== null && row.hospital < row.transport),
   };
@@ -207,4 +214,46 @@ describe.skipIf(!haveSample && process.env.CI !== "true")("import:sf against the
     expect((await allEvents(server)).length).toBe(eventsBefore);
     expect((await reportRows(server)).length).toBe(incidentsBefore);
   }, 120_000);
+
+  it("records a re-routed unit's later times on the call it left, so a first arrival there counts", async () => {
+    // M1 leaves call 1 for call 2 at 10:10, but arrives on call 1 first (10:05, after the re-route was recorded
+    // at 10:04 by the file's clock): the interval of call 1 is M1's, as the file's columns say.
+    const synthetic = path.join(workDir, "reroute.csv");
+    fs.writeFileSync(
+      synthetic,
+      csvOf([
+        { call: "990000001", unit: "M1X", seq: 1, received: "10:00:00", dispatch: "10:01:00", enRoute: "10:02:00", onScene: "10:05:00", available: "10:40:00", unitType: "MEDIC" },
+        { call: "990000001", unit: "E1X", seq: 2, received: "10:00:00", dispatch: "10:01:30", enRoute: "10:03:00", onScene: "10:09:00", available: "10:30:00" },
+        { call: "990000002", unit: "M1X", seq: 1, received: "10:03:00", dispatch: "10:04:00", enRoute: "10:20:00", onScene: "10:25:00", available: "10:50:00", unitType: "MEDIC" },
+      ]),
+    );
+    const run = await runImport(server, synthetic);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Refused by the server: 0");
+    const expected = expectedIntervals(readSfFile(fs.readFileSync(synthetic, "utf8")).rows);
+    const reported = (await reportRows(server)).filter((row) => row.externalId === "I990000001" || row.externalId === "I990000002");
+    expect(Object.fromEntries(reported.map((row) => [row.externalId, row.intervals]))).toEqual(Object.fromEntries(expected));
+    expect(expected.get("I990000001")?.turnout).toBe(60);
+    // Both incidents closed: the old call's available came after the re-route and still counted.
+    const open = await server.api<{ incidents: { externalId?: string }[] }>("GET", "/incidents?status=open", { token: server.adminToken });
+    expect(open.body.incidents.map((incident) => incident.externalId)).not.toContain("I990000001");
+  }, 60_000);
+
+  it("uses the center's own units for the file's (E01 is the roster's E1) and leaves their station and home alone", async () => {
+    const home = { lat: 37.7808, lng: -122.403 };
+    await server.createUnit("E1", { callSign: "E1", type: "engine", station: "Station 1", home });
+    const synthetic = path.join(workDir, "roster.csv");
+    fs.writeFileSync(
+      synthetic,
+      csvOf([{ call: "990000101", unit: "E01", seq: 1, received: "11:00:00", dispatch: "11:01:00", enRoute: "11:02:00", onScene: "11:06:00", available: "11:30:00" }]),
+    );
+    const run = await runImport(server, synthetic);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Units already on the roster, used as they are: 1 (E1)");
+    const units = (await server.api<{ units: { id: string; station: string; home: { lat: number; lng: number } }[] }>("GET", "/units", { token: server.adminToken })).body.units;
+    expect(units.map((unit) => unit.id)).not.toContain("E01");
+    expect(units.find((unit) => unit.id === "E1")).toMatchObject({ station: "Station 1", home });
+    const events = await allEvents(server);
+    expect(events.some((event) => event.type === "unit.dispatched" && event.payload.unitId === "E1")).toBe(true);
+  }, 60_000);
 });

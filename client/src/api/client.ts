@@ -9,6 +9,6 @@ export const authStore = createAuthStore(browserStorage());
 export const api = createApi(
   createHttpClient({
     getToken: () => authStore.getState().session?.token ?? null,
-    onUnauthenticated: () => authStore.getState().logout(),
+    onUnauthenticated: (error) => authStore.getState().logout(error.code === "token_revoked" ? "revoked" : "expired"),
   }),
 );

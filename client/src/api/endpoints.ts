@@ -15,7 +15,7 @@ import type {
   UnitView,
   UserView,
 } from "../../../shared/api";
-import type { IncidentPhase } from "../../../shared/domain";
+import type { IncidentPhase, IncidentType } from "../../../shared/domain";
 import type { IncidentEvent } from "../../../shared/events";
 import type {
   AddressQuery,
@@ -28,6 +28,7 @@ import type {
   LoginBody,
   MergeBody,
   RunCard,
+  RunCardBody,
   UnitStatusBody,
   UnitUpsertBody,
   WaterUseBody,
@@ -100,6 +101,7 @@ export function createApi(http: HttpClient) {
     unitStatus: (unitId: string, body: Pick<UnitStatusBody, "status" | "opId"> & Sendable<UnitStatusBody>) =>
       http.post<UnitStatusResult>(`/units/${id(unitId)}/status`, body),
     runCards: () => http.get<{ runCards: RunCard[] }>("/run-cards"),
+    saveRunCard: (incidentType: IncidentType, body: RunCardBody) => http.put<RunCard>(`/run-cards/${id(incidentType)}`, body),
     events: (after: number, limit = 500) => http.get<{ events: IncidentEvent[]; position: number }>("/events", { after, limit }),
 
     // Residents' cases. The public three need no account: the case number and the access code are the key.

@@ -5,12 +5,13 @@ import { can } from "../../../shared/policy";
 import { alertStore, configStore, incidentStore, prefsStore, unitStore } from "../app/stores";
 import { useNow } from "../app/useNow";
 import type { AuthSession } from "../features/auth/authStore";
-import { AdminPanel } from "../features/admin/AdminPanel";
+import { AdminPanel, SessionsPanel } from "../features/admin/AdminPanel";
 import { IncidentDetail } from "../features/detail/IncidentDetail";
 import { IntakePanel } from "../features/intake/IntakePanel";
 import { IncidentQueue } from "../features/queue/IncidentQueue";
 import { rankQueue } from "../features/queue/urgency";
 import { UnitBoard } from "../features/units/UnitBoard";
+import { useLostContact } from "../features/units/useLostContact";
 import { MapView } from "../map/MapView";
 import { ConnectionIndicator } from "../ui/ConnectionIndicator";
 import { LanguageSelector } from "../ui/LanguageSelector";
@@ -87,6 +88,10 @@ function ConsoleMap() {
   const markerKey = ranked.map(({ incident, urgent }) => `${incident.id}:${incident.lastSeq}:${urgent ? 1 : 0}`).join("|");
   const mapIncidents = useMemo(() => ranked, [markerKey]);
   const unitList = useMemo(() => Object.values(units), [units]);
+  const lostContact = useLostContact();
+  // A new Set only when the membership changes, so the unit layer is not redrawn every second.
+  const lostKey = [...lostContact.keys()].sort().join(",");
+  const lostSet = useMemo(() => new Set(lostContact.keys()), [lostKey]);
   return (
     <MapView
       label={t("map.label")}
@@ -96,6 +101,7 @@ function ConsoleMap() {
       tileAttribution={config.tileAttribution}
       incidents={mapIncidents}
       units={unitList}
+      lostContact={lostSet}
       selectedIncidentId={selected}
       picked={picked}
       onPick={(position) => consoleUiStore.getState().pick(position)}
@@ -110,18 +116,20 @@ export default function ConsoleApp({ session }: { session: AuthSession }) {
   useGlobalShortcuts();
   const [view, setView] = useState<"operations" | "admin">("operations");
   const isAdmin = can.createAccounts({ role: session.user.role, userId: session.user.id });
+  // Supervisors get a Sessions view: every account, with "End sessions".
+  const isSupervisor = !isAdmin && can.endOtherUsersSessions({ role: session.user.role, userId: session.user.id });
 
   return (
     <div className="console" data-testid="console">
       <header className="topbar">
         <h1 className="brand">{t("app.title")}</h1>
-        {isAdmin ? (
+        {isAdmin || isSupervisor ? (
           <nav className="tabs" aria-label={t("console.views")}>
             <button type="button" className="tab" aria-pressed={view === "operations"} onClick={() => setView("operations")}>
               {t("console.operations")}
             </button>
             <button type="button" className="tab" data-testid="admin-tab" aria-pressed={view === "admin"} onClick={() => setView("admin")}>
-              {t("console.admin")}
+              {t(isAdmin ? "console.admin" : "console.sessions")}
             </button>
           </nav>
         ) : null}
@@ -144,6 +152,8 @@ export default function ConsoleApp({ session }: { session: AuthSession }) {
       ) : null}
       {view === "admin" && isAdmin ? (
         <AdminPanel />
+      ) : view === "admin" && isSupervisor ? (
+        <SessionsPanel />
       ) : (
         <main className="console-grid">
           <section className="col col-left" aria-label={t("console.intakeAndQueue")}>

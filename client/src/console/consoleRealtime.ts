@@ -71,7 +71,7 @@ export function startConsoleRealtime(token: string, me: UserView): ConsoleRealti
     if (!stopped) connectionStore.getState().disconnected();
   });
   socket.on("connect_error", (error) => {
-    if (error.message === "unauthenticated" || error.message === "token_revoked") authStore.getState().logout();
+    if (error.message === "unauthenticated" || error.message === "token_revoked") authStore.getState().logout(error.message === "token_revoked" ? "revoked" : "expired");
     else connectionStore.getState().disconnected();
   });
   socket.io.on("reconnect_attempt", () => connectionStore.getState().disconnected());
@@ -101,8 +101,9 @@ export function startConsoleRealtime(token: string, me: UserView): ConsoleRealti
   });
   socket.on("unit.updated", (unit) => unitStore.getState().upsert(unit));
   socket.on("unit.position", (update) => unitStore.getState().updatePosition(update));
-  socket.on("session.revoked", () => authStore.getState().logout());
-  socket.on("session.expired", () => authStore.getState().logout());
+  socket.on("unit.presence", (changes) => unitStore.getState().updatePresence(changes));
+  socket.on("session.revoked", () => authStore.getState().logout("revoked"));
+  socket.on("session.expired", () => authStore.getState().logout("expired"));
 
   return {
     socket,

@@ -26,6 +26,22 @@ export function formatClock(iso: string | number, timeZone: string, locale = "en
   return formatter(locale, timeZone, false).format(date);
 }
 
+/**
+ * The zone's short name at that moment ("PST", "PDT", "GMT+8"), shown beside times so a dispatcher never wonders
+ * whose clock they are. Falls back to the IANA name.
+ */
+export function formatZone(timeZone: string, at: string | number = Date.now(), locale = "en-US"): string {
+  const date = new Date(at);
+  try {
+    const name = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" })
+      .formatToParts(Number.isNaN(date.getTime()) ? new Date() : date)
+      .find((part) => part.type === "timeZoneName")?.value;
+    return name ?? timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
 /** "2026-11-22 14:03:27" in the center's zone (sortable, the same in every language). */
 export function formatDateTime(iso: string | number, timeZone: string): string {
   const date = new Date(iso);
@@ -35,16 +51,39 @@ export function formatDateTime(iso: string | number, timeZone: string): string {
   return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
 }
 
-/** "0:45", "12:03", "1:02:03": elapsed seconds the way a dispatcher reads a stopwatch. */
-export function formatDuration(totalSeconds: number | null | undefined): string {
+type DurationUnits = { s: string; min: string; minShort: string; h: string; d: string; gap: string };
+const DURATION_UNITS: Record<"en" | "zh-CN" | "zh-TW", DurationUnits> = {
+  en: { s: "s", min: "min", minShort: "min", h: "h", d: "d", gap: " " },
+  "zh-CN": { s: "秒", min: "分钟", minShort: "分", h: "小时", d: "天", gap: "" },
+  "zh-TW": { s: "秒", min: "分鐘", minShort: "分", h: "小時", d: "天", gap: "" },
+};
+
+function durationUnits(language: string): DurationUnits {
+  if (language.startsWith("zh")) return /tw|hk|mo|hant/i.test(language) ? DURATION_UNITS["zh-TW"] : DURATION_UNITS["zh-CN"];
+  return DURATION_UNITS.en;
+}
+
+/**
+ * The one way an age or an interval is written: "45 s", "4 min 05 s", "21 min", "1 h 05", "2 d 03 h" (and
+ * "21 分钟", "1 小时 05 分" in Chinese). Never "21:52", which reads like a clock time beside clock times.
+ */
+export function formatDuration(totalSeconds: number | null | undefined, language = "en"): string {
   if (totalSeconds === null || totalSeconds === undefined || !Number.isFinite(totalSeconds)) return "–";
+  const u = durationUnits(language);
   const sign = totalSeconds < 0 ? "-" : "";
   const value = Math.abs(Math.round(totalSeconds));
-  const hours = Math.floor(value / 3600);
-  const minutes = Math.floor((value % 3600) / 60);
-  const seconds = value % 60;
-  const ss = String(seconds).padStart(2, "0");
-  return hours > 0 ? `${sign}${hours}:${String(minutes).padStart(2, "0")}:${ss}` : `${sign}${minutes}:${ss}`;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const part = (n: number | string, unit: string) => `${n}${u.gap}${unit}`;
+  const join = (...parts: string[]) => parts.join(" ");
+  if (value < 60) return sign + part(value, u.s);
+  // Under ten minutes the seconds still matter (turnout, travel, an unacknowledged alert).
+  if (value < 600) return sign + join(part(Math.floor(value / 60), u.min), part(pad(value % 60), u.s));
+  if (value < 3600) return sign + part(Math.floor(value / 60), u.min);
+  if (value < 86_400) {
+    const minutes = pad(Math.floor((value % 3600) / 60));
+    return sign + join(part(Math.floor(value / 3600), u.h), u.gap === "" ? part(minutes, u.minShort) : minutes);
+  }
+  return sign + join(part(Math.floor(value / 86_400), u.d), part(pad(Math.floor((value % 86_400) / 3600)), u.h));
 }
 
 /** "60 m", "1.2 km". */

@@ -9,6 +9,7 @@ import type { UnitView } from "../../../shared/api";
 import type { IncidentState } from "../../../shared/incident";
 import { positionOf, type LatLng } from "../../../shared/schemas";
 import { formatLatLng } from "../format/time";
+import { clusterText, groupLabels, LINE_PX, MAX_STACK } from "./declutter";
 import { drawGraticule } from "./graticule";
 import "./map.css";
 
@@ -25,12 +26,18 @@ export interface MapViewProps {
   tileAttribution: string;
   incidents: readonly MapIncident[];
   units: readonly UnitView[];
+  /** Units that have lost contact: drawn crossed out, with the words in their title. */
+  lostContact?: ReadonlySet<string>;
   selectedIncidentId?: string | null;
   picked?: LatLng | null;
   onPick?: (position: LatLng) => void;
   onSelectIncident?: (incidentId: string) => void;
   /** Keep this point in view (the tablet's assignment). */
   focus?: LatLng | null;
+  /** Where the zoom buttons sit; the tablet puts them bottom right, clear of the centred incident label. */
+  zoomPosition?: L.ControlPosition;
+  /** "Move over the map for coordinates": pointless on a touch screen with nothing to pick. */
+  showHoverHint?: boolean;
   label: string;
 }
 
@@ -46,24 +53,30 @@ export function MapView(props: MapViewProps) {
   const unitLayer = useRef<L.LayerGroup | null>(null);
   const pickLayer = useRef<L.LayerGroup | null>(null);
   const callbacks = useRef({ onPick: props.onPick, onSelectIncident: props.onSelectIncident });
+  const focusRef = useRef(props.focus ?? null);
+  focusRef.current = props.focus ?? null;
   callbacks.current = { onPick: props.onPick, onSelectIncident: props.onSelectIncident };
   const [cursor, setCursor] = useState<LatLng | null>(null);
   const [tilesFailed, setTilesFailed] = useState(props.tileUrl === "");
+  /** Unit labels are grouped for the current zoom; they are regrouped when it changes. */
+  const [zoom, setZoom] = useState(props.zoom);
 
   useEffect(() => {
     if (!element.current) return;
     const instance = L.map(element.current, {
       center: [props.center.lat, props.center.lng],
       zoom: props.zoom,
-      zoomControl: true,
+      zoomControl: false,
       attributionControl: true,
       keyboard: true,
     });
     map.current = instance;
+    L.control.zoom({ position: props.zoomPosition ?? "topleft" }).addTo(instance);
     L.control.scale({ metric: true, imperial: false }).addTo(instance);
     const grid = L.layerGroup().addTo(instance);
     const redrawGrid = () => drawGraticule(instance, grid);
     instance.on("moveend zoomend resize", redrawGrid);
+    instance.on("zoomend", () => setZoom(instance.getZoom()));
     redrawGrid();
     incidentLayer.current = L.layerGroup().addTo(instance);
     unitLayer.current = L.layerGroup().addTo(instance);
@@ -75,7 +88,11 @@ export function MapView(props: MapViewProps) {
       callbacks.current.onPick?.(position);
     });
     // The map's box changes with panels and orientation; Leaflet must be told.
-    const observer = new ResizeObserver(() => instance.invalidateSize());
+    const observer = new ResizeObserver(() => {
+      instance.invalidateSize({ pan: false });
+      // A kept-in-view point (the tablet's incident) stays in the middle when the box changes size.
+      if (focusRef.current) instance.setView([focusRef.current.lat, focusRef.current.lng], instance.getZoom(), { animate: false });
+    });
     observer.observe(element.current);
     return () => {
       observer.disconnect();
@@ -134,24 +151,54 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     const layer = unitLayer.current;
-    if (!layer) return;
+    const instance = map.current;
+    if (!layer || !instance) return;
     layer.clearLayers();
-    // Units at the same spot (a station's bay) are stacked so every call sign stays readable.
-    const stacked = new Map<string, number>();
-    for (const unit of props.units) {
-      const at = unit.position ?? unit.home;
-      const live = unit.position !== null;
-      const spot = `${at.lat.toFixed(4)},${at.lng.toFixed(4)}`;
-      const index = stacked.get(spot) ?? 0;
-      stacked.set(spot, index + 1);
-      const icon = L.divIcon({
-        className: `unit-marker unit-status-${unit.status}${live ? "" : " at-home"}`,
-        html: `<span style="top:${index * 19}px">${escapeHtml(unit.callSign)}</span>`,
-        iconSize: [0, 0],
+    const byId = new Map(props.units.map((unit) => [unit.id, unit]));
+    // Grouped in screen space at the current zoom: a few labels stack, more collapse into one count label.
+    const groups = groupLabels(
+      props.units.map((unit) => {
+        const at = unit.position ?? unit.home;
+        const point = instance.latLngToLayerPoint([at.lat, at.lng]);
+        const lost = props.lostContact?.has(unit.id) ?? false;
+        const text = `${lost ? "⚠ " : ""}${unit.callSign}`;
+        return { id: unit.id, x: point.x, y: point.y, text, priority: (lost ? 2 : 0) + (unit.incidentId ? 1 : 0) };
+      }),
+    );
+    for (const group of groups) {
+      const anchor = instance.layerPointToLatLng([group.x, group.y]);
+      const members = group.ids.map((id) => byId.get(id)).filter((unit): unit is UnitView => unit !== undefined);
+      if (members.length > MAX_STACK) {
+        const lostAny = members.some((unit) => props.lostContact?.has(unit.id));
+        const icon = L.divIcon({
+          className: `unit-marker unit-cluster${lostAny ? " lost-contact" : ""}`,
+          html: `<span data-unit-count="${members.length}">${escapeHtml(clusterText(group.texts))}</span>`,
+          iconSize: [0, 0],
+        });
+        const title = members.map((unit) => `${unit.callSign} · ${t(`unitStatus.${unit.status}`)}`).join("\n");
+        const marker = L.marker(anchor, { icon, keyboard: false, title });
+        // A click zooms in until the group comes apart.
+        marker.on("click", () => {
+          const bounds = L.latLngBounds(members.map((unit) => (unit.position ? [unit.position.lat, unit.position.lng] : [unit.home.lat, unit.home.lng])));
+          if (bounds.getNorthEast().equals(bounds.getSouthWest())) instance.setView(anchor, Math.min(instance.getZoom() + 2, 19));
+          else instance.fitBounds(bounds.pad(0.5), { maxZoom: 19 });
+        });
+        marker.addTo(layer);
+        continue;
+      }
+      members.forEach((unit, index) => {
+        const live = unit.position !== null;
+        const lost = props.lostContact?.has(unit.id) ?? false;
+        const icon = L.divIcon({
+          className: `unit-marker unit-status-${unit.status}${live ? "" : " at-home"}${lost ? " lost-contact" : ""}`,
+          html: `<span style="top:${index * LINE_PX}px" data-unit-id="${escapeHtml(unit.id)}">${lost ? "⚠ " : ""}${escapeHtml(unit.callSign)}</span>`,
+          iconSize: [0, 0],
+        });
+        const title = `${unit.callSign} · ${t(`unitStatus.${unit.status}`)}${lost ? ` · ${t("map.lostContact")}` : ""}`;
+        L.marker(anchor, { icon, keyboard: false, title }).addTo(layer);
       });
-      L.marker([at.lat, at.lng], { icon, keyboard: false, title: `${unit.callSign} · ${t(`unitStatus.${unit.status}`)}` }).addTo(layer);
     }
-  }, [props.units, t]);
+  }, [props.units, props.lostContact, t, zoom]);
 
   useEffect(() => {
     const layer = pickLayer.current;
@@ -163,7 +210,7 @@ export function MapView(props: MapViewProps) {
   }, [props.picked]);
 
   useEffect(() => {
-    if (props.focus && map.current) map.current.setView([props.focus.lat, props.focus.lng], Math.max(map.current.getZoom(), 14));
+    if (props.focus && map.current) map.current.setView([props.focus.lat, props.focus.lng], Math.max(map.current.getZoom(), 14), { animate: false });
   }, [props.focus?.lat, props.focus?.lng]);
 
   useEffect(() => {
@@ -177,9 +224,11 @@ export function MapView(props: MapViewProps) {
   return (
     <div className="map-wrap">
       <div ref={element} className="map" data-testid="map" role="application" aria-label={props.label} />
-      <div className="map-readout" data-testid="map-coords" aria-live="off">
-        {cursor ? formatLatLng(cursor.lat, cursor.lng) : t("map.hover")}
-      </div>
+      {cursor || props.showHoverHint !== false ? (
+        <div className="map-readout" data-testid="map-coords" aria-live="off">
+          {cursor ? formatLatLng(cursor.lat, cursor.lng) : t("map.hover")}
+        </div>
+      ) : null}
       {tilesFailed ? (
         <div className="map-notice" data-testid="map-offline-tiles">
           {t("map.noTiles")}

@@ -9,7 +9,9 @@ import { positionOf } from "../../../shared/schemas";
 import type { AppSocket } from "../api/socket";
 import { cacheLoadedAssets } from "../app/serviceWorker";
 import { configStore, incidentStore, unitStore } from "../app/stores";
+import { useNow } from "../app/useNow";
 import { useTimeFormat } from "../app/useTimeFormat";
+import { elapsedSeconds } from "../format/time";
 import { beep, unlockAudio } from "../features/alerts/beep";
 import type { AuthSession } from "../features/auth/authStore";
 import { formatLocation } from "../format/time";
@@ -93,6 +95,10 @@ function usePositionReports(socket: RefObject<AppSocket | null>, unitId: string 
 function DispatchAlertOverlay({ onAcknowledge }: { onAcknowledge: () => void }) {
   const { t } = useTranslation();
   const alert = useStore(tabletStore, (state) => state.alert);
+  // The alert's list of other units was taken at dispatch; the incident as it is now says who is still on it.
+  const incident = useStore(incidentStore, (state) => (alert ? state.byId[alert.incidentId] : undefined));
+  const { clock, duration, zone } = useTimeFormat();
+  const now = useNow(1000);
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!alert) return;
@@ -102,6 +108,11 @@ function DispatchAlertOverlay({ onAcknowledge }: { onAcknowledge: () => void }) 
     return () => window.clearInterval(timer);
   }, [alert?.incidentId, alert?.attempt]);
   if (!alert) return null;
+  const otherUnits = incident
+    ? activeAssignments(incident)
+        .filter((assignment) => assignment.unitId !== alert.unitId)
+        .map(({ unitId, callSign, status }) => ({ unitId, callSign, status }))
+    : alert.otherUnits;
   return (
     <div className="dispatch-alert" role="alertdialog" aria-modal="true" aria-labelledby="alert-title" data-testid="dispatch-alert">
       <p className="alert-kicker">{t("tablet.dispatched")}</p>
@@ -110,10 +121,13 @@ function DispatchAlertOverlay({ onAcknowledge }: { onAcknowledge: () => void }) 
       <p className="alert-number">
         {alert.incidentNumber} · {alert.callSign}
       </p>
+      <p className="alert-time" data-testid="alert-dispatched-at">
+        {t("tablet.dispatchedAt", { time: `${clock(alert.dispatchedAt)} ${zone(alert.dispatchedAt)}`, ago: duration(elapsedSeconds(alert.dispatchedAt, now)) })}
+      </p>
       {alert.description ? <p className="alert-notes">{alert.description}</p> : null}
-      {alert.otherUnits.length > 0 ? (
-        <p className="alert-others">
-          {t("tablet.otherUnits")}: {alert.otherUnits.map((unit) => unit.callSign).join(", ")}
+      {otherUnits.length > 0 ? (
+        <p className="alert-others" data-testid="alert-other-units">
+          {t("tablet.otherUnits")}: {otherUnits.map((unit) => unit.callSign).join(", ")}
         </p>
       ) : null}
       <button
@@ -291,10 +305,17 @@ export default function TabletApp({ session }: { session: AuthSession }) {
           )}
         </section>
 
-        <section className="status-buttons" aria-label={t("tablet.statusButtons")}>
+        <section className="status-buttons" aria-label={t("tablet.statusButtons")} aria-describedby={!incidentId ? "status-note" : undefined}>
+          {!incidentId ? (
+            <p className="status-note" id="status-note" data-testid="status-note" role="note">
+              {t("tablet.noAssignmentSteps")}
+            </p>
+          ) : null}
           {CREW_STEPS.map((step) => {
             const isCurrent = step === currentStatus;
             const outOfOrder = !isCurrent && !isAllowedTransition(currentStatus, step);
+            // Without an incident only "available" means anything: the others would be refused.
+            const needsAssignment = step !== "available" && !incidentId;
             return (
               <button
                 key={step}
@@ -302,7 +323,7 @@ export default function TabletApp({ session }: { session: AuthSession }) {
                 className={`big-button step step-${step}${isCurrent ? " current" : ""}${outOfOrder ? " out-of-order" : ""}`}
                 data-testid={`status-${step}`}
                 aria-pressed={isCurrent}
-                disabled={step === "acknowledged" && !incidentId}
+                disabled={needsAssignment}
                 onClick={() => tap(step)}
               >
                 {step === "acknowledged" ? t("tablet.acknowledge") : t(`unitStatus.${step}`)}
@@ -327,6 +348,8 @@ export default function TabletApp({ session }: { session: AuthSession }) {
             units={unit ? [unit] : []}
             selectedIncidentId={incident?.id ?? null}
             focus={incident ? positionOf(incident.location) : null}
+            zoomPosition="bottomright"
+            showHoverHint={false}
           />
         </section>
 

@@ -114,7 +114,7 @@ export function startTabletRealtime(token: string, unitId: string): TabletRealti
     if (!stopped) connectionStore.getState().disconnected();
   });
   socket.on("connect_error", (error) => {
-    if (error.message === "unauthenticated" || error.message === "token_revoked") authStore.getState().logout();
+    if (error.message === "unauthenticated" || error.message === "token_revoked") authStore.getState().logout(error.message === "token_revoked" ? "revoked" : "expired");
     else connectionStore.getState().disconnected();
   });
 
@@ -137,8 +137,8 @@ export function startTabletRealtime(token: string, unitId: string): TabletRealti
     tabletStore.getState().showAlert(alert);
     if (!incidentStore.getState().byId[alert.incidentId]) void refreshIncident(alert.incidentId);
   });
-  socket.on("session.revoked", () => authStore.getState().logout());
-  socket.on("session.expired", () => authStore.getState().logout());
+  socket.on("session.revoked", () => authStore.getState().logout("revoked"));
+  socket.on("session.expired", () => authStore.getState().logout("expired"));
 
   // Deliver as soon as something is tapped, and keep trying while anything waits.
   const unsubscribeQueue = tabletQueue.subscribe(() => flush());

@@ -7,7 +7,7 @@ import { elapsedSeconds, formatDuration } from "../format/time";
 
 /** Live / reconnecting (for how long) / resynced: words and a shape, never colour alone. */
 export function ConnectionIndicator() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { phase, since, replayed } = useStore(connectionStore);
   const now = useNow(1000);
   useEffect(() => {
@@ -15,7 +15,7 @@ export function ConnectionIndicator() {
     const timer = window.setTimeout(() => connectionStore.getState().settle(), 8000);
     return () => window.clearTimeout(timer);
   }, [phase]);
-  const waited = formatDuration(elapsedSeconds(since, now));
+  const waited = formatDuration(elapsedSeconds(since, now), i18n.language);
   const text =
     phase === "live"
       ? t("connection.live")

@@ -6,7 +6,9 @@
 // steps follow its dispatch, a unit's next dispatch follows its last step on the previous call, a close follows
 // every step of its call. Those matter at equal times (a unit available on one call in the same second it is
 // dispatched to the next must be released first: the server applies a status to the unit's current incident)
-// and for the few rows whose times are out of order, which are recorded as given.
+// and for the few rows whose times are out of order, which are recorded as given. A unit re-routed to another
+// call before it cleared keeps its later times on the first call: they are sent naming that call's incident
+// (the server folds them onto the earlier assignment) after the re-route's dispatch, in time order.
 import type { IncidentType, UnitType } from "../../../shared/domain";
 import { callIntakeId, opIdFor } from "./ids";
 import { mapIncidentType, mapUnitType } from "./rows";
@@ -68,13 +70,13 @@ export const SKIP = {
   incidentLeftOpen: "incident left open: a unit was never available",
   transportBeforePrevious: "transport time earlier than the unit's previous step",
   hospitalBeforePrevious: "hospital time earlier than the unit's previous step",
-  reroutedBefore: (step: string) => `unit re-routed before ${step}`,
 } as const;
 
 export const NOTE = {
   outOfOrder: "out of order, recorded as given",
   noEnRoute: "no en route time (recorded from dispatched to the next step)",
   noOnScene: "no on scene time",
+  afterReroute: "time after a re-route, recorded on the earlier assignment",
   receivedDiffers: "call rows disagree on the received time (earliest used)",
 } as const;
 
@@ -165,6 +167,20 @@ class ReadyQueue {
     items[i] = last;
     return top;
   }
+}
+
+/**
+ * The roster's spelling of a DataSF unit id: "E01" is the center's "E1", "T01" its "T1". Without this an import
+ * next to an existing roster (the demo's) shows every unit twice, on the board and in recommendations.
+ */
+export function rosterUnitId(sfUnitId: string): string {
+  return sfUnitId.replace(/^([A-Za-z]+)0+(\d)/, "$1$2");
+}
+
+/** "Station 1" for Station Area "01", as rosters name their stations. */
+export function rosterStation(stationArea: string | undefined): string {
+  if (stationArea === undefined) return "Station unknown";
+  return /^\d+$/.test(stationArea) ? `Station ${Number(stationArea)}` : `Station ${stationArea}`;
 }
 
 function rowLabel(row: SfRow): string {
@@ -258,9 +274,10 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
     findings.push({ tally, row, reason, example });
   const rowsByUnit = new Map<string, SfRow[]>();
   for (const row of rows) {
-    const list = rowsByUnit.get(row.unitId);
+    const unitId = rosterUnitId(row.unitId);
+    const list = rowsByUnit.get(unitId);
     if (list) list.push(row);
-    else rowsByUnit.set(row.unitId, [row]);
+    else rowsByUnit.set(unitId, [row]);
   }
   /** The last request of each row's chain, so the close can wait for all of them. */
   const lastNodeOfRow = new Map<SfRow, Node>();
@@ -281,7 +298,7 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
           unitId,
           callSign: unitId.slice(0, 32),
           type: mapUnitType(firstRow.unitType),
-          station: stationArea !== undefined ? `Station ${stationArea}` : "Station unknown",
+          station: rosterStation(stationArea),
           home: { lat: firstRow.lat, lng: firstRow.lng },
         },
       },
@@ -292,6 +309,8 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
     );
 
     let previous: Node = unitNode;
+    /** Steps of the previous row that came after its re-route: they wait for the re-route's dispatch. */
+    let afterReroute: { row: SfRow; status: ImportStatus; time: number }[] = [];
     unitRows.forEach((row, index) => {
       const label = rowLabel(row);
       const next = unitRows[index + 1];
@@ -303,6 +322,11 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
       const reroutedBefore = (time: number) => reroutedAt !== null && time > reroutedAt;
       const rerouteNote = (step: ImportStatus, time: number) =>
         `${label}: ${STEP_LABEL[step]} ${at(time)}, re-routed to call ${next?.callNumber} at ${at(reroutedAt ?? 0)}`;
+      const deferred: typeof afterReroute = [];
+      const defer = (status: ImportStatus, time: number) => {
+        finding(notes, row, NOTE.afterReroute, rerouteNote(status, time));
+        deferred.push({ row, status, time });
+      };
 
       const call = callsByNumber.get(row.callNumber) as PlannedCall;
       if (row.dispatch < call.receivedAt) {
@@ -324,21 +348,22 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
         finding(notes, row, NOTE.outOfOrder, example);
       }
 
-      const step = (status: ImportStatus, time: number, after: Node) =>
+      const stepOf = (of: SfRow, status: ImportStatus, time: number, after: Node) =>
         addNode(
           {
             kind: "status",
             at: time,
-            callNumber: row.callNumber,
+            callNumber: of.callNumber,
             unitId,
             status,
-            opId: opIdFor(scope, row.callNumber, unitId, status),
+            opId: opIdFor(scope, of.callNumber, unitId, status),
           },
-          row.callNumber,
-          row.unitSequence,
+          of.callNumber,
+          of.unitSequence,
           unitId,
           [after],
         );
+      const step = (status: ImportStatus, time: number, after: Node) => stepOf(row, status, time, after);
 
       let last = addNode(
         {
@@ -354,6 +379,13 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
         [callNodes.get(row.callNumber), previous],
       );
       let lastTime = row.dispatch;
+      // The previous call's times after the re-route go out once the unit has moved here (this dispatch).
+      let chain: Node = last;
+      for (const pending of afterReroute) {
+        chain = stepOf(pending.row, pending.status, pending.time, chain);
+        lastNodeOfRow.set(pending.row, chain);
+      }
+      afterReroute = [];
 
       // En route and on scene are never dropped for being out of order: they are what response times are made
       // of. They go out in time order, so an on scene before en route is recorded as given (negative travel).
@@ -363,7 +395,7 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
       arrival.sort((a, b) => a.time - b.time || STEP_RANK[a.status] - STEP_RANK[b.status]);
       for (const { status, time } of arrival) {
         if (reroutedBefore(time)) {
-          finding(skipped, row, SKIP.reroutedBefore(STEP_LABEL[status]), rerouteNote(status, time));
+          defer(status, time);
           continue;
         }
         last = step(status, time, last);
@@ -378,8 +410,13 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
       ];
       for (const { status, time, reason } of transfers) {
         if (time === null) continue;
+        const previousTime = Math.max(lastTime, ...deferred.map((pending) => pending.time));
+        if (time < previousTime) {
+          finding(skipped, row, reason, `${label}: ${STEP_LABEL[status]} ${at(time)} before ${at(previousTime)}`);
+          continue;
+        }
         if (reroutedBefore(time)) {
-          finding(skipped, row, SKIP.reroutedBefore(STEP_LABEL[status]), rerouteNote(status, time));
+          defer(status, time);
           continue;
         }
         if (time < lastTime) {
@@ -393,7 +430,7 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
       if (row.available === null) {
         finding(skipped, row, SKIP.neverAvailable, `${label}: dispatched ${at(row.dispatch)}, no available time`);
       } else if (reroutedBefore(row.available)) {
-        finding(skipped, row, SKIP.reroutedBefore(STEP_LABEL.available), rerouteNote("available", row.available));
+        defer("available", row.available);
       } else {
         if (row.available < lastTime) {
           finding(notes, row, NOTE.outOfOrder, `${label}: available ${at(row.available)} before ${at(lastTime)}`);
@@ -402,6 +439,7 @@ export function buildPlan(rows: readonly SfRow[], options: PlanOptions = {}): Im
       }
       lastNodeOfRow.set(row, last);
       previous = last;
+      afterReroute = deferred;
     });
   }
 

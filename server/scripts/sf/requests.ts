@@ -69,13 +69,13 @@ export function toApiRequest(request: PlannedRequest, context: RequestContext): 
       };
     }
     case "status": {
-      if (context.incidentIdOf(request.callNumber) === undefined) {
-        return { blocked: `call ${request.callNumber} was not taken` };
-      }
+      const incidentId = context.incidentIdOf(request.callNumber);
+      if (incidentId === undefined) return { blocked: `call ${request.callNumber} was not taken` };
       return {
         method: "POST",
         path: `${API_PREFIX}/units/${encodeURIComponent(request.unitId)}/status`,
-        body: { status: request.status, opId: request.opId, occurredAt: context.isoAt(request.at), source: "import" },
+        // The incident is named: a unit's later times on a call it was re-routed from belong to that call.
+        body: { status: request.status, opId: request.opId, occurredAt: context.isoAt(request.at), source: "import", incidentId },
       };
     }
     case "close": {

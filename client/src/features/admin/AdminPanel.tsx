@@ -4,12 +4,13 @@ import { useTranslation } from "react-i18next";
 import { describeIssues } from "../../lib/validation";
 import { useStore } from "zustand";
 import type { UserView } from "../../../../shared/api";
-import { ROLES, UNIT_TYPES, type Role, type UnitType } from "../../../../shared/domain";
-import { CreateUserBody, UnitUpsertBody } from "../../../../shared/schemas";
+import { INCIDENT_TYPES, ROLES, UNIT_TYPES, type IncidentType, type Role, type UnitType } from "../../../../shared/domain";
+import { CreateUserBody, UnitUpsertBody, type RunCard } from "../../../../shared/schemas";
 import { api } from "../../api/client";
 import { unitStore } from "../../app/stores";
 import { ErrorText } from "../../ui/ErrorText";
 import { saveUnit } from "../incidents/incidentActions";
+import { addLevel, gridOf, setCount, toRunCardBody, type RunCardGrid } from "./runCardGrid";
 
 function UnitsAdmin() {
   const { t } = useTranslation();
@@ -122,8 +123,11 @@ function UnitsAdmin() {
   );
 }
 
-function AccountsAdmin() {
+/** Accounts: admins create them and end sessions; supervisors (`canCreate` false) only end sessions. */
+function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
   const { t } = useTranslation();
+  const units = useStore(unitStore, (state) => state.byId);
+  const unitOptions = useMemo(() => Object.values(units).sort((a, b) => a.callSign.localeCompare(b.callSign, undefined, { numeric: true })), [units]);
   const [users, setUsers] = useState<UserView[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ username: "", password: "", role: "dispatcher" as Role, unitId: "", displayName: "" });
@@ -133,6 +137,11 @@ function AccountsAdmin() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    // Said in words here: the schema's own message for an empty unit is not for people.
+    if (form.role === "crew" && form.unitId === "") {
+      setError(new Error(t("admin.crewUnitRequired")));
+      return;
+    }
     const body = CreateUserBody.safeParse({
       username: form.username,
       password: form.password,
@@ -156,8 +165,8 @@ function AccountsAdmin() {
   }
 
   return (
-    <section className="panel" aria-labelledby="admin-accounts">
-      <h2 id="admin-accounts">{t("admin.accounts")}</h2>
+    <section className="panel" aria-labelledby="admin-accounts" data-testid="accounts">
+      <h2 id="admin-accounts">{t(canCreate ? "admin.accounts" : "admin.sessions")}</h2>
       <table className="unit-table">
         <thead>
           <tr>
@@ -172,7 +181,7 @@ function AccountsAdmin() {
         </thead>
         <tbody>
           {users.map((user) => (
-            <tr key={user.id}>
+            <tr key={user.id} data-testid="account-row" data-username={user.username}>
               <td>{user.username}</td>
               <td>{t(`role.${user.role}`)}</td>
               <td>{user.unitId ?? ""}</td>
@@ -181,6 +190,7 @@ function AccountsAdmin() {
                 <button
                   type="button"
                   className="button"
+                  data-testid="revoke"
                   title={t("admin.revokeHint")}
                   onClick={() => {
                     if (!window.confirm(t("admin.revokeConfirm", { name: user.username }))) return;
@@ -197,42 +207,160 @@ function AccountsAdmin() {
           ))}
         </tbody>
       </table>
-      <form className="admin-form" onSubmit={submit}>
-        <h3>{t("admin.createAccount")}</h3>
-        <label className="field">
-          <span>{t("login.username")}</span>
-          <input value={form.username} autoComplete="off" onChange={(e) => setForm({ ...form, username: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>{t("login.password")}</span>
-          <input type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>{t("admin.role")}</span>
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {t(`role.${role}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {form.role === "crew" ? (
+      {canCreate ? null : <ErrorText error={error} />}
+      {!canCreate && created ? <p role="status" data-testid="accounts-status">{created}</p> : null}
+      {canCreate ? (
+        <form className="admin-form" onSubmit={submit} data-testid="create-account">
+          <h3>{t("admin.createAccount")}</h3>
           <label className="field">
-            <span>{t("admin.unitId")}</span>
-            <input value={form.unitId} onChange={(e) => setForm({ ...form, unitId: e.target.value })} />
+            <span>{t("login.username")}</span>
+            <input value={form.username} autoComplete="off" onChange={(e) => setForm({ ...form, username: e.target.value })} />
           </label>
-        ) : null}
-        <label className="field">
-          <span>{t("admin.displayName")}</span>
-          <input value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} />
-        </label>
-        <button type="submit" className="button primary">
-          {t("admin.create")}
+          <label className="field">
+            <span>{t("login.password")}</span>
+            <input type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          </label>
+          <label className="field">
+            <span>{t("admin.role")}</span>
+            <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+              {ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {t(`role.${role}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {form.role === "crew" ? (
+            <label className="field">
+              <span>{t("admin.unitId")}</span>
+              <select data-testid="account-unit" value={form.unitId} onChange={(e) => setForm({ ...form, unitId: e.target.value })}>
+                <option value="">{t("admin.chooseUnit")}</option>
+                {unitOptions.map((unit) => (
+                  <option key={unit.id} value={unit.id}>
+                    {unit.callSign} · {unit.station}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <label className="field">
+            <span>{t("admin.displayName")}</span>
+            <input value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} />
+          </label>
+          <button type="submit" className="button primary" data-testid="create-account-submit">
+            {t("admin.create")}
+          </button>
+          <ErrorText error={error} testId="create-account-error" />
+          {created ? <p role="status">{created}</p> : null}
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+/** Run cards: which units each incident type gets, per alarm level. Recommendations fill these. */
+function RunCardsAdmin() {
+  const { t } = useTranslation();
+  const [cards, setCards] = useState<RunCard[]>([]);
+  const [type, setType] = useState<IncidentType>("structure_fire");
+  const [grid, setGrid] = useState<RunCardGrid>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => {
+    api
+      .runCards()
+      .then((answer) => setCards(answer.runCards))
+      .catch(setError);
+  }, []);
+  useEffect(() => {
+    const card = cards.find((entry) => entry.incidentType === type);
+    if (card) setGrid(gridOf(card));
+  }, [cards, type]);
+  useEffect(() => {
+    // A message about another card does not stay under this one (a save keeps its own message).
+    setSaved(null);
+    setError(null);
+  }, [type]);
+
+  function save() {
+    const result = toRunCardBody(grid);
+    if (!result.ok) {
+      setError(new Error(t("admin.runCardEmptyLevel", { levels: result.emptyLevels.join(", ") })));
+      return;
+    }
+    api
+      .saveRunCard(type, result.body)
+      .then((card) => {
+        setCards((current) => current.map((entry) => (entry.incidentType === type ? card : entry)));
+        setSaved(t("admin.runCardSaved", { type: t(`incidentType.${type}`) }));
+        setError(null);
+      })
+      .catch(setError);
+  }
+
+  return (
+    <section className="panel run-cards" aria-labelledby="admin-run-cards" data-testid="run-card-editor">
+      <h2 id="admin-run-cards">{t("admin.runCards")}</h2>
+      <label className="field run-card-type">
+        <span>{t("intake.incidentType")}</span>
+        <select data-testid="run-card-type" value={type} onChange={(event) => setType(event.target.value as IncidentType)}>
+          {INCIDENT_TYPES.map((entry) => (
+            <option key={entry} value={entry}>
+              {t(`incidentType.${entry}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <table className="unit-table run-card-grid">
+        <thead>
+          <tr>
+            <th scope="col">{t("units.type")}</th>
+            {grid.map((_, index) => (
+              <th key={index} scope="col">
+                {t("dispatch.alarmLevel", { level: index + 1 })}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {UNIT_TYPES.map((unitType) => (
+            <tr key={unitType}>
+              <th scope="row">{t(`unitType.${unitType}`)}</th>
+              {grid.map((counts, index) => (
+                <td key={index}>
+                  <input
+                    type="number"
+                    min={0}
+                    max={20}
+                    inputMode="numeric"
+                    aria-label={`${t(`unitType.${unitType}`)} · ${t("dispatch.alarmLevel", { level: index + 1 })}`}
+                    data-testid={`run-card-${index + 1}-${unitType}`}
+                    value={counts[unitType]}
+                    onChange={(event) => setGrid(setCount(grid, index + 1, unitType, Number(event.target.value)))}
+                  />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="actions">
+        <button type="button" className="button" data-testid="run-card-add-level" disabled={grid.length >= 5} onClick={() => setGrid(addLevel(grid))}>
+          {t("admin.addAlarmLevel", { level: grid.length + 1 })}
         </button>
-        <ErrorText error={error} />
-        {created ? <p role="status">{created}</p> : null}
-      </form>
+        <button type="button" className="button" disabled={grid.length <= 1} onClick={() => setGrid(grid.slice(0, -1))}>
+          {t("admin.removeAlarmLevel", { level: grid.length })}
+        </button>
+        <button type="button" className="button primary" data-testid="run-card-save" onClick={save}>
+          {t("admin.saveRunCard")}
+        </button>
+      </div>
+      <ErrorText error={error} />
+      {saved ? (
+        <p role="status" data-testid="run-card-saved">
+          {saved}
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -241,7 +369,17 @@ export function AdminPanel() {
   return (
     <main className="admin-grid" data-testid="admin-panel">
       <UnitsAdmin />
-      <AccountsAdmin />
+      <AccountsAdmin canCreate />
+      <RunCardsAdmin />
+    </main>
+  );
+}
+
+/** A supervisor's view: every account, with "End sessions" (shift change, lost tablet). */
+export function SessionsPanel() {
+  return (
+    <main className="admin-grid" data-testid="sessions-panel">
+      <AccountsAdmin canCreate={false} />
     </main>
   );
 }

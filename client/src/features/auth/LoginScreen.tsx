@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useStore } from "zustand";
 import { useTranslation } from "react-i18next";
 import { api, authStore } from "../../api/client";
 import { unlockAudio } from "../alerts/beep";
@@ -11,6 +12,7 @@ export function LoginScreen() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const ended = useStore(authStore, (state) => state.ended);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -34,6 +36,11 @@ export function LoginScreen() {
           <h1 id="login-title">{t("login.title")}</h1>
           <LanguageSelector />
         </div>
+        {ended ? (
+          <p className="banner banner-error" role="alert" data-testid="session-ended" data-reason={ended}>
+            {t(ended === "revoked" ? "login.sessionRevoked" : "login.sessionExpired")}
+          </p>
+        ) : null}
         <label className="field">
           <span>{t("login.username")}</span>
           <input

@@ -10,10 +10,14 @@ export interface AuthSession {
   expiresAt: string;
 }
 
+/** Why the last session ended when the user did not log out: the login screen says so. */
+export type SessionEnd = "revoked" | "expired";
+
 export interface AuthState {
   session: AuthSession | null;
+  ended: SessionEnd | null;
   login(result: LoginResult): void;
-  logout(): void;
+  logout(reason?: SessionEnd): void;
   updateUser(user: UserView): void;
 }
 
@@ -33,14 +37,16 @@ export function createAuthStore(storage: StorageLike, now: () => number = Date.n
   const initial = stored && Date.parse(stored.expiresAt) > now() ? stored : null;
   return createStore<AuthState>()((set, get) => ({
     session: initial,
+    ended: null,
     login(result) {
       const session: AuthSession = { token: result.token, user: result.user, expiresAt: result.expiresAt };
       writeJson(storage, STORAGE_KEYS.auth, session);
-      set({ session });
+      set({ session, ended: null });
     },
-    logout() {
+    logout(reason) {
       writeJson(storage, STORAGE_KEYS.auth, null);
-      set({ session: null });
+      // Only a session that was actually open can have been ended; a second signal keeps the first reason.
+      set({ session: null, ended: get().session ? (reason ?? null) : get().ended });
     },
     updateUser(user) {
       const current = get().session;

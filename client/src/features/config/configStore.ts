@@ -6,11 +6,12 @@ import { isRecord, readJson, STORAGE_KEYS, writeJson, type StorageLike } from ".
 export const DEFAULT_CONFIG: ClientConfigView = {
   tileUrl: "",
   tileAttribution: "",
-  timeZone: "Asia/Shanghai",
-  mapCenter: { lat: 31.2304, lng: 121.4737 },
+  timeZone: "America/Los_Angeles",
+  mapCenter: { lat: 37.7749, lng: -122.4194 },
   mapZoom: 12,
   realertSeconds: 15,
   overdueSeconds: 30,
+  lostContactSeconds: 30,
 };
 
 function isConfig(value: unknown): value is ClientConfigView {

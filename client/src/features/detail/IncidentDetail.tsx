@@ -1,63 +1,117 @@
 // The selected incident: intervals against the standard, calls, units, the full time line with both times,
 // and the actions that change it (dispatch, merge, note, close).
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
-import type { IncidentCall, IncidentState } from "../../../../shared/incident";
+import { activeAssignments, type Assignment, type IncidentCall, type IncidentState } from "../../../../shared/incident";
 import { isPlaced } from "../../../../shared/schemas";
-import { INCIDENT_PHASES, REPORTABLE_UNIT_STATUSES, type IncidentPhase, type ReportableUnitStatus, type UnitStatus } from "../../../../shared/domain";
+import { INCIDENT_PHASES, REPORTABLE_UNIT_STATUSES, type IncidentPhase, type ReportableUnitStatus } from "../../../../shared/domain";
 import { ApiError } from "../../api/http";
 import { incidentStore } from "../../app/stores";
 import { useNow } from "../../app/useNow";
 import { useTimeFormat } from "../../app/useTimeFormat";
 import { consoleUiStore } from "../../console/consoleUiStore";
-import { elapsedSeconds, formatDuration, formatLatLng } from "../../format/time";
+import { elapsedSeconds, formatLatLng } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 import { DispatchPanel } from "../dispatch/DispatchPanel";
 import { addNote, closeIncident, loadIncidentDetail, locateIncident, mergeIncident, recordPhase, setUnitStatus } from "../incidents/incidentActions";
+import { useLostContact } from "../units/useLostContact";
 import { describeEvent } from "./describeEvent";
 import { FiregroundDetails } from "./FiregroundDetails";
 import { RadioedDecision } from "./RadioedDecision";
 import { IntervalTable } from "./IntervalTable";
 
-/** A dispatcher records a status reported by radio; an out-of-order step needs a reason (logged as an override). */
-function StatusControl({ unitId, current }: { unitId: string; current: UnitStatus }) {
+/**
+ * One unit on the incident. A dispatcher records a status reported by radio; an out-of-order step asks for a
+ * reason right below the row (logged with the override), not in a browser prompt.
+ */
+function AssignmentRow({ assignment, lostSeconds }: { assignment: Assignment; lostSeconds: number | undefined }) {
   const { t } = useTranslation();
+  const { clock, duration } = useTimeFormat();
   const [error, setError] = useState<unknown>(null);
+  const [override, setOverride] = useState<ReportableUnitStatus | null>(null);
+  const [reason, setReason] = useState("");
+  const { unitId, status: current } = assignment;
   async function send(status: ReportableUnitStatus) {
     setError(null);
     try {
       await setUnitStatus(unitId, status);
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === "invalid_transition") {
-        const reason = window.prompt(t("detail.overrideReason", { from: t(`unitStatus.${current}`), to: t(`unitStatus.${status}`) }));
-        if (!reason?.trim()) return;
-        try {
-          await setUnitStatus(unitId, status, reason.trim());
-        } catch (again) {
-          setError(again);
-        }
+        setReason("");
+        setOverride(status);
       } else setError(caught);
+    }
+  }
+  async function sendOverride(event: FormEvent) {
+    event.preventDefault();
+    if (!override || !reason.trim()) return;
+    try {
+      await setUnitStatus(unitId, override, reason.trim());
+      setOverride(null);
+      setError(null);
+    } catch (caught) {
+      setError(caught);
     }
   }
   return (
     <>
-      <select
-        aria-label={t("detail.setStatus")}
-        data-testid="set-status"
-        value=""
-        onChange={(event) => {
-          if (event.target.value) void send(event.target.value as ReportableUnitStatus);
-        }}
-      >
-        <option value="">{t("detail.setStatus")}</option>
-        {REPORTABLE_UNIT_STATUSES.filter((status) => status !== current).map((status) => (
-          <option key={status} value={status}>
-            {t(`unitStatus.${status}`)}
-          </option>
-        ))}
-      </select>
-      <ErrorText error={error} />
+      <tr data-testid="assignment" data-unit-id={unitId} data-status={current} className={assignment.active ? "" : "inactive"}>
+        <td className="call-sign">{assignment.callSign}</td>
+        <td>
+          <span className={`chip status-${current}`}>{t(`unitStatus.${current}`)}</span>
+          {!assignment.active ? <span className="hint"> ({t("detail.released")})</span> : null}
+          {assignment.active && lostSeconds !== undefined ? (
+            <span className="chip lost-contact-chip" data-testid="lost-contact">
+              ⚠ {t("units.lostContact", { duration: duration(lostSeconds) })}
+            </span>
+          ) : null}
+        </td>
+        <td>{clock(assignment.dispatchedAt.occurredAt)}</td>
+        <td>
+          {assignment.active ? (
+            <select
+              aria-label={t("detail.setStatus")}
+              data-testid="set-status"
+              className="set-status"
+              value=""
+              onChange={(event) => {
+                if (event.target.value) void send(event.target.value as ReportableUnitStatus);
+              }}
+            >
+              <option value="">{t("detail.setStatus")}</option>
+              {REPORTABLE_UNIT_STATUSES.filter((status) => status !== current).map((status) => (
+                <option key={status} value={status}>
+                  {t(`unitStatus.${status}`)}
+                </option>
+              ))}
+            </select>
+          ) : null}
+        </td>
+      </tr>
+      {override || error ? (
+        <tr className="assignment-extra">
+          <td colSpan={4}>
+            {override ? (
+              <form className="override-form" data-testid="override-form" data-unit-id={unitId} onSubmit={(event) => void sendOverride(event)}>
+                <label className="field">
+                  <span>
+                    {assignment.callSign}: {t("detail.overrideReason", { from: t(`unitStatus.${current}`), to: t(`unitStatus.${override}`) })}
+                  </span>
+                  <input data-testid="override-reason" autoFocus value={reason} onChange={(event) => setReason(event.target.value)} />
+                </label>
+                <button type="submit" className="button primary" data-testid="override-submit" disabled={!reason.trim()}>
+                  {t("detail.overrideSubmit")}
+                </button>
+                <button type="button" className="button" onClick={() => setOverride(null)}>
+                  {t("common.cancel")}
+                </button>
+              </form>
+            ) : null}
+            <ErrorText error={error} />
+          </td>
+        </tr>
+      ) : null}
     </>
   );
 }
@@ -175,6 +229,7 @@ function NoteAndClose({ incident }: { incident: IncidentState }) {
   const [phase, setPhase] = useState<IncidentPhase | "">("");
   const [error, setError] = useState<unknown>(null);
   if (incident.status !== "open") return null;
+  const stillAssigned = activeAssignments(incident).map((assignment) => assignment.callSign);
   return (
     <div className="note-close">
       <form
@@ -220,10 +275,17 @@ function NoteAndClose({ incident }: { incident: IncidentState }) {
           {t("detail.addNote")}
         </button>
       </form>
+      {stillAssigned.length > 0 ? (
+        <p className="hint close-blocked" data-testid="close-blocked">
+          {t("detail.closeBlocked", { units: stillAssigned.join(", ") })}
+        </p>
+      ) : null}
       <button
         type="button"
         className="button danger"
         data-testid="close-incident"
+        // Closing is refused while units are assigned: say so before the click, not after it.
+        disabled={stillAssigned.length > 0}
         onClick={() => {
           if (!window.confirm(t("detail.closeConfirm", { number: incident.number }))) return;
           closeIncident(incident.id).catch(setError);
@@ -242,9 +304,10 @@ export function IncidentDetail() {
   const incident = useStore(incidentStore, (state) => (selectedId ? state.byId[selectedId] : undefined));
   const events = useStore(incidentStore, (state) => (selectedId ? state.eventsById[selectedId] : undefined));
   const [error, setError] = useState<unknown>(null);
-  const { clock, dateTime } = useTimeFormat();
+  const { clock, dateTime, duration, zone } = useTimeFormat();
   const now = useNow(1000);
   const hasHistory = events !== undefined;
+  const lostContact = useLostContact();
 
   useEffect(() => {
     if (!selectedId || hasHistory) return;
@@ -289,7 +352,8 @@ export function IncidentDetail() {
       </p>
       <PlaceOnMap incident={incident} />
       <p className="hint">
-        {t("detail.received", { time: dateTime(incident.receivedAt) })} · {t("detail.age", { duration: formatDuration(elapsedSeconds(incident.receivedAt, now)) })}
+        <span data-testid="detail-received">{t("detail.received", { time: `${dateTime(incident.receivedAt)} ${zone(incident.receivedAt)}` })}</span> ·{" "}
+        <span data-testid="detail-age">{t("detail.age", { duration: duration(elapsedSeconds(incident.receivedAt, now)) })}</span>
       </p>
       {incident.description ? <p className="description">{incident.description}</p> : null}
       {incident.mergedInto ? (
@@ -325,7 +389,9 @@ export function IncidentDetail() {
           <tr>
             <th scope="col">{t("units.callSign")}</th>
             <th scope="col">{t("units.status")}</th>
-            <th scope="col">{t("detail.dispatchedAt")}</th>
+            <th scope="col">
+              {t("detail.dispatchedAt")} <span className="hint">({zone()})</span>
+            </th>
             <th scope="col">
               <span className="visually-hidden">{t("detail.setStatus")}</span>
             </th>
@@ -333,15 +399,7 @@ export function IncidentDetail() {
         </thead>
         <tbody>
           {incident.assignments.map((assignment, index) => (
-            <tr key={`${assignment.unitId}:${index}`} data-testid="assignment" data-unit-id={assignment.unitId} data-status={assignment.status} className={assignment.active ? "" : "inactive"}>
-              <td className="call-sign">{assignment.callSign}</td>
-              <td>
-                <span className={`chip status-${assignment.status}`}>{t(`unitStatus.${assignment.status}`)}</span>
-                {!assignment.active ? <span className="hint"> ({t("detail.released")})</span> : null}
-              </td>
-              <td>{clock(assignment.dispatchedAt.occurredAt)}</td>
-              <td>{assignment.active ? <StatusControl unitId={assignment.unitId} current={assignment.status} /> : null}</td>
-            </tr>
+            <AssignmentRow key={`${assignment.unitId}:${index}`} assignment={assignment} lostSeconds={assignment.active ? lostContact.get(assignment.unitId) : undefined} />
           ))}
         </tbody>
       </table>
@@ -364,8 +422,12 @@ export function IncidentDetail() {
         <table className="timeline" data-testid="timeline">
           <thead>
             <tr>
-              <th scope="col">{t("detail.occurredAt")}</th>
-              <th scope="col">{t("detail.recordedAt")}</th>
+              <th scope="col">
+                {t("detail.occurredAt")} <span className="hint">({zone()})</span>
+              </th>
+              <th scope="col">
+                {t("detail.recordedAt")} <span className="hint">({zone()})</span>
+              </th>
               <th scope="col">{t("detail.event")}</th>
               <th scope="col">{t("detail.by")}</th>
             </tr>

@@ -18,7 +18,7 @@ export function standardFor(name: IntervalName, incident: IncidentState): number
 
 /** Response-time intervals (shared computation) next to the NFPA standard, with the verdict in words. */
 export function IntervalTable({ incident }: { incident: IncidentState }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const intervals = computeIntervals(incident);
   return (
     <table className="intervals" data-testid="intervals">
@@ -38,8 +38,8 @@ export function IntervalTable({ incident }: { incident: IncidentState }) {
           return (
             <tr key={name} data-testid={`interval-${name}`} data-seconds={value ?? ""} className={`verdict-${verdict}`}>
               <th scope="row">{t(`intervals.${name}`)}</th>
-              <td className="value">{formatDuration(value)}</td>
-              <td>{standard === null ? "–" : formatDuration(standard)}</td>
+              <td className="value">{formatDuration(value, i18n.language)}</td>
+              <td>{standard === null ? "–" : formatDuration(standard, i18n.language)}</td>
               <td className="verdict">
                 {verdict === "within" ? `✓ ${t("intervals.within")}` : verdict === "over" ? `✗ ${t("intervals.over")}` : verdict === "pending" ? t("intervals.pending") : ""}
               </td>

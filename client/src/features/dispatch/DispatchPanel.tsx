@@ -10,9 +10,10 @@ import { unitStore } from "../../app/stores";
 import { dispatchUnits, setAlarmLevel } from "../incidents/incidentActions";
 import { formatDistance, formatDuration } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
+import { recommendationNote } from "./recommendationNote";
 
 export function DispatchPanel({ incident }: { incident: IncidentState }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [recommendations, setRecommendations] = useState<RecommendationsView | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
@@ -81,6 +82,8 @@ export function DispatchPanel({ incident }: { incident: IncidentState }) {
 
   if (incident.status !== "open") return null;
   const recommendedIds = recommendations?.recommended.map((r) => r.unitId) ?? [];
+  // Without a position there is nothing to recommend from; that has its own message.
+  const note = recommendations && !recommendations.needsPosition ? recommendationNote(recommendations) : null;
 
   return (
     <section className="panel dispatch" aria-labelledby="dispatch-title" data-testid="dispatch-panel">
@@ -104,8 +107,21 @@ export function DispatchPanel({ incident }: { incident: IncidentState }) {
       <ErrorText error={loadError} />
       {recommendations?.needsPosition ? (
         <p className="hint" data-testid="recommendations-need-position">{t("dispatch.needsPosition")}</p>
-      ) : recommendations && recommendations.recommended.length === 0 ? (
-        <p className="hint">{t("dispatch.noneAvailable")}</p>
+      ) : null}
+      {note?.kind === "noCardLevel" ? (
+        <p className="flag flag-overdue" role="note" data-testid="recommendation-note" data-kind={note.kind}>
+          {t("dispatch.noCardLevel", { type: t(`incidentType.${incident.incidentType}`), level: note.level })}
+        </p>
+      ) : null}
+      {note?.kind === "cardFilled" ? (
+        <p className="hint" role="note" data-testid="recommendation-note" data-kind={note.kind}>
+          {t("dispatch.cardFilled", { level: note.level })}
+        </p>
+      ) : null}
+      {note?.kind === "noneAvailable" ? (
+        <p className="hint" role="note" data-testid="recommendation-note" data-kind={note.kind}>
+          {t("dispatch.noneAvailable")}
+        </p>
       ) : null}
       {recommendations && recommendations.recommended.length > 0 ? (
         <table className="recommendations" data-testid="recommendations">
@@ -125,7 +141,7 @@ export function DispatchPanel({ incident }: { incident: IncidentState }) {
                 <td>{t(`unitType.${recommendation.type}`)}</td>
                 <td>{recommendation.station}</td>
                 <td>{formatDistance(recommendation.distanceM)}</td>
-                <td>{formatDuration(recommendation.etaSeconds)}</td>
+                <td>{formatDuration(recommendation.etaSeconds, i18n.language)}</td>
               </tr>
             ))}
           </tbody>

@@ -7,16 +7,18 @@ import { useStore } from "zustand";
 import type { AddressMatch, CallIntakeResult } from "../../../../shared/api";
 import { INCIDENT_TYPES, TRANSFER_CENTERS } from "../../../../shared/domain";
 import { ApiError } from "../../api/http";
+import { configStore } from "../../app/stores";
 import { consoleUiStore } from "../../console/consoleUiStore";
-import { formatDistance, formatTimeAgo } from "../../format/time";
+import { formatDistance, formatDuration, formatTimeAgo } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 import { intakeCall } from "../incidents/incidentActions";
-import { keyIntent, noSuggestions, optionId, suggestionsReducer } from "./addressSuggestions";
+import { keyIntent, noMatch, noSuggestions, optionId, suggestionsReducer } from "./addressSuggestions";
 import {
   addressFill,
   draftLocation,
   draftToBody,
   emptyDraft,
+  isDraftBlank,
   locationFill,
   parseTransfer,
   transferFromSearch,
@@ -64,10 +66,14 @@ export function IntakePanel() {
   const [result, setResult] = useState<{ answer: CallIntakeResult; linked: boolean } | null>(null);
   const [pasteOpen, setPasteOpen] = useState(false);
   const [pasteText, setPasteText] = useState("");
+  /** F2 on a half-typed call asks first; a second F2 (or Discard) starts the new call. */
+  const [discardPending, setDiscardPending] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
   const [suggestions, suggest] = useReducer(suggestionsReducer, noSuggestions);
   useAddressLookup(suggestions.query, suggest);
   const mapPick = useStore(consoleUiStore, (state) => state.mapPick);
+  // The example coordinates are the center of this center's own map, not another city.
+  const mapCenter = useStore(configStore, (state) => state.config.mapCenter);
   const newCallSeq = useStore(consoleUiStore, (state) => state.newCallSeq);
 
   const update = (change: Partial<IntakeDraft>) => setDraft((current) => ({ ...current, ...change }));
@@ -88,9 +94,18 @@ export function IntakePanel() {
   const firstNewCallSeq = useRef(newCallSeq);
   useEffect(() => {
     if (newCallSeq === firstNewCallSeq.current) return;
+    if (!isDraftBlank(draft) && !discardPending) {
+      setDiscardPending(true);
+      return;
+    }
+    startNewCall();
+  }, [newCallSeq]);
+
+  function startNewCall() {
+    setDiscardPending(false);
     reset();
     firstField.current?.focus();
-  }, [newCallSeq]);
+  }
 
   const position = draftLocation(draft);
   const duplicateInput =
@@ -121,16 +136,18 @@ export function IntakePanel() {
   function onAddressKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     // Keys typed into an input method (pinyin, zhuyin) choose its characters, not an address.
     if (event.altKey || event.ctrlKey || event.metaKey || event.nativeEvent.isComposing) return;
-    const intent = keyIntent(suggestions, event.key);
+    const intent = keyIntent(suggestions, event.key, { hasLocation: draftLocation(draft) !== null });
     if (!intent) return;
     // The list's keys stay in the list: no form submit on Enter, no blur on Escape.
     event.preventDefault();
     event.stopPropagation();
     if (intent.type === "pick") pickAddress(intent.option);
+    else if (intent.type === "hold") setIssues([{ path: "location", message: "required" }]);
     else suggest(intent);
   }
 
   function reset() {
+    setDiscardPending(false);
     suggest({ type: "reset" });
     setDraft(emptyDraft(crypto.randomUUID()));
     setIssues([]);
@@ -213,6 +230,26 @@ export function IntakePanel() {
           {t("intake.newCall")} <kbd>F2</kbd>
         </button>
       </div>
+      {discardPending ? (
+        <div className="banner discard-confirm" role="alertdialog" aria-labelledby="discard-text" data-testid="discard-confirm">
+          <span id="discard-text">{t("intake.discardConfirm")}</span>
+          <button type="button" className="button danger" data-testid="discard-yes" onClick={startNewCall}>
+            {t("intake.discard")} <kbd>F2</kbd>
+          </button>
+          <button
+            type="button"
+            className="button"
+            data-testid="discard-no"
+            autoFocus
+            onClick={() => {
+              setDiscardPending(false);
+              firstField.current?.focus();
+            }}
+          >
+            {t("intake.keepTyping")}
+          </button>
+        </div>
+      ) : null}
       <form onSubmit={onSubmit} onKeyDown={onKeyDown} onPaste={onPaste} noValidate>
         {draft.source === "transfer" ? (
           <div className="transfer-banner" data-testid="transfer-banner" role="note">
@@ -276,6 +313,11 @@ export function IntakePanel() {
             onKeyDown={onAddressKeyDown}
             onBlur={() => suggest({ type: "close" })}
           />
+          {noMatch(suggestions) && !position ? (
+            <small className="hint" data-testid="address-no-match" role="status">
+              {t("intake.addressNoMatch")}
+            </small>
+          ) : null}
           <ul id={ADDRESS_OPTIONS_ID} className="address-options" role="listbox" aria-label={t("intake.addressOptions")} data-testid="address-options" hidden={!suggestions.open}>
             {suggestions.open
               ? suggestions.options.map((option, index) => (
@@ -304,7 +346,7 @@ export function IntakePanel() {
           <input
             data-testid="intake-coordinates"
             autoComplete="off"
-            placeholder="31.23040, 121.47370"
+            placeholder={`${mapCenter.lat.toFixed(5)}, ${mapCenter.lng.toFixed(5)}`}
             value={draft.coordinates}
             aria-invalid={issueFor("location") ? true : undefined}
             aria-describedby="coordinates-hint"
@@ -328,7 +370,7 @@ export function IntakePanel() {
                 {t("intake.duplicateText", {
                   number: candidate.number,
                   distance: formatDistance(candidate.distanceM),
-                  minutes: Math.round(candidate.minutesApart),
+                  ago: formatDuration(Math.round(candidate.minutesApart) * 60, i18n.language),
                 })}
                 {candidate.reasons.length > 0 ? (
                   <span className="hint duplicate-reasons">

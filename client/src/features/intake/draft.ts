@@ -46,6 +46,12 @@ export function emptyDraft(intakeId: string): IntakeDraft {
   };
 }
 
+/** Nothing typed yet: F2 may start a new call without asking. The ids and the source choice are not typing. */
+export function isDraftBlank(draft: IntakeDraft): boolean {
+  const blank = emptyDraft(draft.intakeId);
+  return (Object.keys(blank) as (keyof IntakeDraft)[]).every((key) => key === "source" || draft[key].trim() === blank[key]);
+}
+
 export function draftLocation(draft: IntakeDraft): { lat: number; lng: number } | null {
   return parseLatLng(draft.coordinates);
 }

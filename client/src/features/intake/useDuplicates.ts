@@ -12,18 +12,21 @@ export interface DuplicateInput {
   address: string;
 }
 
-/** The pre-submit duplicate query, debounced while the dispatcher types. Stale answers are dropped. */
+/**
+ * The pre-submit duplicate query, debounced while the dispatcher types. Stale answers are dropped. "Checking" is
+ * derived (an input whose answer has not arrived), never a flag: a check cancelled by a submit or a cleared form
+ * cannot leave it set.
+ */
 export function useDuplicates(input: DuplicateInput | null, delayMs = 350) {
-  const [duplicates, setDuplicates] = useState<DuplicateCandidate[]>([]);
-  const [checking, setChecking] = useState(false);
+  const [answer, setAnswer] = useState<{ key: string; duplicates: DuplicateCandidate[] }>({ key: "", duplicates: [] });
   const key = input ? JSON.stringify(input) : "";
   useEffect(() => {
     if (!input) {
-      setDuplicates([]);
+      // A cleared form forgets the last answer: the next call must not show the previous call's candidates.
+      setAnswer({ key: "", duplicates: [] });
       return;
     }
     let current = true;
-    setChecking(true);
     const timer = window.setTimeout(() => {
       const callerNumber = PhoneNumber.safeParse(input.callerNumber).success ? input.callerNumber.trim() : undefined;
       const address = input.address.trim() || undefined;
@@ -36,13 +39,10 @@ export function useDuplicates(input: DuplicateInput | null, delayMs = 350) {
           ...(address ? { address } : {}),
         })
         .then((result) => {
-          if (current) setDuplicates(result.duplicates);
+          if (current) setAnswer({ key, duplicates: result.duplicates });
         })
         .catch(() => {
-          if (current) setDuplicates([]);
-        })
-        .finally(() => {
-          if (current) setChecking(false);
+          if (current) setAnswer({ key, duplicates: [] });
         });
     }, delayMs);
     return () => {
@@ -50,5 +50,7 @@ export function useDuplicates(input: DuplicateInput | null, delayMs = 350) {
       window.clearTimeout(timer);
     };
   }, [key]);
-  return { duplicates, checking };
+  if (key === "") return { duplicates: [] as DuplicateCandidate[], checking: false };
+  // While a new answer is on its way the previous candidates stay (no flicker), marked as being re-checked.
+  return { duplicates: answer.duplicates, checking: answer.key !== key };
 }

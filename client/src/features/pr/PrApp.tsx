@@ -15,7 +15,7 @@ import { ThemeToggle } from "../../ui/ThemeToggle";
 import { usePrRealtime } from "./prRealtime";
 
 export default function PrApp({ session }: { session: AuthSession }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const error = usePrRealtime(session.token);
   const byId = useStore(incidentStore, (state) => state.byId);
   const loaded = useStore(incidentStore, (state) => state.loaded);
@@ -65,7 +65,7 @@ export default function PrApp({ session }: { session: AuthSession }) {
                 <td>{dateTime(incident.receivedAt)}</td>
                 <td>{t(`incidentStatus.${incident.status}`)}</td>
                 {INTERVAL_NAMES.map((name) => (
-                  <td key={name}>{formatDuration(incident.intervals[name])}</td>
+                  <td key={name}>{formatDuration(incident.intervals[name], i18n.language)}</td>
                 ))}
               </tr>
             ))}

@@ -9,7 +9,7 @@ import { rankQueue } from "./urgency";
 
 /** Open incidents, most urgent first; arrow keys move the selection. */
 export function IncidentQueue() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const incidents = useStore(incidentStore, (state) => state.byId);
   const overdue = useStore(alertStore, (state) => state.overdue);
   const overdueSeconds = useStore(configStore, (state) => state.config.overdueSeconds);
@@ -59,7 +59,7 @@ export function IncidentQueue() {
                   <span className="type">{t(`incidentType.${incident.incidentType}`)}</span>
                   {incident.alarmLevel > 1 ? <span className="alarm-level">{t("queue.alarmLevel", { level: incident.alarmLevel })}</span> : null}
                   <span className="age" title={t("queue.age")}>
-                    {formatDuration(entry.ageSeconds)}
+                    {formatDuration(entry.ageSeconds, i18n.language)}
                   </span>
                 </span>
                 <span className="queue-line address">{formatLocation(incident.location, 4)}</span>
@@ -81,7 +81,7 @@ export function IncidentQueue() {
                       .map((unit) =>
                         t(unit.reason === "unacknowledged" ? "queue.overdueUnacknowledged" : "queue.overdueTurnout", {
                           callSign: unit.callSign,
-                          duration: formatDuration(unit.secondsSinceDispatch),
+                          duration: formatDuration(unit.secondsSinceDispatch, i18n.language),
                         }),
                       )
                       .join(", ")}

@@ -1,11 +1,14 @@
 // Units normalised by id, written by `unit.updated` / `unit.position` listeners and by loads.
 import { createStore } from "zustand/vanilla";
 import type { UnitView } from "../../../../shared/api";
-import type { UnitPositionUpdate } from "../../../../shared/socket";
+import type { UnitPositionUpdate, UnitPresence } from "../../../../shared/socket";
 
 export interface UnitStoreState {
   byId: Record<string, UnitView>;
+  /** Crew tablets' connections (from `unit.presence`); units without a tablet have no entry. */
+  presence: Record<string, UnitPresence>;
   loaded: boolean;
+  updatePresence(changes: readonly UnitPresence[]): void;
   replaceAll(units: readonly UnitView[]): void;
   upsert(unit: UnitView): void;
   updatePosition(update: UnitPositionUpdate): void;
@@ -20,7 +23,14 @@ function isStale(current: UnitView | undefined, incoming: UnitView): boolean {
 export function createUnitStore() {
   return createStore<UnitStoreState>()((set, get) => ({
     byId: {},
+    presence: {},
     loaded: false,
+    updatePresence(changes) {
+      if (changes.length === 0) return;
+      const presence = { ...get().presence };
+      for (const change of changes) presence[change.unitId] = change;
+      set({ presence });
+    },
     replaceAll(units) {
       const byId: Record<string, UnitView> = {};
       for (const unit of units) byId[unit.id] = unit;
@@ -45,7 +55,7 @@ export function createUnitStore() {
       });
     },
     reset() {
-      set({ byId: {}, loaded: false });
+      set({ byId: {}, presence: {}, loaded: false });
     },
   }));
 }

@@ -11,6 +11,8 @@ export const en = {
     cancel: "Cancel",
   },
   login: {
+    sessionRevoked: "This session was ended by a supervisor or an admin (shift change, lost device). Log in again to continue.",
+    sessionExpired: "Your session has expired. Log in again to continue.",
     title: "119 Fire-Rescue Dispatch",
     username: "Username",
     password: "Password",
@@ -41,6 +43,7 @@ export const en = {
     overdue: "{{callSign}} has not acknowledged {{number}}",
   },
   console: {
+    sessions: "Sessions",
     views: "Views",
     operations: "Operations",
     admin: "Units and accounts",
@@ -49,6 +52,10 @@ export const en = {
     loadFailed: "Cannot reach the server; retrying…",
   },
   intake: {
+    discardConfirm: "Discard the call being typed?",
+    discard: "Discard",
+    keepTyping: "Keep typing",
+    addressNoMatch: "No known address matches: type coordinates or click the map",
     title: "Call intake",
     newCall: "New call",
     callerNumber: "Caller number",
@@ -67,7 +74,7 @@ export const en = {
     checkingDuplicates: "Checking for the same incident…",
     duplicateStrong: "Same incident?",
     duplicatePossible: "Possibly the same:",
-    duplicateText: "looks like incident {{number}}, {{distance}} away, {{minutes}} min ago",
+    duplicateText: "looks like incident {{number}}, {{distance}} away, {{ago}} earlier",
     link: "Link to it",
     transferSection: "Transferred call",
     isTransfer: "Transferred from another center",
@@ -106,6 +113,7 @@ export const en = {
     overdueTurnout: "{{callSign}} not en route ({{duration}})",
   },
   units: {
+    lostContact: "No contact {{duration}}",
     title: "Units",
     callSign: "Call sign",
     type: "Type",
@@ -115,6 +123,8 @@ export const en = {
     incident: "Incident",
   },
   dispatch: {
+    noCardLevel: "The {{type}} run card has no alarm {{level}}: pick units by hand below, or ask an admin to add the level.",
+    cardFilled: "Run card for alarm {{level}} is filled: every unit it asks for is on this incident.",
     title: "Dispatch",
     alarmLevel: "Alarm level {{level}}",
     raiseAlarm: "Raise to alarm {{level}}",
@@ -129,6 +139,8 @@ export const en = {
     sent: "Dispatched: {{units}}",
   },
   detail: {
+    overrideSubmit: "Record with this reason",
+    closeBlocked: "Still assigned: {{units}}. Set each unit Available before closing.",
     phase: "Fireground benchmark…",
     recordPhase: "Record",
     setStatus: "Set status…",
@@ -390,11 +402,14 @@ export const en = {
     water_without_flame: "no visible flame: water damage without a fire to fight",
   },
   map: {
+    lostContact: "lost contact",
     label: "Map of incidents and units",
     hover: "Move over the map for coordinates",
     noTiles: "Map tiles unavailable: grid and coordinates only",
   },
   tablet: {
+    noAssignmentSteps: "No assignment: Acknowledge, En route, On scene and Transporting open when dispatch sends this unit.",
+    dispatchedAt: "Dispatched {{time}} · {{ago}} ago",
     dispatched: "DISPATCH",
     acknowledge: "Acknowledge",
     otherUnits: "Other units",
@@ -418,6 +433,15 @@ export const en = {
   },
   pr: { empty: "No incidents yet", title: "Incidents (read only)", number: "Number", received: "Received" },
   admin: {
+    runCards: "Run cards",
+    addAlarmLevel: "Add alarm {{level}}",
+    removeAlarmLevel: "Remove alarm {{level}}",
+    saveRunCard: "Save run card",
+    runCardSaved: "Saved the {{type}} run card",
+    runCardEmptyLevel: "Alarm {{levels}} asks for no unit: give it at least one, or remove the level.",
+    sessions: "Sessions",
+    chooseUnit: "— choose the unit —",
+    crewUnitRequired: "A crew account needs its unit: choose one.",
     revoke: "End sessions",
     revokeHint: "Log this account out everywhere (lost tablet, shift change)",
     revokeConfirm: "End every session of {{name}}?",
@@ -571,6 +595,7 @@ export const en = {
     },
   },
   errors: {
+    units_assigned: "Units are still assigned to this incident: release them first",
     unknown: "Something went wrong",
     network_error: "No connection to the server",
     bad_response: "Unexpected answer from the server",
