@@ -48,8 +48,9 @@ const letter = (decision: DecisionLetter["decision"], basis = "Fire Service Law 
   basis,
 });
 
+/** The due dates below are calendar days in Shanghai, whatever the server's default zone. */
 function startCaseServer(clock: TestClock, env: Record<string, string> = {}) {
-  return startTestServer({ clock: clock.read, env: { TOKEN_TTL_HOURS: "100000", ...env } });
+  return startTestServer({ clock: clock.read, env: { TOKEN_TTL_HOURS: "100000", TIME_ZONE: "Asia/Shanghai", ...env } });
 }
 
 describe("a case filed online, worked to a final answer", () => {
