@@ -35,6 +35,10 @@ export interface AppConfig {
   /** Requests per client address and window on the public case routes (filing and status lookups together). */
   publicRateLimit: number;
   publicRateWindowSeconds: number;
+  /** Requests per minute and client address to the public explanation pages and JSON. */
+  publicRequestsPerMinute: number;
+  /** The address residents reach this server at (QR codes, publish answers); else the request's own host. */
+  publicBaseUrl?: string;
   realertSeconds: number;
   overdueSeconds: number;
   lostContactSeconds: number;
@@ -114,6 +118,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     loginWindowSeconds: numberFrom(env, "LOGIN_WINDOW_SECONDS", 300),
     publicRateLimit: numberFrom(env, "PUBLIC_RATE_LIMIT", 30),
     publicRateWindowSeconds: numberFrom(env, "PUBLIC_RATE_WINDOW_SECONDS", 600),
+    publicRequestsPerMinute: numberFrom(env, "PUBLIC_REQUESTS_PER_MINUTE", 120),
+    ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, "") } : {}),
     realertSeconds: numberFrom(env, "REALERT_SECONDS", 15),
     overdueSeconds: numberFrom(env, "OVERDUE_SECONDS", 30),
     lostContactSeconds: numberFrom(env, "LOST_CONTACT_SECONDS", 30),

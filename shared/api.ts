@@ -1,5 +1,6 @@
 // Shapes of REST responses (what presenters produce). The client types its fetches with these.
-import type { IncidentType, Role, UnitStatus, UnitType } from "./domain";
+import type { IncidentStatus, IncidentType, Role, UnitStatus, UnitType } from "./domain";
+import type { ExplanationContent, ExplanationLanguage, ExplanationReview, ExplanationStatus, ExplanationText } from "./explanation";
 import type { IncidentEvent } from "./events";
 import type { IncidentCall, IncidentState, ResponseIntervals } from "./incident";
 import type { LatLng, RunCard } from "./schemas";
@@ -175,4 +176,77 @@ export interface ClientConfigView {
   overdueSeconds: number;
   /** A unit on an incident with no tablet connection and no position for this long is shown as lost contact. */
   lostContactSeconds: number;
+}
+
+// ---- public explanations ----
+
+/** One row of the PR search: what the list shows, nothing personal. */
+export interface IncidentSearchRow {
+  id: string;
+  number: string;
+  incidentType: IncidentType;
+  status: IncidentStatus;
+  /** Street or block level only. */
+  area: string | null;
+  receivedAt: string;
+  intervals: ResponseIntervals;
+}
+
+export interface IncidentSearchPage {
+  incidents: IncidentSearchRow[];
+  nextCursor: string | null;
+}
+
+/** A span of a text that is, or looks like, personal data: publishing is refused while any is present. */
+export interface PersonalSpan {
+  /** "texts.en.summary", "texts.zh-CN.decisions.0", "facts.area" */
+  path: string;
+  span: string;
+}
+
+/** An explanation as staff see it. */
+export interface ExplanationView {
+  id: string;
+  incidentId: string;
+  incidentNumber: string;
+  status: ExplanationStatus;
+  content: ExplanationContent;
+  correctionNote?: string;
+  /** User ids of whoever wrote the current draft (they may not approve it). */
+  authors: string[];
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  review?: ExplanationReview;
+  /** The public page's path once published ("/p/<token>"). */
+  publicPath?: string;
+  versions: { version: number; publishedAt: string; note?: string }[];
+  withdrawn?: { at: string; reason: string };
+  /** What the personal-data check finds in the text as it is now. */
+  personalData: PersonalSpan[];
+}
+
+export interface PublishResult {
+  token: string;
+  url: string;
+  version: number;
+}
+
+/** Published content: only the languages chosen for publication. */
+export type PublicExplanationContent = Omit<ExplanationContent, "texts"> & {
+  texts: Partial<Record<ExplanationLanguage, ExplanationText>>;
+};
+
+/** The public JSON: no internal ids beyond the incident number, no names, no numbers. */
+export interface PublicExplanationView {
+  incidentNumber: string;
+  version: number;
+  latestVersion: number;
+  publishedAt: string;
+  note?: string;
+  versions: { version: number; publishedAt: string; note?: string }[];
+  /** Null when the page was withdrawn: only the notice remains. */
+  content: PublicExplanationContent | null;
+  withdrawn?: { at: string; reason: string };
+  integrity: { incidentLogSeq: number; incidentLogHeadHash: string };
 }

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   reason_required: 422,
   /** `corrects` does not name a decision of this incident. */
   invalid_correction: 422,
+  /** Publishing refused: the text contains a name or number known to the system, or one that looks like it. */
+  personal_data: 422,
   rate_limited: 429,
   /** A session already holds MAX_SOCKETS_PER_SESSION sockets (the `connect_error` message). */
   too_many_connections: 429,

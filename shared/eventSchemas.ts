@@ -3,6 +3,7 @@
 // Objects are not strict here (an older event may lack a field a newer one has); what passes is returned exactly
 // as stored, never re-shaped, because its hash covers every byte.
 import { z } from "zod";
+import { STREAM_TYPES } from "./events";
 import {
   CALL_SOURCES,
   EVENT_SOURCES,
@@ -15,7 +16,15 @@ import {
 import { CIVIC_ELEMENTS } from "./schemas";
 import { AGENTS, DECISION_FACTORS, DECISION_TYPES, FIRE_CLASSES, ICS_ROLES, LEGAL_BASES, NOZZLE_PATTERNS, STRATEGIES, WATER_CONCERNS } from "./decisions";
 import { CASE_CHANNELS, CASE_DECISIONS, CASE_LINK_KINDS, type CaseEventPayloads } from "./cases";
-import type { IncidentEventPayloads, LogEvent, RunCardEventPayloads, StreamPayloads, StreamType } from "./events";
+import type {
+  ExplanationEventPayloads,
+  IncidentEventPayloads,
+  LogEvent,
+  RunCardEventPayloads,
+  StreamPayloads,
+  StreamType,
+} from "./events";
+import { EXPLANATION_LANGUAGES, PUBLIC_INTERVALS, TIMELINE_STEPS, type ExplanationContent } from "./explanation";
 
 const text = z.string();
 const time = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "not a time");
@@ -200,17 +209,66 @@ const casePayloads = {
   "case.review_requested": z.object({ level: reviewLevel, receivedAt: time, reason: text }),
   "case.review_answered": z.object({ level: reviewLevel, letter }),
 } satisfies PayloadSchemas<CaseEventPayloads>;
+const explanationText = z.object({
+  title: text,
+  summary: text,
+  response: text,
+  decisions: z.array(text),
+  known: text,
+  unknown: text,
+  contact: text,
+});
+const explanationContent: z.ZodType<ExplanationContent> = z.object({
+  facts: z.object({
+    incidentNumber: text,
+    incidentType,
+    area: text.nullable(),
+    timeline: z.array(z.object({ step: z.enum(TIMELINE_STEPS), at: time })),
+    intervals: z.array(
+      z.object({
+        name: z.enum(PUBLIC_INTERVALS),
+        seconds: z.number().nullable(),
+        targetSeconds: z.number(),
+        standard: text,
+        met: z.boolean().nullable(),
+      }),
+    ),
+    cause: z.enum(["under_investigation", "determined"]),
+    unitsSent: z.number().int(),
+  }),
+  texts: z.object({ "zh-CN": explanationText, "zh-TW": explanationText, en: explanationText }),
+  languages: z.array(z.enum(EXPLANATION_LANGUAGES)),
+  ownerAgreedAddress: z.boolean(),
+});
+const comment = { comment: text.optional() };
+
+const explanationPayloads = {
+  "explanation.drafted": z.object({ incidentId: text, incidentNumber: text, content: explanationContent }),
+  "explanation.edited": z.object({ content: explanationContent, correctionNote: text.optional() }),
+  "explanation.submitted": z.object({}) as z.ZodType<Record<string, never>>,
+  "explanation.approved": z.object(comment),
+  "explanation.returned": z.object(comment),
+  "explanation.published": z.object({
+    token: text,
+    version: z.number().int().positive(),
+    content: explanationContent,
+    incidentLogHead: z.object({ seq: z.number().int(), hash: text }),
+    note: text.optional(),
+  }),
+  "explanation.withdrawn": z.object({ reason: text }),
+} satisfies PayloadSchemas<ExplanationEventPayloads>;
 
 /** The payload schemas of each stream type, by event type. */
 export const STREAM_PAYLOAD_SCHEMAS: { [S in StreamType]: PayloadSchemas<StreamPayloads[S]> } = {
   incident: incidentPayloads,
   run_card: runCardPayloads,
   case: casePayloads,
+  explanation: explanationPayloads,
 };
 
 const envelope = z.object({
   position: z.number().int().positive(),
-  streamType: z.enum(["incident", "run_card", "case"] satisfies StreamType[]),
+  streamType: z.enum(STREAM_TYPES),
   streamId: text.min(1),
   seq: z.number().int().positive(),
   type: text,

@@ -24,6 +24,7 @@ import type {
 } from "./decisions";
 import type { IncidentLocation, LatLng, Location, PropertyAffected, TransferRecord } from "./schemas";
 import type { CaseEventPayloads } from "./cases";
+import type { ExplanationContent, LogHead } from "./explanation";
 
 export interface Actor {
   userId: string;
@@ -186,15 +187,39 @@ export interface RunCardEventPayloads {
 }
 export type RunCardEventType = keyof RunCardEventPayloads;
 
+/**
+ * Public explanations of an incident (stream id: a random id of the explanation): drafts, reviews, publications,
+ * corrections and withdrawals, with who and when.
+ */
+export interface ExplanationEventPayloads {
+  "explanation.drafted": { incidentId: string; incidentNumber: string; content: ExplanationContent };
+  /** The whole working content after the edit; on a published page it starts a correction. */
+  "explanation.edited": { content: ExplanationContent; correctionNote?: string };
+  "explanation.submitted": Record<string, never>;
+  "explanation.approved": { comment?: string };
+  "explanation.returned": { comment?: string };
+  /** The exact content published as `version`, and the head of the incident's log at that moment. */
+  "explanation.published": {
+    token: string;
+    version: number;
+    content: ExplanationContent;
+    incidentLogHead: LogHead;
+    note?: string;
+  };
+  "explanation.withdrawn": { reason: string };
+}
+export type ExplanationEventType = keyof ExplanationEventPayloads;
+
 /** Every stream type of the log, with its event payloads. A new workflow adds its stream here. */
 export interface StreamPayloads {
   incident: IncidentEventPayloads;
   run_card: RunCardEventPayloads;
   /** A resident's question or complaint (shared/cases.ts); id: the case number. */
   case: CaseEventPayloads;
+  explanation: ExplanationEventPayloads;
 }
 export type StreamType = keyof StreamPayloads;
-export const STREAM_TYPES = ["incident", "run_card", "case"] as const satisfies readonly StreamType[];
+export const STREAM_TYPES = ["incident", "run_card", "case", "explanation"] as const satisfies readonly StreamType[];
 
 interface EventEnvelope<S extends StreamType, T extends keyof StreamPayloads[S]> {
   streamType: S;
@@ -227,6 +252,7 @@ export type StreamEvent<S extends StreamType> = NewStreamEvent<S> & { position: 
 export type NewIncidentEvent = NewStreamEvent<"incident">;
 export type IncidentEvent = StreamEvent<"incident">;
 export type NewRunCardEvent = NewStreamEvent<"run_card">;
+export type ExplanationLogEvent = StreamEvent<"explanation">;
 export type RunCardEvent = StreamEvent<"run_card">;
 export type CaseEvent = StreamEvent<"case">;
 

@@ -15,6 +15,11 @@ export interface PolicyIncident {
   assignments: readonly { unitId: string; active: boolean }[];
 }
 
+/** The slice of an explanation the policy needs: who wrote its current draft. */
+export interface PolicyExplanation {
+  authors: readonly string[];
+}
+
 const OPERATORS = ["dispatcher", "supervisor", "admin", "integration"] as const satisfies readonly Role[];
 const CONSOLES = ["dispatcher", "supervisor", "admin"] as const satisfies readonly Role[];
 const READERS = ["dispatcher", "supervisor", "admin", "pr", "integration", "caseworker"] as const satisfies readonly Role[];
@@ -83,6 +88,11 @@ export const ROLE_PERMISSIONS = {
   handleCases: CASE_HANDLERS,
   /** May be named as a case's assignee. */
   beAssignedCases: CASE_HANDLERS,
+  /** Public explanations: draft, edit, submit and publish an approved version, withdraw. */
+  draftExplanations: ["pr", "supervisor", "admin"],
+  readExplanations: ["pr", "supervisor", "admin"],
+  /** Approve or return a submitted draft (never one's own: see `can.approveExplanation`). */
+  reviewExplanations: ["supervisor", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RoleAction = keyof typeof ROLE_PERMISSIONS;
@@ -126,6 +136,11 @@ export const can = {
   operateUnit(actor: PolicyActor, unitId: string): boolean {
     if (actor.role === "crew") return actor.unitId === unitId;
     return allows(actor.role, "operateAnyUnit");
+  },
+
+  /** A reviewer approves or returns a draft only if they wrote none of it: four eyes before anything is public. */
+  approveExplanation(actor: PolicyActor, explanation: PolicyExplanation): boolean {
+    return allows(actor.role, "reviewExplanations") && !explanation.authors.includes(actor.userId);
   },
 
   endSessionsOf(actor: PolicyActor, target: { role: Role; id: string }): boolean {

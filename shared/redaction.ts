@@ -81,3 +81,19 @@ export function personalSpans(text: string, personal: readonly string[]): string
   }
   return [...new Set(spans)];
 }
+
+/** Shorter names match inside ordinary words ("Li" in "light"); a crew name counts from this length. */
+const MIN_CREW_NAME_LENGTH = 3;
+
+/**
+ * Caller data plus the names of the people who worked the incident (accounts' usernames and display names,
+ * commanders named in its records): what a public text must never contain. Longest first, like personalStringsOf.
+ */
+export function personalStringsWithCrew(calls: readonly CallRecordPayload[], crewNames: readonly (string | null | undefined)[]): string[] {
+  const strings = new Set(personalStringsOf(calls));
+  for (const name of crewNames) {
+    const trimmed = name?.trim();
+    if (trimmed && trimmed.length >= MIN_CREW_NAME_LENGTH) strings.add(trimmed);
+  }
+  return [...strings].sort((a, b) => b.length - a.length);
+}

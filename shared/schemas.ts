@@ -1,6 +1,7 @@
 // Request schemas for every REST body/query and socket payload. Both sides parse with these;
 // objects are strict so unknown fields (and `{"$gt": ""}` smuggled into a string field) are refused.
 import { z } from "zod";
+import { EXPLANATION_STATUSES, ExplanationLanguage } from "./explanation";
 import {
   CallSource,
   IncidentPhase,
@@ -434,3 +435,73 @@ export const DecisionPayload = decisionRules(DecisionFields.extend(withIncident)
 export type DecisionPayload = z.input<typeof DecisionPayload>;
 export const WaterUsePayload = WaterUseBody.extend(withIncident);
 export type WaterUsePayload = z.input<typeof WaterUsePayload>;
+// ---- public explanations ----
+const ExplanationTextInput = z.strictObject({
+  title: z.string().trim().min(1).max(LIMITS.shortText * 2),
+  summary: z.string().trim().max(LIMITS.description),
+  response: z.string().trim().max(LIMITS.description),
+  decisions: z.array(z.string().trim().min(1).max(LIMITS.description)).max(50),
+  known: z.string().trim().max(LIMITS.description),
+  unknown: z.string().trim().max(LIMITS.description),
+  contact: z.string().trim().max(LIMITS.description),
+});
+
+export const CreateExplanationBody = z.strictObject({
+  opId: OpId,
+  /** The owner of the fire building agreed to its full address being shown. */
+  ownerAgreedAddress: z.boolean().default(false),
+});
+export type CreateExplanationBody = z.infer<typeof CreateExplanationBody>;
+
+export const EditExplanationBody = z.strictObject({
+  opId: OpId,
+  /** Languages sent replace that language's text whole; languages left out stay as they are. */
+  texts: z.partialRecord(ExplanationLanguage, ExplanationTextInput).optional(),
+  languages: z.array(ExplanationLanguage).min(1).max(3).optional(),
+  ownerAgreedAddress: z.boolean().optional(),
+  /** What changed: required before a correction of a published page can be published. */
+  correctionNote: z.string().trim().min(1).max(LIMITS.reason).optional(),
+});
+export type EditExplanationBody = z.infer<typeof EditExplanationBody>;
+
+export const ExplanationOpBody = z.strictObject({ opId: OpId });
+export type ExplanationOpBody = z.infer<typeof ExplanationOpBody>;
+
+export const ReviewExplanationBody = z.strictObject({
+  opId: OpId,
+  comment: z.string().trim().min(1).max(LIMITS.reason).optional(),
+});
+export type ReviewExplanationBody = z.infer<typeof ReviewExplanationBody>;
+
+export const ReturnExplanationBody = z.strictObject({
+  opId: OpId,
+  comment: z.string().trim().min(1).max(LIMITS.reason),
+});
+
+export const WithdrawExplanationBody = z.strictObject({
+  opId: OpId,
+  reason: z.string().trim().min(1).max(LIMITS.reason),
+});
+export type WithdrawExplanationBody = z.infer<typeof WithdrawExplanationBody>;
+
+export const ExplanationListQuery = z.strictObject({
+  status: z.enum(EXPLANATION_STATUSES).optional(),
+  incidentId: Id.optional(),
+});
+export type ExplanationListQuery = z.infer<typeof ExplanationListQuery>;
+
+/** PR search: a page of incidents, newest first; pass `nextCursor` back as `cursor`. */
+export const IncidentSearchQuery = z.strictObject({
+  number: z.string().trim().min(1).max(40).optional(),
+  address: z.string().trim().min(2).max(LIMITS.address).optional(),
+  from: IsoTime.optional(),
+  to: IsoTime.optional(),
+  incidentType: IncidentType.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type IncidentSearchQuery = z.infer<typeof IncidentSearchQuery>;
+
+export const PublicExplanationQuery = z.strictObject({
+  version: z.coerce.number().int().min(1).max(1000).optional(),
+});

@@ -2,6 +2,7 @@
 // The server folds on every commit (the projections the reads serve) and `verify-log` re-folds every stream to
 // check those projections; a new workflow adds its stream type here and in events.ts / eventSchemas.ts.
 import type { NewStreamEvent, RunCardEventPayloads, StreamType } from "./events";
+import { applyExplanationEvent, type ExplanationState } from "./explanation";
 import { applyIncidentEvent, FoldError, type IncidentState } from "./incident";
 import { applyCaseEvent, type CaseState } from "./cases";
 
@@ -17,6 +18,7 @@ export interface StreamStates {
   incident: IncidentState;
   run_card: RunCardState;
   case: CaseState;
+  explanation: ExplanationState;
 }
 
 export type StreamFold<S extends StreamType> = (state: StreamStates[S] | undefined, event: NewStreamEvent<S>) => StreamStates[S];
@@ -32,7 +34,21 @@ export const STREAM_FOLDS: { [S in StreamType]: StreamFold<S> } = {
   incident: applyIncidentEvent,
   run_card: applyRunCardEvent,
   case: applyCaseEvent,
+  explanation: applyExplanationEvent,
 };
+
+/**
+ * A key a stream's record is found by besides its id (indexed in the streams table): a published explanation by
+ * its public token. Derived from the folded state, so `verify-log` re-derives it too.
+ */
+export const STREAM_LOOKUP_KEYS: { [S in Exclude<StreamType, "incident">]?: (state: StreamStates[S]) => string | null } = {
+  explanation: (state) => state.token ?? null,
+};
+
+export function lookupKeyOf<S extends Exclude<StreamType, "incident">>(streamType: S, state: StreamStates[S]): string | null {
+  const derive = STREAM_LOOKUP_KEYS[streamType] as ((state: StreamStates[S]) => string | null) | undefined;
+  return derive ? derive(state) : null;
+}
 
 /** Folds a whole stream, oldest first. */
 export function foldStream<S extends StreamType>(streamType: S, events: readonly NewStreamEvent<S>[]): StreamStates[S] {

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { ClientConfigView, HealthView } from "../../shared/api";
 import { LIMITS } from "../../shared/schemas";
@@ -11,6 +12,7 @@ import type { ServiceContext } from "../services/context";
 import { authRoutes } from "./routes/auth";
 import { firegroundRoutes } from "./routes/fireground";
 import { caseRoutes, publicCaseRoutes } from "./routes/cases";
+import { explanationRoutes, publicApiRoutes, publicPageRoutes } from "./routes/explanations";
 import { operationRoutes } from "./routes/operations";
 
 const VERSION = "0.1.0";
@@ -20,6 +22,8 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
   const startedAt = Date.now();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  // JSON, pages and the built client are compressed when the client accepts it (socket.io has its own).
+  app.use(compression());
 
   app.use((req, res, next) => {
     res.locals.requestId = req.get("x-request-id")?.slice(0, 64) || randomUUID();
@@ -62,6 +66,8 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
   });
   api.use(authRoutes(context, realtime));
   api.use(firegroundRoutes(context));
+  api.use(publicApiRoutes(context));
+  api.use(explanationRoutes(context));
   api.use(operationRoutes(context));
   api.use(caseRoutes(context));
   api.use(() => {
@@ -71,6 +77,8 @@ export function buildApp(context: ServiceContext, realtime: Realtime): express.E
   app.use("/api", () => {
     throw errors.notFound("This API version");
   });
+
+  app.use(publicPageRoutes(context));
 
   // The built client, with the SPA fallback so deep links and reloads work.
   const indexFile = path.join(context.config.clientDir, "index.html");

@@ -15,11 +15,11 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[rank - 1] ?? null;
 }
 
-function encodeCursor(record: IncidentRecord): string {
+export function encodeCursor(record: IncidentRecord): string {
   return Buffer.from(JSON.stringify([record.receivedAtMs, record.id])).toString("base64url");
 }
 
-function decodeCursor(cursor: string): { receivedAtMs: number; id: string } {
+export function decodeCursor(cursor: string): { receivedAtMs: number; id: string } {
   try {
     const [receivedAtMs, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
     if (typeof receivedAtMs === "number" && typeof id === "string") return { receivedAtMs, id };

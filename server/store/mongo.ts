@@ -8,6 +8,7 @@ import type { ClientSession, Connection, FilterQuery } from "mongoose";
 import { parseStoredEvent } from "../../shared/eventSchemas";
 import type { Actor, LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { LatLng } from "../../shared/schemas";
+import { lookupKeyOf } from "../../shared/streams";
 import {
   prefixUpperBound,
   StaleWriteError,
@@ -113,6 +114,7 @@ function buildModels(connection: Connection) {
   incidents.index({ receivedAtMs: 1, lat: 1 });
   incidents.index({ addressKey: 1, receivedAtMs: 1 });
   incidents.index({ status: 1, receivedAtMs: 1 });
+  incidents.index({ number: 1 });
 
   const calls = schemaFor(CALLS);
   calls.index({ intakeId: 1 }, { unique: true });
@@ -123,6 +125,9 @@ function buildModels(connection: Connection) {
 
   const streams = schemaFor(STREAMS);
   streams.index({ streamType: 1, streamId: 1 }, { unique: true });
+  // lookupKeyOf(streamType, state): a published explanation's token. Derived, so not in the record mapping.
+  streams.add({ lookupKey: { type: String } });
+  streams.index({ streamType: 1, lookupKey: 1 });
 
   const users = schemaFor(USERS);
   users.index({ username: 1 }, { unique: true });
@@ -389,7 +394,7 @@ export class MongoStore implements Store {
       if (result.matchedCount !== 1) throw new Error(`call ${move.callId} not found`);
     }
     for (const stream of changes.streams ?? []) {
-      const doc = toDocument(STREAMS, stream);
+      const doc = { ...toDocument(STREAMS, stream), lookupKey: lookupKeyOf(stream.streamType, stream.state) };
       await write("streams", () => models.streams.replaceOne({ _id: doc._id }, doc, { upsert: true, session }).exec());
     }
     for (const unit of changes.units ?? []) {
@@ -437,9 +442,14 @@ export class MongoStore implements Store {
         ...(filter.toMs !== undefined ? { $lte: filter.toMs } : {}),
       };
     }
-    if (filter.after && !filter.newestFirst) {
+    if (filter.number !== undefined) query.number = filter.number;
+    if (filter.addressKeyPrefix !== undefined) {
+      query.addressKey = { $gte: filter.addressKeyPrefix, $lt: prefixUpperBound(filter.addressKeyPrefix) };
+    }
+    if (filter.after) {
       const { receivedAtMs, id } = filter.after;
-      query.$or = [{ receivedAtMs: { $gt: receivedAtMs } }, { receivedAtMs, _id: { $gt: id } }];
+      const beyond = filter.newestFirst ? "$lt" : "$gt";
+      query.$or = [{ receivedAtMs: { [beyond]: receivedAtMs } }, { receivedAtMs, _id: { [beyond]: id } }];
     }
     const direction = filter.newestFirst ? -1 : 1;
     const docs = await this.m.incidents
@@ -540,6 +550,11 @@ export class MongoStore implements Store {
   async listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]> {
     const docs = await this.m.streams.find({ streamType }).sort({ streamId: 1 }).lean<MongoDocument[]>().exec();
     return docs.map(read.stream) as StreamRecord<S>[];
+  }
+
+  async findStreamByLookupKey<S extends Exclude<StreamType, "incident">>(streamType: S, key: string): Promise<StreamRecord<S> | null> {
+    const doc = await this.m.streams.findOne({ streamType, lookupKey: key }).lean<MongoDocument>().exec();
+    return doc ? (read.stream(doc) as StreamRecord<S>) : null;
   }
 
   async getEventsAfter(position: number, limit: number): Promise<LogEvent[]> {

@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { parseStoredEvent } from "../../shared/eventSchemas";
 import type { LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { LatLng } from "../../shared/schemas";
+import { lookupKeyOf } from "../../shared/streams";
 import {
   prefixUpperBound,
   StaleWriteError,
@@ -25,7 +26,7 @@ import {
 } from "./types";
 import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, upsertSql, USERS, type SqlValue } from "./records";
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const META = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -59,6 +60,11 @@ CREATE TABLE streams (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (stream_type, stream_id)
 );`;
+
+/** Version 5: a stream's lookup key (STREAM_LOOKUP_KEYS) and the incident number, each indexed. */
+const LOOKUP_INDEXES = `
+CREATE INDEX streams_lookup ON streams (stream_type, lookup_key);
+CREATE INDEX incidents_number ON incidents (number);`;
 
 /**
  * Migrations by the version they lead to, each run in one transaction with the version bump. Version 2: the
@@ -96,12 +102,17 @@ CREATE INDEX incidents_status ON incidents (status, received_at_ms);
 CREATE INDEX ops_created ON ops (created_at);
 CREATE INDEX sessions_expires ON sessions (expires_at);
 `,
+  // Version 5: streams found by a key of their own (a published explanation's token), incidents by number.
+  5: `
+ALTER TABLE streams ADD COLUMN lookup_key TEXT;
+${LOOKUP_INDEXES}
+`,
 };
 
 /** The current schema, for a new file. */
 const SCHEMA = `
 ${EVENTS_TABLE("events")}
-${STREAMS_TABLE}
+${STREAMS_TABLE.replace("updated_at TEXT NOT NULL,", "updated_at TEXT NOT NULL,\n  lookup_key TEXT,")}
 CREATE TABLE incidents (
   id TEXT PRIMARY KEY,
   number TEXT NOT NULL,
@@ -177,6 +188,7 @@ CREATE TABLE settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+${LOOKUP_INDEXES}
 `;
 
 interface EventRow {
@@ -288,6 +300,12 @@ function prepareStatements(db: Database.Database) {
       `SELECT * FROM streams WHERE stream_type = ? AND stream_id = ?`,
     ),
     listStreams: db.prepare<[streamType: string], Row>(`SELECT * FROM streams WHERE stream_type = ? ORDER BY stream_id`),
+    setStreamLookupKey: db.prepare<[key: string | null, streamType: string, streamId: string], void>(
+      `UPDATE streams SET lookup_key = ? WHERE stream_type = ? AND stream_id = ?`,
+    ),
+    findStreamByLookupKey: db.prepare<[streamType: string, key: string], Row>(
+      `SELECT * FROM streams WHERE stream_type = ? AND lookup_key = ? LIMIT 1`,
+    ),
     insertOp: db.prepare<[Row], void>(insertSql(OPS)),
     nextSequence: db.prepare<[name: string], { value: number }>(
       `INSERT INTO counters (name, value) VALUES (?, 1)
@@ -405,7 +423,9 @@ type WindowParams = Omit<IncidentWindowQuery, "statuses"> & { statuses: string }
 type Statements = ReturnType<typeof prepareStatements>;
 
 /** Bind values of a listIncidents query; only the ones its SQL names are passed. */
-type ListParams = Partial<Record<"statuses" | "incidentType" | "fromMs" | "toMs" | "afterMs" | "afterId", string | number>> & {
+type ListParams = Partial<
+  Record<"statuses" | "incidentType" | "fromMs" | "toMs" | "afterMs" | "afterId" | "number" | "keyFrom" | "keyTo", string | number>
+> & {
   limit: number;
 };
 
@@ -514,7 +534,11 @@ export class SqliteStore implements Store {
       stored.push({ ...event, position: Number(result.lastInsertRowid) } as LogEvent);
     }
     for (const incident of changes.incidents ?? []) s.upsertIncident.run(toRow(INCIDENTS, incident));
-    for (const stream of changes.streams ?? []) s.upsertStream.run(toRow(STREAMS, stream));
+    for (const stream of changes.streams ?? []) {
+      s.upsertStream.run(toRow(STREAMS, stream));
+      // Derived from the state, not a field of the record: every commit of the stream sets it again.
+      s.setStreamLookupKey.run(lookupKeyOf(stream.streamType, stream.state), stream.streamType, stream.streamId);
+    }
     for (const call of changes.calls ?? []) s.insertCall.run(toRow(CALLS, call));
     for (const move of changes.callMoves ?? []) {
       // A move of a call that does not exist is a bug in the caller: fail the whole commit rather than lose it.
@@ -560,8 +584,18 @@ export class SqliteStore implements Store {
       where.push("received_at_ms <= @toMs");
       params.toMs = filter.toMs;
     }
-    if (filter.after && !filter.newestFirst) {
-      where.push("(received_at_ms > @afterMs OR (received_at_ms = @afterMs AND id > @afterId))");
+    if (filter.number !== undefined) {
+      where.push("number = @number");
+      params.number = filter.number;
+    }
+    if (filter.addressKeyPrefix !== undefined) {
+      where.push("address_key >= @keyFrom AND address_key < @keyTo");
+      params.keyFrom = filter.addressKeyPrefix;
+      params.keyTo = prefixUpperBound(filter.addressKeyPrefix);
+    }
+    if (filter.after) {
+      const beyond = filter.newestFirst ? "<" : ">";
+      where.push(`(received_at_ms ${beyond} @afterMs OR (received_at_ms = @afterMs AND id ${beyond} @afterId))`);
       params.afterMs = filter.after.receivedAtMs;
       params.afterId = filter.after.id;
     }
@@ -630,6 +664,11 @@ export class SqliteStore implements Store {
 
   async listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]> {
     return this.s.listStreams.all(streamType).map(read.stream) as StreamRecord<S>[];
+  }
+
+  async findStreamByLookupKey<S extends Exclude<StreamType, "incident">>(streamType: S, key: string): Promise<StreamRecord<S> | null> {
+    const row = this.s.findStreamByLookupKey.get(streamType, key);
+    return row ? (read.stream(row) as StreamRecord<S>) : null;
   }
 
   async getEventsAfter(position: number, limit: number): Promise<LogEvent[]> {

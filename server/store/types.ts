@@ -136,9 +136,16 @@ export interface IncidentListFilter {
   incidentType?: IncidentType;
   fromMs?: number;
   toMs?: number;
-  /** Keyset paging: strictly after this (receivedAtMs, id), ordered by receivedAtMs then id ascending. */
+  /** Exactly this incident number (indexed). */
+  number?: string;
+  /** Address keys (normalizeAddress) that start with this, compared as is (a range on the address index). */
+  addressKeyPrefix?: string;
+  /**
+   * Keyset paging: strictly beyond this (receivedAtMs, id) in the order asked for: after it ascending, before it
+   * newest first.
+   */
   after?: { receivedAtMs: number; id: string };
-  /** Newest first instead (the console's list); `after` is then ignored. */
+  /** Newest first instead (the console's list, the PR search). */
   newestFirst?: boolean;
   limit: number;
 }
@@ -207,6 +214,11 @@ export interface LogRepository {
   /** The folded state of a stream without a table of its own (the generic `streams` projection). */
   getStream<S extends Exclude<StreamType, "incident">>(streamType: S, streamId: string): Promise<StreamRecord<S> | null>;
   listStreams<S extends Exclude<StreamType, "incident">>(streamType: S): Promise<StreamRecord<S>[]>;
+  /**
+   * The stream whose lookup key (`STREAM_LOOKUP_KEYS` in shared/streams.ts, derived from its state on every
+   * commit) equals `key`, through an index: a published explanation by its public token.
+   */
+  findStreamByLookupKey<S extends Exclude<StreamType, "incident">>(streamType: S, key: string): Promise<StreamRecord<S> | null>;
 }
 
 /** The incident projection and the queries intake and reports need. */
