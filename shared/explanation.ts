@@ -247,7 +247,8 @@ export function formatSeconds(seconds: number, language: ExplanationLanguage): s
     if (minutes === 0) return `${sign}${rest} s`;
     return `${sign}${minutes} min${rest > 0 ? ` ${rest} s` : ""}`;
   }
-  return `${sign}${minutes > 0 ? `${minutes}分` : ""}${rest > 0 || minutes === 0 ? `${rest}秒` : ""}`;
+  if (minutes === 0) return `${sign}${rest}秒`;
+  return rest === 0 ? `${sign}${minutes}分钟` : `${sign}${minutes}分${rest}秒`;
 }
 
 /** Date and time of day in the center's time zone (the same clock residents read). */

@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
   CallIntakeResult,
+  ExplanationView,
+  IncidentSearchPage,
   IncidentDetailView,
   IncidentView,
   UnitStatusResult,
@@ -12,7 +14,7 @@ import type {
   UserView,
 } from "../../shared/api";
 import type { Role } from "../../shared/domain";
-import { can, type PolicyActor, type PolicyIncident } from "../../shared/policy";
+import { can, type PolicyActor, type PolicyExplanation, type PolicyIncident } from "../../shared/policy";
 import type { AckResult, ErrorBody } from "../../shared/errors";
 import type { IncidentEvent } from "../../shared/events";
 import type { RunCard } from "../../shared/schemas";
@@ -258,6 +260,45 @@ const caseOperations: Operation[] = [
     "case.review_answered",
   ),
 ];
+
+/** A pr account that writes the explanations the table acts on: no principal below wrote them. */
+let explanationAuthor: Account | undefined;
+const AUTHORED: PolicyExplanation = { authors: ["the-author"] };
+
+async function explanationIn(status: "draft" | "submitted" | "approved" | "published"): Promise<string> {
+  explanationAuthor ??= await server.createAccount("pr");
+  const author = explanationAuthor.token;
+  const incidentId = await openIncident();
+  const created = await must(server.api<ExplanationView>("POST", `/incidents/${incidentId}/explanations`, { token: author, body: { opId: opId() } }), 201);
+  if (status === "draft") return created.id;
+  await must(server.api("POST", `/explanations/${created.id}/submit`, { token: author, body: { opId: opId() } }));
+  if (status === "submitted") return created.id;
+  await must(asAdmin("POST", `/explanations/${created.id}/approve`, { opId: opId() }));
+  if (status === "approved") return created.id;
+  await must(server.api("POST", `/explanations/${created.id}/publish`, { token: author, body: { opId: opId() } }));
+  return created.id;
+}
+
+async function explanationStatus(id: string): Promise<string> {
+  return (await must(asAdmin<ExplanationView>("GET", `/explanations/${id}`))).status;
+}
+
+/** Rows for the explanation workflow: which status the explanation must be in, and where an allowed call takes it. */
+const explanationStep = (
+  route: string,
+  allowed: (actor: PolicyActor) => boolean,
+  from: "draft" | "submitted" | "approved" | "published",
+  to: string,
+  body: Record<string, unknown> = {},
+): Operation => ({
+  name: `POST /explanations/:id/${route}`,
+  allowed,
+  async run(token) {
+    const id = await explanationIn(from);
+    const attempt = await send(token, "POST", `/explanations/${id}/${route}`, { opId: opId(), ...body });
+    return { ...attempt, check: async (isAllowed) => expect(await explanationStatus(id)).toBe(isAllowed ? to : from) };
+  },
+});
 
 // ---- the table ----
 
@@ -872,6 +913,88 @@ const operations: Operation[] = [
     },
   },
   {
+    name: "GET /incidents/search",
+    allowed: can.readAllIncidents,
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "GET", "/incidents/search?limit=5");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as IncidentSearchPage).incidents.map((row) => row.id)).toContain(incidentId);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /incidents/:id/explanations",
+    allowed: can.draftExplanations,
+    okStatus: 201,
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "POST", `/incidents/${incidentId}/explanations`, { opId: opId() });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const drafted = (await logSince(attempt.mark)).filter((event) => (event as { type: string }).type === "explanation.drafted");
+          expect(drafted).toHaveLength(allowed ? 1 : 0);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /explanations",
+    allowed: can.readExplanations,
+    async run(token) {
+      const id = await explanationIn("submitted");
+      const attempt = await send(token, "GET", "/explanations?status=submitted");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { explanations: ExplanationView[] }).explanations.map((entry) => entry.id)).toContain(id);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /explanations/:id",
+    allowed: can.readExplanations,
+    async run(token) {
+      const id = await explanationIn("draft");
+      const attempt = await send(token, "GET", `/explanations/${id}`);
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as ExplanationView).id).toBe(id);
+        },
+      };
+    },
+  },
+  {
+    name: "PUT /explanations/:id",
+    allowed: can.draftExplanations,
+    async run(token) {
+      const id = await explanationIn("draft");
+      const before = await must(asAdmin<ExplanationView>("GET", `/explanations/${id}`));
+      const attempt = await send(token, "PUT", `/explanations/${id}`, {
+        opId: opId(),
+        texts: { en: { ...before.content.texts.en, title: "Edited title" } },
+      });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          const after = await must(asAdmin<ExplanationView>("GET", `/explanations/${id}`));
+          expect(after.content.texts.en.title === "Edited title").toBe(allowed);
+        },
+      };
+    },
+  },
+  explanationStep("submit", can.draftExplanations, "draft", "submitted"),
+  explanationStep("approve", (actor) => can.approveExplanation(actor, AUTHORED), "submitted", "approved"),
+  explanationStep("return", (actor) => can.approveExplanation(actor, AUTHORED), "submitted", "draft", { comment: "Shorter, please" }),
+  explanationStep("publish", can.draftExplanations, "approved", "published"),
+  explanationStep("withdraw", can.draftExplanations, "published", "withdrawn", { reason: "Published in error" }),
+  {
     name: "GET /auth/me",
     allowed: () => true,
     async run(token) {
@@ -923,6 +1046,8 @@ const OPEN_ROUTES: Record<string, string> = {
   "POST /auth/logout": "ends the caller's own session",
   "GET /health": "for load balancers and monitors",
   "GET /config": "map and time settings the login screen needs",
+  "GET /public/explanations/:token": "a published explanation is public by design (rate-limited, no personal data)",
+  "GET /p/:token": "the published explanation's page for residents",
   "POST /public/cases": "a resident files a case without an account (rate-limited per address)",
   "GET /public/cases/:caseNumber": "a resident reads their case with its access code (404 without it; rate-limited)",
   "POST /public/cases/:caseNumber/reviews": "a resident asks for a review with the access code (rate-limited)",

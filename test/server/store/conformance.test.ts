@@ -604,9 +604,26 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
         expect(ids(page3)).toEqual(["e"]);
       });
 
-      it("lists newest first when asked, ignoring the keyset", async () => {
-        const newest = await store.listIncidents({ limit: 3, newestFirst: true, after: { receivedAtMs: T0 + 4000, id: "e" } });
-        expect(ids(newest)).toEqual(["e", "d", "c"]);
+      it("lists newest first when asked, and pages strictly before a keyset", async () => {
+        expect(ids(await store.listIncidents({ limit: 3, newestFirst: true }))).toEqual(["e", "d", "c"]);
+        const page2 = await store.listIncidents({ limit: 3, newestFirst: true, after: { receivedAtMs: T0 + 2000, id: "c" } });
+        expect(ids(page2)).toEqual(["b", "a", "f"]);
+        const tie = await store.listIncidents({ limit: 3, newestFirst: true, after: { receivedAtMs: T0 + 1000, id: "b" } });
+        expect(ids(tie)).toEqual(["a", "f"]);
+      });
+
+      it("finds an incident by its number, and incidents by an address key prefix taken literally", async () => {
+        await store.commit({
+          incidents: [
+            incident("g", { receivedAtMs: T0 + 5000, addressKey: "12 elm st" }),
+            incident("h", { receivedAtMs: T0 + 6000, addressKey: "120 elm st" }),
+            incident("i", { receivedAtMs: T0 + 7000, addressKey: "1_ elm st" }),
+          ],
+        });
+        expect(ids(await store.listIncidents({ limit: 10, number: "2025-d" }))).toEqual(["d"]);
+        expect(ids(await store.listIncidents({ limit: 10, number: "2025-zz" }))).toEqual([]);
+        expect(ids(await store.listIncidents({ limit: 10, addressKeyPrefix: "12", newestFirst: true }))).toEqual(["h", "g"]);
+        expect(ids(await store.listIncidents({ limit: 10, addressKeyPrefix: "1_" }))).toEqual(["i"]);
       });
 
       it("filters by statuses, incident type and an inclusive time range", async () => {
@@ -765,6 +782,30 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(await store.getStream("case", "C2026-00002")).toBeNull();
       expect(await store.listStreams("case")).toEqual([record]);
       expect(await store.listStreams("run_card")).toEqual([]);
+  describe("streams found by a lookup key", () => {
+    it("finds an explanation by the token its state carries once published, and nothing before or for another key", async () => {
+      const content = {
+        facts: { incidentNumber: "2025-a", incidentType: "structure_fire" as const, area: null, timeline: [], intervals: [], cause: "under_investigation" as const, unitsSent: 0 },
+        texts: Object.fromEntries((["zh-CN", "zh-TW", "en"] as const).map((language) => [language, { title: "t", summary: "", response: "", decisions: [], known: "", unknown: "", contact: "" }])) as unknown as StreamRecord<"explanation">["state"]["content"]["texts"],
+        languages: ["en" as const],
+        ownerAgreedAddress: false,
+      };
+      const explanation = (token: string | undefined): StreamRecord<"explanation"> => ({
+        streamType: "explanation",
+        streamId: "x-1",
+        state: {
+          id: "x-1", incidentId: "a", incidentNumber: "2025-a", status: token ? "published" : "draft", content, authors: ["u-1"],
+          createdBy: "pr1", createdAt: iso(T0), updatedAt: iso(T0), versions: [], lastSeq: 1, lastHash: "x",
+          ...(token ? { token } : {}),
+        },
+        updatedAt: iso(T0),
+      });
+      await store.commit({ streams: [explanation(undefined)] });
+      expect(await store.findStreamByLookupKey("explanation", "tok-123")).toBeNull();
+      await store.commit({ streams: [explanation("tok-123")] });
+      expect(await store.findStreamByLookupKey("explanation", "tok-123")).toEqual(explanation("tok-123"));
+      expect(await store.findStreamByLookupKey("explanation", "tok-999")).toBeNull();
+      expect(await store.findStreamByLookupKey("run_card", "tok-123")).toBeNull();
     });
   });
 
