@@ -3,7 +3,7 @@ import { lazy, StrictMode, Suspense, useEffect } from "react";
 import { createRoot } from "react-dom/client";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
-import { workspaceFor } from "../../shared/policy";
+import { can, workspaceFor } from "../../shared/policy";
 import { api, authStore } from "./api/client";
 import { registerServiceWorker } from "./app/serviceWorker";
 import { configStore, prefsStore } from "./app/stores";
@@ -22,6 +22,7 @@ const PublicCaseApp = lazy(() => import("./features/cases/PublicCaseApp"));
 
 /** /cases/new and /cases/<case number>: residents' pages, no login (see features/cases/PublicCaseApp). */
 const PUBLIC_CASE_PATH = /^\/cases\/[^/]+\/?$/;
+const ReviewApp = lazy(() => import("./features/explanations/ReviewApp"));
 
 initI18n();
 
@@ -79,9 +80,14 @@ function SignedInShell() {
   }, [session?.token]);
 
   if (!session) return <LoginScreen />;
+  // Supervisors review explanations at /explanations (linked from the console); PR staff have them in their screen.
+  const reviewing =
+    layout === "console" && window.location.pathname.startsWith("/explanations") && can.readExplanations({ role: session.user.role, userId: session.user.id });
   return (
     <Suspense fallback={<Loading />}>
-      {layout === "console" ? (
+      {reviewing ? (
+        <ReviewApp session={session} />
+      ) : layout === "console" ? (
         <ConsoleApp session={session} />
       ) : layout === "tablet" ? (
         <TabletApp session={session} />

@@ -7,9 +7,12 @@ import type {
   DuplicateCandidate,
   FiregroundResult,
   IncidentEventsView,
+  ExplanationView,
   IncidentDetailView,
+  IncidentSearchPage,
   IncidentView,
   LoginResult,
+  PublishResult,
   RecommendationsView,
   UnitStatusResult,
   UnitView,
@@ -25,6 +28,9 @@ import type {
   DecisionBody,
   DispatchBody,
   DuplicateQuery,
+  EditExplanationBody,
+  ExplanationListQuery,
+  IncidentSearchQuery,
   LoginBody,
   MergeBody,
   RunCard,
@@ -102,6 +108,18 @@ export function createApi(http: HttpClient) {
       http.post<UnitStatusResult>(`/units/${id(unitId)}/status`, body),
     runCards: () => http.get<{ runCards: RunCard[] }>("/run-cards"),
     saveRunCard: (incidentType: IncidentType, body: RunCardBody) => http.put<RunCard>(`/run-cards/${id(incidentType)}`, body),
+    /** PR search: one page, newest first; pass `nextCursor` back as `cursor`. */
+    searchIncidents: (query: Partial<IncidentSearchQuery>) => http.get<IncidentSearchPage>("/incidents/search", { ...query }),
+    listExplanations: (query: ExplanationListQuery) => http.get<{ explanations: ExplanationView[] }>("/explanations", { ...query }),
+    getExplanation: (explanationId: string) => http.get<ExplanationView>(`/explanations/${id(explanationId)}`),
+    draftExplanation: (incidentId: string, opId: string, ownerAgreedAddress = false) =>
+      http.post<ExplanationView>(`/incidents/${id(incidentId)}/explanations`, { opId, ownerAgreedAddress }),
+    editExplanation: (explanationId: string, body: Pick<EditExplanationBody, "opId"> & Sendable<EditExplanationBody>) =>
+      http.put<ExplanationView>(`/explanations/${id(explanationId)}`, body),
+    explanationStep: (explanationId: string, step: "submit" | "approve" | "return" | "withdraw", body: { opId: string; comment?: string; reason?: string }) =>
+      http.post<ExplanationView>(`/explanations/${id(explanationId)}/${step}`, body),
+    publishExplanation: (explanationId: string, opId: string) =>
+      http.post<PublishResult>(`/explanations/${id(explanationId)}/publish`, { opId }),
     events: (after: number, limit = 500) => http.get<{ events: IncidentEvent[]; position: number }>("/events", { after, limit }),
 
     // Residents' cases. The public three need no account: the case number and the access code are the key.

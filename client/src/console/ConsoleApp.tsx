@@ -135,6 +135,11 @@ export default function ConsoleApp({ session }: { session: AuthSession }) {
         ) : null}
         <AlertBanner />
         <div className="topbar-right">
+          {can.reviewExplanations({ role: session.user.role, userId: session.user.id }) ? (
+            <a className="button" href="/explanations" data-testid="explanations-link">
+              {t("explanations.consoleLink")}
+            </a>
+          ) : null}
           <ConnectionIndicator />
           <MuteToggle />
           <ThemeToggle layout="console" />

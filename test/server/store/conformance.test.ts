@@ -782,6 +782,9 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(await store.getStream("case", "C2026-00002")).toBeNull();
       expect(await store.listStreams("case")).toEqual([record]);
       expect(await store.listStreams("run_card")).toEqual([]);
+    });
+  });
+
   describe("streams found by a lookup key", () => {
     it("finds an explanation by the token its state carries once published, and nothing before or for another key", async () => {
       const content = {

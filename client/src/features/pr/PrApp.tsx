@@ -1,6 +1,6 @@
 // Public relations: a read-only list of incidents with their response intervals, kept up to date live from the pr
 // room (the server never sends this screen a caller's name or number).
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import { computeIntervals, INTERVAL_NAMES } from "../../../../shared/incident";
@@ -13,6 +13,7 @@ import { LanguageSelector } from "../../ui/LanguageSelector";
 import { LogoutButton } from "../../ui/LogoutButton";
 import { ThemeToggle } from "../../ui/ThemeToggle";
 import { usePrRealtime } from "./prRealtime";
+import { ExplanationsWorkspace } from "../explanations/ExplanationsWorkspace";
 
 export default function PrApp({ session }: { session: AuthSession }) {
   const { t, i18n } = useTranslation();
@@ -27,10 +28,19 @@ export default function PrApp({ session }: { session: AuthSession }) {
     [byId],
   );
   const { dateTime } = useTimeFormat();
+  const [tab, setTab] = useState<"live" | "explanations">("live");
   return (
     <div className="pr" data-testid="pr-app">
       <header className="topbar">
         <h1 className="brand">{t("pr.title")}</h1>
+        <nav className="tabs" aria-label={t("explanations.tabExplanations")}>
+          <button type="button" className="tab" aria-pressed={tab === "live"} onClick={() => setTab("live")}>
+            {t("explanations.tabLive")}
+          </button>
+          <button type="button" className="tab" data-testid="pr-explanations-tab" aria-pressed={tab === "explanations"} onClick={() => setTab("explanations")}>
+            {t("explanations.tabExplanations")}
+          </button>
+        </nav>
         <div className="topbar-right">
           <ThemeToggle layout="console" />
           <LanguageSelector />
@@ -38,7 +48,10 @@ export default function PrApp({ session }: { session: AuthSession }) {
           <LogoutButton />
         </div>
       </header>
-      <main className="pr-main">
+      <main className="pr-main" hidden={tab !== "explanations"}>
+        {tab === "explanations" ? <ExplanationsWorkspace session={session} /> : null}
+      </main>
+      <main className="pr-main" hidden={tab !== "live"}>
         <ErrorText error={error} />
         {loaded && incidents.length === 0 ? <p className="hint">{t("pr.empty")}</p> : null}
         <table className="pr-table">

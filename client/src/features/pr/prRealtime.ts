@@ -6,8 +6,11 @@ import { ACK_TIMEOUT_MS, createSocket, type AppSocket } from "../../api/socket";
 import { connectionStore, incidentStore } from "../../app/stores";
 import { createRefetcher } from "../../console/consoleRealtime";
 
-/** Newest incidents the PR screen starts from; live events add the ones that follow. */
-const FIRST_PAGE = 500;
+/**
+ * Newest incidents the live list starts from; live events add the ones that follow. Older incidents are found with
+ * the search (a page at a time), so the first load stays small.
+ */
+const FIRST_PAGE = 50;
 
 /** Starts the feed for this session; returns the error of the first load, if it failed. */
 export function usePrRealtime(token: string): unknown {
