@@ -248,7 +248,7 @@ export function formatSeconds(seconds: number, language: ExplanationLanguage): s
     return `${sign}${minutes} min${rest > 0 ? ` ${rest} s` : ""}`;
   }
   if (minutes === 0) return `${sign}${rest}秒`;
-  return rest === 0 ? `${sign}${minutes}分钟` : `${sign}${minutes}分${rest}秒`;
+  return rest === 0 ? `${sign}${minutes}${language === "zh-TW" ? "分鐘" : "分钟"}` : `${sign}${minutes}分${rest}秒`;
 }
 
 /** Date and time of day in the center's time zone (the same clock residents read). */

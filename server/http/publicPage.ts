@@ -312,7 +312,7 @@ h2{font-size:1.08rem;margin:1.4rem 0 .4rem;border-bottom:2px solid #b71c1c;paddi
 .languages{font-size:.9rem;margin-bottom:.3rem}
 .languages a{color:#0b57d0}
 .summary{font-size:1.05rem}
-.timeline{list-style:none;padding:0;margin:0;border-left:3px solid #b71c1c}
+.timeline{list-style:none;padding:0;margin:0 0 0 7px;border-left:3px solid #b71c1c}
 .timeline li{padding:.2rem 0 .2rem .8rem;position:relative}
 .timeline li::before{content:"";position:absolute;left:-7px;top:.75rem;width:11px;height:11px;border-radius:50%;background:#b71c1c}
 .timeline time{font-variant-numeric:tabular-nums;font-weight:600;margin-right:.4rem;white-space:nowrap}

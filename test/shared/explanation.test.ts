@@ -79,6 +79,6 @@ describe("what of an address is public", () => {
     expect(formatSeconds(240, "en")).toBe("4 min");
     expect(formatSeconds(45, "en")).toBe("45 s");
     expect(formatSeconds(370, "zh-CN")).toBe("6分10秒");
-    expect(formatSeconds(300, "zh-TW")).toBe("5分钟");
+    expect(formatSeconds(300, "zh-TW")).toBe("5分鐘");
   });
 });

@@ -427,7 +427,7 @@ function ExplanationEditor({ session, explanationId, onBack }: { session: AuthSe
           <label key={field}>
             {t(`explanations.${field}`)}
             <textarea
-              rows={field === "title" ? 1 : 3}
+              rows={field === "title" ? 1 : field === "response" ? 6 : 3}
               readOnly={!editable}
               value={text[field]}
               data-testid={`edit-${field}`}

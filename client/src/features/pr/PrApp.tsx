@@ -1,5 +1,5 @@
-// Public relations: a read-only list of incidents with their response intervals, kept up to date live from the pr
-// room (the server never sends this screen a caller's name or number).
+// Public relations: the newest incidents with their response intervals, kept up to date live from the pr room (the
+// server never sends this screen a caller's name or number), and the public explanations workspace.
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
@@ -38,7 +38,7 @@ export default function PrApp({ session }: { session: AuthSession }) {
             {t("explanations.tabLive")}
           </button>
           <button type="button" className="tab" data-testid="pr-explanations-tab" aria-pressed={tab === "explanations"} onClick={() => setTab("explanations")}>
-            {t("explanations.tabExplanations")}
+            {t("explanations.consoleLink")}
           </button>
         </nav>
         <div className="topbar-right">

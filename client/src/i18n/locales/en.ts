@@ -431,7 +431,7 @@ export const en = {
     positionWaiting: "waiting for GPS…",
     positionError: "no position: {{message}}",
   },
-  pr: { empty: "No incidents yet", title: "Incidents (read only)", number: "Number", received: "Received" },
+  pr: { empty: "No incidents yet", title: "Public relations", number: "Number", received: "Received" },
   admin: {
     runCards: "Run cards",
     addAlarmLevel: "Add alarm {{level}}",

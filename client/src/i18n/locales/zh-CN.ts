@@ -432,7 +432,7 @@ export const zhCN: Messages = {
     positionWaiting: "等待定位…",
     positionError: "无法定位：{{message}}",
   },
-  pr: { empty: "暂无警情", title: "警情列表（只读）", number: "编号", received: "报警时间" },
+  pr: { empty: "暂无警情", title: "新闻宣传", number: "编号", received: "报警时间" },
   admin: {
     runCards: "出动方案",
     addAlarmLevel: "添加 {{level}} 级",

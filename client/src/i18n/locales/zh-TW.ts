@@ -432,7 +432,7 @@ export const zhTW: Messages = {
     positionWaiting: "等待定位…",
     positionError: "無法定位：{{message}}",
   },
-  pr: { empty: "目前無案件", title: "案件列表（唯讀）", number: "編號", received: "報案時間" },
+  pr: { empty: "目前無案件", title: "新聞宣傳", number: "編號", received: "報案時間" },
   admin: {
     runCards: "派遣方案",
     addAlarmLevel: "新增 {{level}} 級",
