@@ -102,17 +102,21 @@ async function personalStringsOfIncident(context: ServiceContext, incident: Inci
   return personalStringsWithCrew(incident.calls, names);
 }
 
-/** Names recorded in fireground payloads (commanderName, commander.name, recordedFor.name), read defensively. */
+/**
+ * Names recorded in fireground payloads (commanderName, commander.name, recordedFor.name, the owner of affected
+ * property), read defensively.
+ */
 function namesIn(payload: unknown): string[] {
   if (typeof payload !== "object" || payload === null) return [];
   const record = payload as Record<string, unknown>;
   const found: string[] = [];
   if (typeof record.commanderName === "string") found.push(record.commanderName);
-  for (const key of ["commander", "previous", "recordedFor"]) {
+  for (const key of ["commander", "previous", "recordedFor", "propertyAffected"]) {
     const nested = record[key];
-    if (typeof nested === "object" && nested !== null && typeof (nested as { name?: unknown }).name === "string") {
-      found.push((nested as { name: string }).name);
-    }
+    if (typeof nested !== "object" || nested === null) continue;
+    const { name, owner } = nested as { name?: unknown; owner?: unknown };
+    if (typeof name === "string") found.push(name);
+    if (typeof owner === "string") found.push(owner);
   }
   return found;
 }

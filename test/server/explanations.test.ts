@@ -21,6 +21,7 @@ import { startTestServer, type Account, type ApiResponse, type TestServer } from
 const CALLER_NAME = "Wang Xiuying";
 const CALLER_NUMBER = "+86 139 1234 5678";
 const CREW_NAME = "Zhao Gangqiang";
+const OWNER_NAME = "Sun Meiling";
 const UNIT = "EXP-E1";
 const T0 = Date.now() - 48 * 3600_000;
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -77,6 +78,17 @@ beforeAll(async () => {
   await importStatus("on_scene", 370);
   // The crew member writes to the record themselves: their account is one of the incident's actors.
   await must(server.api("POST", `/incidents/${incidentId}/notes`, { token: crewLogin.token, body: { opId: opId(), text: "Shed fully involved, no exposure" } }));
+  // The fireground record: command under the crew member's name, one decision for the public, one not.
+  const crewPost = (path: string, body: Record<string, unknown>) => must(server.api("POST", `/incidents/${incidentId}/${path}`, { token: crewLogin.token, body: { opId: opId(), ...body } }));
+  await crewPost("command", { commanderName: CREW_NAME });
+  await crewPost("decisions", {
+    decisionType: "exposure_protection",
+    reason: "the shed could not be saved and the house next to it could",
+    propertyAffected: { description: "garden shed", owner: OWNER_NAME },
+    publicCandidate: true,
+  });
+  await crewPost("decisions", { decisionType: "ventilation", reason: "internal tactics only", publicCandidate: false });
+  await crewPost("decisions", { decisionType: "neighbouring_property", reason: `the crew went through ${OWNER_NAME}'s yard`, publicCandidate: true });
   await must(asAdmin("POST", `/incidents/${incidentId}/phases`, { phase: "under_control", opId: opId(), source: "import", occurredAt: at(1500) }));
   await importStatus("available", 2400);
   await must(asAdmin("POST", `/incidents/${incidentId}/close`, { opId: opId(), source: "import", occurredAt: at(2500) }));
@@ -85,7 +97,7 @@ afterAll(() => server.close());
 
 /** Every string that identifies a person or an internal record, in the forms it could leak in. */
 function forbiddenStrings(extra: string[]): string[] {
-  return [CALLER_NAME, CALLER_NUMBER, CALLER_NUMBER.replace(/\D/g, ""), "1234 5678", CREW_NAME, crewUsername, pr.username, supervisor.username, otherSupervisor.username, "\"admin\"",
+  return [OWNER_NAME, "internal tactics", CALLER_NAME, CALLER_NUMBER, CALLER_NUMBER.replace(/\D/g, ""), "1234 5678", CREW_NAME, crewUsername, pr.username, supervisor.username, otherSupervisor.username, "\"admin\"",
     // Incident ids are the incident numbers here; any other internal id must not appear.
     ...(incidentId === incidentNumber ? [] : [incidentId]), ...extra];
 }
@@ -108,6 +120,12 @@ describe("a public explanation from draft to published page", () => {
     expect(explanation.content.texts.en.response).toContain("The first engine arrived 6 min 10 s after your call; the target is 6 min 20 s");
     expect(explanation.content.texts["zh-CN"].response).toContain("6分10秒");
     expect(explanation.content.texts.en.unknown).toContain("under investigation");
+    expect(explanation.content.texts.en.decisions).toEqual([
+      "The firefighters concentrated on protecting the neighbouring buildings and let part of the fire burn because the shed could not be saved and the house next to it could.",
+      // The commander's reason is free text: names the record knows are scrubbed before staff see the draft.
+      "The firefighters used a neighbouring property because the crew went through [redacted]'s yard.",
+    ]);
+    expect(explanation.content.texts["zh-CN"].decisions[0]).toMatch(/^消防员集中力量保护相邻建筑/);
     expect(explanation.content.facts.area).toBe("900 block of Folsom St");
     expect(explanation.content.facts.timeline.map((entry) => entry.step)).toEqual([
       "call_received", "dispatched", "en_route", "on_scene", "under_control", "cleared",

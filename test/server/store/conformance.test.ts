@@ -982,7 +982,7 @@ describe("sqlite schema upgrade", () => {
       expect(await store.getIncident("new-1")).toEqual(unplaced);
       await store.close();
       const reopened = new Database(file, { readonly: true });
-      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "4" });
+      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "5" });
       reopened.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
