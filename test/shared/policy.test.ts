@@ -9,8 +9,9 @@ const wasOnE1 = { assignments: [{ unitId: "E1", active: false }] };
 
 describe("policy", () => {
   it("never lets pr change an operational record or see callers' data", () => {
-    const writes = ROLE_ACTIONS.filter((action) => !["readUnits", "readReports", "readAllIncidents", "joinPrStream"].includes(action));
-    // Residents' cases are not pr's either: see the next rule.
+    // Public explanations are PR's own records, not operational ones; residents' cases are not pr's: see the next rule.
+    const prOwn = ["readUnits", "readReports", "readAllIncidents", "joinPrStream", "draftExplanations", "readExplanations"];
+    const writes = ROLE_ACTIONS.filter((action) => !prOwn.includes(action));
     for (const action of writes) expect(can[action](actor("pr")), action).toBe(false);
     expect(seesPersonalData(audienceOf(actor("pr")))).toBe(false);
   });
@@ -23,6 +24,15 @@ describe("policy", () => {
     // Caseworkers read incidents to answer residents, without callers' personal data.
     expect(can.readAllIncidents(actor("caseworker"))).toBe(true);
     expect(seesPersonalData(audienceOf(actor("caseworker")))).toBe(false);
+  });
+
+  it("lets a supervisor approve an explanation only if they wrote none of it, and never pr", () => {
+    const draft = { authors: ["author-1"] };
+    expect(can.approveExplanation({ role: "supervisor", userId: "sup-1" }, draft)).toBe(true);
+    expect(can.approveExplanation({ role: "supervisor", userId: "author-1" }, draft)).toBe(false);
+    expect(can.approveExplanation({ role: "admin", userId: "author-1" }, draft)).toBe(false);
+    expect(can.approveExplanation({ role: "pr", userId: "pr-2" }, draft)).toBe(false);
+    expect(can.approveExplanation({ role: "dispatcher", userId: "d-1" }, draft)).toBe(false);
   });
 
   it("binds a crew to its unit: its own unit, incidents it was sent to, records only while working one", () => {
