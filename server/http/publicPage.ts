@@ -33,6 +33,7 @@ const LABELS: Record<
     known: string;
     unknown: string;
     contact: string;
+    ask: string;
     integrity: string;
     integrityText: (seq: number) => string;
     scan: string;
@@ -61,6 +62,7 @@ const LABELS: Record<
     known: "已知情况",
     unknown: "尚待查明",
     contact: "如何咨询",
+    ask: "提出问题或投诉",
     integrity: "记录完整性",
     integrityText: (seq) => `发布时本警情记录共 ${seq} 条，最后一条的哈希值：`,
     scan: "扫码查看本页",
@@ -101,6 +103,7 @@ const LABELS: Record<
     known: "已知情況",
     unknown: "尚待查明",
     contact: "如何諮詢",
+    ask: "提出問題或投訴",
     integrity: "記錄完整性",
     integrityText: (seq) => `發布時本案件記錄共 ${seq} 條，最後一條的雜湊值：`,
     scan: "掃碼查看本頁",
@@ -141,6 +144,7 @@ const LABELS: Record<
     known: "What we know",
     unknown: "What we do not know yet",
     contact: "Questions",
+    ask: "Ask a question or make a complaint",
     integrity: "Record integrity",
     integrityText: (seq) => `At publication the incident record had ${seq} entries; the hash of the last one is:`,
     scan: "Scan to open this page",
@@ -187,6 +191,8 @@ export interface PageInput {
   pagePath: string;
   qrSvg: string;
   timeZone: string;
+  /** The residents' case form, told which page and incident the resident came from. */
+  askPath: string;
 }
 
 export function renderPublicPage(input: PageInput): string {
@@ -260,7 +266,10 @@ export function renderPublicPage(input: PageInput): string {
     }
     parts.push(`<section><h2>${escapeHtml(l.known)}</h2><p>${escapeHtml(text.known)}</p></section>`);
     parts.push(`<section><h2>${escapeHtml(l.unknown)}</h2><p>${escapeHtml(text.unknown)}</p></section>`);
-    parts.push(`<section><h2>${escapeHtml(l.contact)}</h2><p>${escapeHtml(text.contact)}</p></section>`);
+    parts.push(
+      `<section><h2>${escapeHtml(l.contact)}</h2><p>${escapeHtml(text.contact)}</p>` +
+        `<p class="ask"><a data-testid="ask" href="${escapeHtml(input.askPath)}">${escapeHtml(l.ask)}</a></p></section>`,
+    );
   }
   parts.push(`<footer>`);
   parts.push(
@@ -324,6 +333,7 @@ table.standards{width:100%;border-collapse:collapse;font-size:.92rem}
 .not-met{color:#b71c1c;font-weight:600;white-space:nowrap}
 .std{font-size:.8rem;color:#555}
 .decisions{padding-left:1.2rem}
+.ask a{display:inline-block;padding:.45rem .8rem;border:2px solid #b71c1c;border-radius:6px;color:#b71c1c;font-weight:600;text-decoration:none}
 .correction{background:#fff8e1;border-left:4px solid #f9a825;padding:.6rem .8rem;margin:.6rem 0}
 .withdrawn{background:#ffebee;border:2px solid #b71c1c;padding:.6rem .8rem;margin:.6rem 0}
 footer{margin-top:1.6rem;border-top:1px solid #ccc;padding-top:.6rem}
@@ -344,7 +354,7 @@ footer{margin-top:1.6rem;border-top:1px solid #ccc;padding-top:.6rem}
   @page{size:A4;margin:14mm 15mm}
   body{background:#fff;font-size:11pt;line-height:1.45}
   .explanation{max-width:none;padding:0;min-height:0}
-  .languages,.versions a{display:none}
+  .languages,.versions a,.ask{display:none}
   h1{font-size:17pt}
   h2{font-size:12.5pt;margin-top:10pt;break-after:avoid}
   section,tr,li{break-inside:avoid}

@@ -221,6 +221,8 @@ describe("a public explanation from draft to published page", () => {
     expect(html).toContain("6 min 10 s");
     expect(html).toContain("<svg");
     expect(html).toContain(`${server.url}/p/${published.token}`);
+    // How to ask a question: the residents' case form, told where the resident came from.
+    expect(html).toContain(`href="/cases/new?explanationToken=${published.token}&amp;incident=${incidentNumber}"`);
     expectNoneOf(html, forbiddenStrings([explanation.id, "935 Folsom"]));
     const chinese = await (await fetch(`${server.url}/p/${published.token}?lang=zh-CN`)).text();
     expect(chinese).toContain("第一车到场");

@@ -127,6 +127,7 @@ export function publicPageRoutes(context: ServiceContext): Router {
       pagePath,
       qrSvg,
       timeZone: context.config.timeZone,
+      askPath: `/cases/new?${new URLSearchParams({ explanationToken: token, incident: view.incidentNumber }).toString()}`,
     });
     res.setHeader("cache-control", PUBLIC_CACHE);
     res.type("html").send(html);
