@@ -255,7 +255,7 @@ export function renderPublicPage(input: PageInput): string {
       parts.push(
         `<tr data-interval="${fact.name}" data-seconds="${fact.seconds ?? ""}"><th scope="row">${escapeHtml(l.intervals[fact.name])}</th>` +
           `<td>${fact.seconds === null ? escapeHtml(l.noTime) : `${escapeHtml(formatSeconds(fact.seconds, language))} ${verdict}`}</td>` +
-          `<td>${escapeHtml(formatSeconds(fact.targetSeconds, language))}</td><td class="std">${escapeHtml(fact.standard)}</td></tr>`,
+          `<td class="target">${escapeHtml(formatSeconds(fact.targetSeconds, language))}</td><td class="std">${escapeHtml(fact.standard)}</td></tr>`,
       );
     }
     parts.push(`</tbody></table><p>${escapeHtml(text.response)}</p></section>`);
@@ -332,6 +332,7 @@ table.standards{width:100%;border-collapse:collapse;font-size:.92rem}
 .met{color:#1b5e20;font-weight:600;white-space:nowrap}
 .not-met{color:#b71c1c;font-weight:600;white-space:nowrap}
 .std{font-size:.8rem;color:#555}
+.target{white-space:nowrap}
 .decisions{padding-left:1.2rem}
 .ask a{display:inline-block;padding:.45rem .8rem;border:2px solid #b71c1c;border-radius:6px;color:#b71c1c;font-weight:600;text-decoration:none}
 .correction{background:#fff8e1;border-left:4px solid #f9a825;padding:.6rem .8rem;margin:.6rem 0}
