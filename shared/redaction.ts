@@ -82,18 +82,35 @@ export function personalSpans(text: string, personal: readonly string[]): string
   return [...new Set(spans)];
 }
 
-/** Shorter names match inside ordinary words ("Li" in "light"); a crew name counts from this length. */
-const MIN_CREW_NAME_LENGTH = 3;
+/**
+ * The names of the people who worked an incident (accounts' usernames and display names, commanders and property
+ * owners named in its records), trimmed, deduplicated, longest first: what a public text must not contain either.
+ */
+export function crewNamesOf(names: readonly (string | null | undefined)[]): string[] {
+  const unique = new Set<string>();
+  for (const name of names) {
+    const trimmed = name?.trim();
+    if (trimmed && trimmed.length >= 2) unique.add(trimmed);
+  }
+  return [...unique].sort((a, b) => b.length - a.length);
+}
 
 /**
- * Caller data plus the names of the people who worked the incident (accounts' usernames and display names,
- * commanders named in its records): what a public text must never contain. Longest first, like personalStringsOf.
+ * A name as a whole word where it starts or ends with a Latin letter or digit: the account "admin" must not match
+ * "administration", nor "Li" "light". Chinese names have no word boundaries and match anywhere.
  */
-export function personalStringsWithCrew(calls: readonly CallRecordPayload[], crewNames: readonly (string | null | undefined)[]): string[] {
-  const strings = new Set(personalStringsOf(calls));
-  for (const name of crewNames) {
-    const trimmed = name?.trim();
-    if (trimmed && trimmed.length >= MIN_CREW_NAME_LENGTH) strings.add(trimmed);
-  }
-  return [...strings].sort((a, b) => b.length - a.length);
+function namePattern(name: string): RegExp {
+  const start = /^[A-Za-z0-9]/.test(name) ? "(?<![A-Za-z0-9])" : "";
+  const end = /[A-Za-z0-9]$/.test(name) ? "(?![A-Za-z0-9])" : "";
+  return new RegExp(`${start}${escapeRegExp(name)}${end}`, "gi");
+}
+
+/** The names of `names` that occur in `text`. */
+export function nameSpans(text: string, names: readonly string[]): string[] {
+  return names.filter((name) => namePattern(name).test(text));
+}
+
+/** Replaces every name of `names` in `text`. */
+export function scrubNames(text: string, names: readonly string[]): string {
+  return names.reduce((result, name) => result.replace(namePattern(name), REDACTED), text);
 }

@@ -23,7 +23,7 @@ import {
 import { normalizeAddress } from "../../shared/geo";
 import { computeIntervals, type IncidentState } from "../../shared/incident";
 import { can } from "../../shared/policy";
-import { personalSpans, personalStringsWithCrew, scrubText } from "../../shared/redaction";
+import { crewNamesOf, nameSpans, personalSpans, personalStringsOf, scrubNames, scrubText } from "../../shared/redaction";
 import type {
   CreateExplanationBody,
   EditExplanationBody,
@@ -86,11 +86,15 @@ async function loadExplanation(context: ServiceContext, id: string): Promise<Exp
   return record.state;
 }
 
-/**
- * Everything personal the system knows about an incident: callers' names and numbers, and the names of everyone
- * who worked it (the accounts behind its events, commanders named in its records).
- */
-async function personalStringsOfIncident(context: ServiceContext, incident: IncidentState): Promise<string[]> {
+/** Everything personal the system knows about an incident. */
+interface IncidentPersonalData {
+  /** Callers' names and numbers, transfer callback numbers: matched anywhere, numbers whatever their spacing. */
+  callers: string[];
+  /** Everyone who worked it (the accounts behind its events, commanders and property owners in its records). */
+  names: string[];
+}
+
+async function personalStringsOfIncident(context: ServiceContext, incident: IncidentState): Promise<IncidentPersonalData> {
   const events = await context.store.getStreamEvents("incident", incident.id);
   const userIds = new Set(events.map((event) => event.actor.userId));
   const names: (string | null | undefined)[] = [];
@@ -99,7 +103,7 @@ async function personalStringsOfIncident(context: ServiceContext, incident: Inci
     names.push(user?.username, user?.displayName);
   }
   for (const event of events) names.push(...namesIn(event.payload));
-  return personalStringsWithCrew(incident.calls, names);
+  return { callers: personalStringsOf(incident.calls), names: crewNamesOf(names) };
 }
 
 /**
@@ -121,10 +125,11 @@ function namesIn(payload: unknown): string[] {
   return found;
 }
 
-function spansOf(content: ExplanationContent, personal: readonly string[]): PersonalSpan[] {
+function spansOf(content: ExplanationContent, personal: IncidentPersonalData): PersonalSpan[] {
   const spans: PersonalSpan[] = [];
   const check = (path: string, text: string) => {
-    for (const span of personalSpans(text, personal)) spans.push({ path, span });
+    const found = new Set([...personalSpans(text, personal.callers), ...nameSpans(text, personal.names)]);
+    for (const span of found) spans.push({ path, span });
   };
   if (content.facts.area) check("facts.area", content.facts.area);
   for (const language of content.languages) {
@@ -207,7 +212,9 @@ export async function createExplanation(
     });
     // Decisions' reasons are the commander's free text: scrub what the system knows before staff even see it.
     for (const language of EXPLANATION_LANGUAGES) {
-      content.texts[language].decisions = content.texts[language].decisions.map((text) => scrubText(text, personal));
+      content.texts[language].decisions = content.texts[language].decisions.map((text) =>
+        scrubNames(scrubText(text, personal.callers), personal.names),
+      );
     }
     return builder.appendTo("explanation", randomUUID(), undefined, "explanation.drafted", {
       incidentId: incident.id,

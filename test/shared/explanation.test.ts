@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Actor, IncidentEvent, IncidentEventPayloads, IncidentEventType } from "../../shared/events";
 import { formatSeconds, generateDraft, publicArea, publicDecisionsOf } from "../../shared/explanation";
+import { crewNamesOf, nameSpans, scrubNames } from "../../shared/redaction";
 import { foldIncident, type IncidentState } from "../../shared/incident";
 import { hashEvent } from "../../server/core/hashChain";
 
@@ -80,5 +81,15 @@ describe("what of an address is public", () => {
     expect(formatSeconds(45, "en")).toBe("45 s");
     expect(formatSeconds(370, "zh-CN")).toBe("6分10秒");
     expect(formatSeconds(300, "zh-TW")).toBe("5分鐘");
+  });
+});
+
+describe("crew names in a public text", () => {
+  it("matches a Latin name only as a whole word, a Chinese name anywhere, whatever the case", () => {
+    const names = crewNamesOf(["admin", " Li ", "王建国", null, "x", "admin"]);
+    expect(names).toEqual(["admin", "王建国", "Li"]);
+    expect(nameSpans("We asked the fire administration about the light.", names)).toEqual([]);
+    expect(nameSpans("Ask ADMIN or li, or 王建国同志.", names)).toEqual(["admin", "王建国", "Li"]);
+    expect(scrubNames("Li and 王建国 led; the light stayed on.", names)).toBe("[redacted] and [redacted] led; the light stayed on.");
   });
 });
