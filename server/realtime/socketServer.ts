@@ -103,7 +103,17 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
         socket.data.syncing = false;
         next();
       })
-      .catch((error: unknown) => next(new Error(toErrorBody(error).body.code)));
+      .catch((error: unknown) => {
+        const { code } = toErrorBody(error).body;
+        // Never the token: only what an operator needs to see who is knocking and why they were refused.
+        context.logger.warn("socket handshake refused", {
+          socketId: socket.id,
+          code,
+          address: socket.handshake.address,
+          tokenGiven: typeof token === "string" && token.length > 0,
+        });
+        next(new Error(code));
+      });
   });
 
   io.on("connection", (socket: AppSocket) => {
@@ -190,8 +200,13 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
       run(parsed.data).then(
         (data) => reply({ ok: true, data }),
         (error: unknown) => {
-          const mapped = toErrorBody(error);
-          if (mapped.unexpected) context.logger.error("socket handler failed", { event, error: String(error) });
+          const mapped = toErrorBody(context.store.isUnavailableError(error) ? errors.storeUnavailable() : error);
+          if (mapped.unexpected || mapped.body.code === "store_unavailable") {
+            const log = context.logger.child({ socketId: socket.id, userId: socket.data.session.actor.userId });
+            const details = { event, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+            if (mapped.unexpected) log.error("socket handler failed", details);
+            else log.warn("store unavailable", details);
+          }
           reply({ ok: false, error: mapped.body });
         },
       );
