@@ -118,6 +118,9 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
 
   io.on("connection", (socket: AppSocket) => {
     const { actor, tokenHash, expiresAt } = socket.data.session;
+    const socketLog = context.logger.child({ socketId: socket.id, userId: actor.userId });
+    socketLog.info("socket connected", { role: actor.role, address: socket.handshake.address });
+    socket.on("disconnect", (reason) => socketLog.info("socket disconnected", { reason }));
     void socket.join([userRoom(actor.userId), sessionRoom(tokenHash)]);
     // Listening alone must not outlive the session: cut the socket off at expiry.
     const cancelExpiry = atExpiry(Date.parse(expiresAt), () => context.clock().getTime(), () => {

@@ -56,9 +56,13 @@ describe("structured logs", () => {
     const socket = server.connect(server.adminToken);
     await waitForConnect(socket);
     await server.server.store.close(); // the database goes away under a connected console
-    const ack = await emitWithAck(socket, "unit.status", { unitId: "LOG-E1", status: "out_of_service", opId: "op-logging-1" });
+    const ack = await emitWithAck(socket, "unit.status", { unitId: "LOG-E1", status: "out_of_service", opId: "op-logging-1", source: "live" });
     expect(ack).toMatchObject({ ok: false, error: { code: "store_unavailable" } as Partial<ErrorBody> });
     const line = entries().find((entry) => entry.msg === "store unavailable" && entry.socketId === socket.id);
     expect(line).toMatchObject({ level: "warn", event: "unit.status", userId: expect.any(String) });
+    expect(entries().find((entry) => entry.msg === "socket connected" && entry.socketId === socket.id)).toMatchObject({
+      role: "admin",
+      userId: expect.any(String),
+    });
   });
 });
