@@ -15,13 +15,27 @@ export interface RedisConnection {
   close(): Promise<void>;
 }
 
-/** Connects to REDIS_URL; a lost connection is logged and reconnected by the client. */
+/**
+ * Connects to REDIS_URL. An unreachable Redis at start fails the start (a clear error, not a hang); a connection
+ * lost later is logged and re-established with backoff, and logins answer 503 until it is back.
+ */
 export async function connectRedis(url: string, logger: Logger): Promise<RedisConnection> {
-  const client = createClient({ url });
+  let connectedOnce = false;
+  const client = createClient({
+    url,
+    // While disconnected, fail a command at once instead of queueing it: a login must not hang.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 5000,
+      reconnectStrategy: (retries: number, cause: Error) =>
+        connectedOnce ? Math.min(100 * 2 ** retries, 5000) : new Error(`cannot reach REDIS_URL: ${cause.message}`),
+    },
+  });
   client.on("error", (error: unknown) =>
     logger.warn("redis error", { error: error instanceof Error ? error.message : String(error) }),
   );
   await client.connect();
+  connectedOnce = true;
   return {
     sendCommand: (args) => client.sendCommand(args),
     close: async () => {
@@ -73,5 +87,15 @@ export function loginLimiters(config: AppConfig, logger: Logger, redis?: RedisCo
     skip: (req) => accountKey(req) === null,
     ...store("login-account:"),
   });
-  return [perAddress, perAccount];
+  return [perAddress, perAccount].map((limiter) => failClosed(limiter, logger));
+}
+
+/** A limiter whose counters cannot be reached refuses the login (503) rather than letting guesses through. */
+function failClosed(limiter: RequestHandler, logger: Logger): RequestHandler {
+  return (req, res, next) =>
+    limiter(req, res, (error?: unknown) => {
+      if (!error || error instanceof AppError) return next(error); // passed, or refused as rate_limited
+      logger.warn("login limiter unavailable", { error: error instanceof Error ? error.message : String(error) });
+      next(new AppError("store_unavailable", "Logins cannot be checked right now; try again shortly."));
+    });
 }

@@ -83,4 +83,18 @@ describeRedis("login limits shared in Redis", () => {
     expect(limited.body.code).toBe("rate_limited");
     expect((await tryLogin(first, "other-3")).status).toBe(429);
   });
+
+  it("refuses logins with 503 store_unavailable while Redis is gone, instead of letting guesses through", async () => {
+    const exited = new Promise((resolve) => redis.child.once("exit", resolve));
+    redis.child.kill("SIGKILL");
+    await exited;
+    const answer = await tryLogin(second, second.adminUsername, second.adminPassword);
+    expect(answer.status).toBe(503);
+    expect(answer.body.code).toBe("store_unavailable");
+  });
+
+  it("fails to start when REDIS_URL cannot be reached, rather than hanging", async () => {
+    const port = await freePort();
+    await expect(startTestServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } })).rejects.toThrow(/REDIS_URL/);
+  });
 });
