@@ -20,6 +20,7 @@ import { caseRoutes, publicCaseRoutes } from "./routes/cases";
 import { operationRoutes } from "./routes/operations";
 
 const VERSION = "0.1.0";
+const HEALTH_PROBE_REUSE_MS = 1000;
 
 export interface AppOptions {
   /** Shared login rate-limit counters (REDIS_URL). */
@@ -63,8 +64,17 @@ export function buildApp(context: ServiceContext, realtime: Realtime, options: A
     if (req.path !== "/config") res.setHeader("cache-control", "no-store");
     next();
   });
+  // One probe a second at most, shared by concurrent callers: anonymous polling must not turn into write load.
+  let lastProbe: { at: number; result: Promise<{ ok: boolean; detail?: string }> } | undefined;
+  const probeStore = () => {
+    const now = Date.now();
+    if (!lastProbe || now - lastProbe.at >= HEALTH_PROBE_REUSE_MS) {
+      lastProbe = { at: now, result: context.store.ping().catch((error: unknown) => ({ ok: false, detail: String(error) })) };
+    }
+    return lastProbe.result;
+  };
   api.get("/health", async (req, res) => {
-    const ping = await context.store.ping().catch((error: unknown) => ({ ok: false, detail: String(error) }));
+    const ping = await probeStore();
     const health: HealthView = { status: ping.ok ? "ok" : "degraded" };
     // Anyone may ask whether the server is up; where the data lives, the version and the store's error are for admins.
     if (await isAdmin(context, req.get("authorization"))) {
