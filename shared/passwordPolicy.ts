@@ -12,9 +12,12 @@ const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "
 export function commonPasswordCandidates(password: string): string[] {
   const lower = password.toLowerCase().trim();
   const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, "");
-  const unleet = [...lower].map((char) => LEET[char] ?? char).join("");
+  const unleet = (value: string) => [...value].map((char) => LEET[char] ?? char).join("");
+  // Suffixes first, then swaps: "P@ssw0rd2024!" -> "p@ssw0rd" -> "password"; "4dmin99" -> "4dmin" -> "admin".
+  const swapped = unleet(lower.replace(/[^\p{L}]+$/u, ""));
   const letters = lower.replace(/[^\p{L}]/gu, "");
-  return [...new Set([lower, core, unleet, unleet.replace(/[^\p{L}]+$/u, ""), letters].filter((form) => form.length > 0))];
+  const forms = [lower, core, unleet(lower), swapped, swapped.replace(/^[^\p{L}]+/u, ""), letters];
+  return [...new Set(forms.filter((form) => form.length > 0))];
 }
 
 /** Null when acceptable, else a reason a person can act on. */
@@ -28,9 +31,10 @@ export function passwordProblem(password: string, username: string, isCommon: (c
   }
   const name = username.trim().toLowerCase();
   const lower = password.toLowerCase();
-  const lettersOf = (value: string) => value.replace(/[^\p{L}\p{N}]/gu, "");
-  if (name.length > 0 && (lower === name || lettersOf(lower) === lettersOf(name) || (name.length >= 4 && lower.includes(name)))) {
-    return "the password must not contain the username";
+  // The username itself, or it with digits and symbols added ("dispatcher-kim2024!"), spelled differently only there.
+  const lettersOf = (value: string) => value.replace(/[^\p{L}]/gu, "");
+  if (name.length > 0 && (lower.trim() === name || (lettersOf(name).length > 0 && lettersOf(lower) === lettersOf(name)))) {
+    return "the password must not be the username";
   }
   if (commonPasswordCandidates(password).some(isCommon)) return "the password is on the list of common passwords";
   // A common word repeated ("passwordpassword") is no better than the word.

@@ -53,7 +53,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export const ADMIN_PASSWORD = "test-suite-root-passphrase";
+export const ADMIN_PASSWORD = "admin-password-for-tests";
 
 export async function startTestServer(
   options: { env?: Record<string, string>; config?: Partial<AppConfig>; dataDir?: string; clock?: Clock; logger?: Logger } = {},
