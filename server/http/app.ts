@@ -8,7 +8,7 @@ import helmet from "helmet";
 import type { ClientConfigView, HealthView } from "../../shared/api";
 import { LIMITS } from "../../shared/schemas";
 import { AppError, errors, toErrorBody } from "../core/errors";
-import type { Logger } from "../logger";
+import { runWithLogContext } from "../logger";
 import type { Realtime } from "../realtime/types";
 import { authenticate } from "../services/auth";
 import type { ServiceContext } from "../services/context";
@@ -37,20 +37,20 @@ export function buildApp(context: ServiceContext, realtime: Realtime, options: A
   app.use((req, res, next) => {
     const requestId = req.get("x-request-id")?.replace(/[^\w.:-]/g, "").slice(0, 64) || randomUUID();
     res.locals.requestId = requestId;
-    const log = context.logger.child({ requestId });
-    res.locals.log = log;
     res.setHeader("x-request-id", requestId);
     const started = process.hrtime.bigint();
     // The path without the query string: queries can carry callers' numbers and addresses.
     res.on("finish", () =>
-      log.info("request", {
+      context.logger.info("request", {
+        requestId,
         method: req.method,
         path: req.path,
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
       }),
     );
-    next();
+    // Every line logged while this request is handled, by any service, carries its id.
+    runWithLogContext({ requestId }, next);
   });
   app.use(helmet(helmetOptions(context.config.tileUrl)));
   app.use(compression());
@@ -87,7 +87,7 @@ export function buildApp(context: ServiceContext, realtime: Realtime, options: A
       health.uptimeSeconds = Math.round((Date.now() - startedAt) / 1000);
       health.version = VERSION;
     }
-    if (!ping.ok) logOf(res, context).warn("health check failed", { detail: ping.detail });
+    if (!ping.ok) context.logger.warn("health check failed", { detail: ping.detail });
     res.status(ping.ok ? 200 : 503).json(health);
   });
   api.get("/config", (_req, res) => {
@@ -141,16 +141,12 @@ export function buildApp(context: ServiceContext, realtime: Realtime, options: A
       unavailable ? errors.storeUnavailable() : translateBodyParserError(error),
       requestId,
     );
-    const log = logOf(res, context);
-    if (unavailable) log.warn("store unavailable", { error: error instanceof Error ? error.message : String(error) });
-    if (mapped.unexpected) log.error("unhandled error", { error: error instanceof Error ? error.stack : String(error) });
+    const log = context.logger;
+    if (unavailable) log.warn("store unavailable", { requestId, error: error instanceof Error ? error.message : String(error) });
+    if (mapped.unexpected) log.error("unhandled error", { requestId, error: error instanceof Error ? error.stack : String(error) });
     res.status(mapped.status).json(mapped.body);
   });
   return app;
-}
-
-function logOf(res: Response, context: ServiceContext): Logger {
-  return (res.locals.log as Logger | undefined) ?? context.logger;
 }
 
 async function isAdmin(context: ServiceContext, authorization: string | undefined): Promise<boolean> {

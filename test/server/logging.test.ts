@@ -37,8 +37,9 @@ describe("structured logs", () => {
     const id = generated.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(entries().find((entry) => entry.requestId === id)).toMatchObject({ msg: "request", status: 200 });
-    // Every request line has a request id.
+    // Every request line has a request id, once (the log context and the line's own fields merge).
     expect(entries().filter((entry) => entry.msg === "request").every((entry) => typeof entry.requestId === "string")).toBe(true);
+    expect(lines.filter((text) => text.split('"requestId"').length > 2)).toEqual([]);
   });
 
   it("logs a refused socket handshake with the socket id and the reason, never the token", async () => {

@@ -3,8 +3,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../shared/errors";
+import { createLogger } from "../../server/logger";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 const REDIS_SERVER = "/usr/bin/redis-server";
@@ -48,13 +50,20 @@ describeRedis("login limits shared in Redis", () => {
   let redis: { child: ChildProcess; url: string };
   let first: TestServer;
   let second: TestServer;
+  const secondLog: string[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
     const env = { REDIS_URL: redis.url, LOGIN_MAX_ATTEMPTS: "3", LOGIN_MAX_ATTEMPTS_PER_ADDRESS: "6" };
     first = await startTestServer({ env });
     // The same database is not needed: the limit is about the login attempts, which both instances count.
-    second = await startTestServer({ env });
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        secondLog.push(...chunk.toString().split("\n").filter(Boolean));
+        done();
+      },
+    });
+    second = await startTestServer({ env, logger: createLogger("info", sink) });
   });
   afterAll(async () => {
     await first?.close();
@@ -88,9 +97,15 @@ describeRedis("login limits shared in Redis", () => {
     const exited = new Promise((resolve) => redis.child.once("exit", resolve));
     redis.child.kill("SIGKILL");
     await exited;
-    const answer = await tryLogin(second, second.adminUsername, second.adminPassword);
+    const answer = await second.api<ErrorBody>("POST", "/auth/login", {
+      body: { username: second.adminUsername, password: second.adminPassword },
+      headers: { "x-request-id": "login-while-redis-down" },
+    });
     expect(answer.status).toBe(503);
     expect(answer.body.code).toBe("store_unavailable");
+    // The limiter's own warning is tied to the request it refused, with no id handed to it: the log context.
+    const warning = secondLog.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === "login limiter unavailable");
+    expect(warning).toMatchObject({ level: "warn", requestId: "login-while-redis-down" });
   });
 
   it("fails to start when REDIS_URL cannot be reached, rather than hanging", async () => {
