@@ -8,17 +8,19 @@ import { passwordProblem } from "../../shared/passwordPolicy";
 import type { CreateUserBody, LoginBody } from "../../shared/schemas";
 import { AppError, errors } from "../core/errors";
 import { sha256 } from "../core/hashChain";
-import { UniqueViolationError, type UserRecord } from "../store/types";
 import { can } from "../../shared/policy";
+import { UniqueViolationError, type UserRecord } from "../store/types";
 import { authorize, type ServiceContext } from "./context";
 import { presentUser } from "./presenters";
 
-// argon2id, the library's default algorithm, with its default cost (19 MiB, 2 passes, 1 lane: the OWASP minimum;
-// the auth tests check the stored `$argon2id$` prefix). Unlike bcrypt it reads the whole password, so two passwords
-// that share their first 72 bytes are different passwords.
 /** Hashes made before argon2id: still accepted, and replaced by an argon2id hash at the next successful login. */
 const isBcryptHash = (stored: string) => /^\$2[abxy]?\$/.test(stored);
 
+/**
+ * argon2id, the library's default algorithm, with its default cost (19 MiB, 2 passes, 1 lane: the OWASP minimum;
+ * the auth tests check the stored `$argon2id$` prefix). Unlike bcrypt it reads the whole password, so two passwords
+ * that share their first 72 bytes are different passwords.
+ */
 export function hashPassword(password: string): Promise<string> {
   return argon2Hash(password);
 }
