@@ -24,6 +24,7 @@ export const LIMITS = {
 
 /** A lone UTF-16 surrogate cannot be stored as text: drivers silently turn it into U+FFFD. */
 const LONE_SURROGATE = /\p{Cs}/u;
+export const hasLoneSurrogate = (value: string): boolean => LONE_SURROGATE.test(value);
 /** Something a person can see: not only whitespace, zero-width or other format/control characters. */
 const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Cc}]/u;
 

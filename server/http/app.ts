@@ -6,7 +6,7 @@ import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import type { ClientConfigView, HealthView } from "../../shared/api";
-import { LIMITS } from "../../shared/schemas";
+import { hasLoneSurrogate, LIMITS } from "../../shared/schemas";
 import { AppError, errors, toErrorBody } from "../core/errors";
 import { runWithLogContext } from "../logger";
 import type { Realtime } from "../realtime/types";
@@ -56,7 +56,7 @@ export function buildApp(context: ServiceContext, realtime: Realtime, options: A
   app.use(compression());
   // Before the API's body parser: public requests are rate-limited before their bodies are read.
   app.use("/api/v1", publicCaseRoutes(context));
-  app.use("/api", express.json({ limit: LIMITS.bodyBytes, strict: true, type: () => true }));
+  app.use("/api", express.json({ limit: LIMITS.bodyBytes, strict: true, type: () => true, reviver: refuseLoneSurrogates }));
 
   const api = express.Router();
   // API answers carry callers' names, numbers and locations: never kept by a browser or a shared cache.
@@ -203,9 +203,29 @@ export function tileSource(tileUrl: string): string | null {
   }
 }
 
+const LONE_SURROGATE_MESSAGE = "contains an unpaired UTF-16 surrogate (not valid text)";
+
+/**
+ * The shared schemas' text() refuses lone surrogates field by field; this refuses them in every REST body at
+ * parse time too, so a route whose schema has plain strings (an EIDO document's many fields) cannot store one.
+ */
+function refuseLoneSurrogates(key: string, value: unknown): unknown {
+  if (hasLoneSurrogate(key) || (typeof value === "string" && hasLoneSurrogate(value))) {
+    // body-parser keeps only the message of what the reviver throws: the field name travels in it.
+    const field = /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? key : "body";
+    throw new Error(`Field "${field}" ${LONE_SURROGATE_MESSAGE}.`);
+  }
+  return value;
+}
+
 /** body-parser reports its failures as errors with a `type`; give them our stable codes. */
 function translateBodyParserError(error: unknown): unknown {
   const type = (error as { type?: unknown } | null)?.type;
+  const message = error instanceof Error ? error.message : "";
+  if (type === "entity.parse.failed" && message.includes(LONE_SURROGATE_MESSAGE)) {
+    const field = /^Field "([^"]+)"/.exec(message)?.[1] ?? "body";
+    return errors.validation(`Invalid body: ${field} ${LONE_SURROGATE_MESSAGE}`, [{ path: field, message: LONE_SURROGATE_MESSAGE }]);
+  }
   if (type === "entity.parse.failed") {
     return new AppError("malformed_json", "The request body must be a JSON object or array, and valid JSON.");
   }

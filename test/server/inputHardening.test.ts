@@ -127,6 +127,17 @@ describe("input that was silently changed or oddly accepted (point 9)", () => {
     expect(JSON.stringify(detail.body.events)).not.toContain("\ufffd");
   });
 
+  it("refuses a lone surrogate anywhere in a REST body, even on a route whose schema has plain strings (EIDO)", async () => {
+    const before = await callCount();
+    const eido = await server.api<ErrorBody>("POST", "/transfers/eido", {
+      token: server.adminToken,
+      raw: '{"$id":"urn:x:\\ud800","lastUpdateTimeStamp":"2026-01-01T00:00:00Z","notesComponent":[{"notesActionComments":"a\\udfff"}]}',
+    });
+    expect(eido.status).toBe(400);
+    expect(eido.body).toMatchObject({ code: "validation_failed", issues: [{ path: "$id" }] });
+    expect(await callCount()).toBe(before);
+  });
+
   it("refuses a caller name or note that is only zero-width or other invisible characters", async () => {
     const before = await callCount();
     for (const invisible of ["\u200b", "\u200b\u200c\u200d", " \ufeff\u2060 ", "\u00a0\u3000"]) {
