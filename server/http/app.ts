@@ -54,16 +54,17 @@ export function buildApp(context: ServiceContext, realtime: Realtime, options: A
   });
   app.use(helmet(helmetOptions(context.config.tileUrl)));
   app.use(compression());
+  // API answers carry callers' names, numbers and locations, and residents' case access codes: never kept by a
+  // browser or a shared cache. Only the public client configuration may be.
+  app.use("/api", (req, res, next) => {
+    if (req.path !== "/v1/config") res.setHeader("cache-control", "no-store");
+    next();
+  });
   // Before the API's body parser: public requests are rate-limited before their bodies are read.
   app.use("/api/v1", publicCaseRoutes(context));
   app.use("/api", express.json({ limit: LIMITS.bodyBytes, strict: true, type: () => true, reviver: refuseLoneSurrogates }));
 
   const api = express.Router();
-  // API answers carry callers' names, numbers and locations: never kept by a browser or a shared cache.
-  api.use((req, res, next) => {
-    if (req.path !== "/config") res.setHeader("cache-control", "no-store");
-    next();
-  });
   // One probe a second at most, shared by concurrent callers: anonymous polling must not turn into write load.
   let lastProbe: { at: number; result: Promise<{ ok: boolean; detail?: string }> } | undefined;
   const probeStore = () => {

@@ -67,6 +67,11 @@ describe("cache control", () => {
       expect(headers["cache-control"], pathname).toBe("no-store");
     }
     expect((await get("/api/v1/incidents")).headers["cache-control"]).toBe("no-store");
+    // Residents' public case routes too (an answer can carry the case's access code).
+    const filed = await fetch(`${server.url}/api/v1/public/cases`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(filed.status).toBe(400);
+    expect(filed.headers.get("cache-control")).toBe("no-store");
+    expect((await get("/api/v2/anything")).headers["cache-control"]).toBe("no-store");
     expect((await get("/api/v1/config")).headers["cache-control"]).not.toBe("no-store");
   });
 });

@@ -138,6 +138,19 @@ describe("input that was silently changed or oddly accepted (point 9)", () => {
     expect(await callCount()).toBe(before);
   });
 
+  it("refuses a resident's public case with a lone surrogate or an invisible-only name (the case schemas share text())", async () => {
+    const filing = (name: string) =>
+      server.api<ErrorBody>("POST", "/public/cases", {
+        body: { request: "An explanation of the response time, please.", facts: "The fire was next door.", name, contact: "13912345678" },
+      });
+    for (const name of ["Wang \ud800Xiuying", "\u200b\u200b"]) {
+      const refused = await filing(name);
+      expect(refused.status, JSON.stringify(name)).toBe(400);
+      expect(refused.body).toMatchObject({ code: "validation_failed", issues: [expect.objectContaining({ path: "name" })] });
+    }
+    expect((await filing("Wang Xiuying")).status).toBe(201);
+  });
+
   it("refuses a caller name or note that is only zero-width or other invisible characters", async () => {
     const before = await callCount();
     for (const invisible of ["\u200b", "\u200b\u200c\u200d", " \ufeff\u2060 ", "\u00a0\u3000"]) {
