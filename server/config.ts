@@ -1,6 +1,7 @@
 // Configuration comes from the environment only; every setting is documented in the README.
 import path from "node:path";
 import { INCIDENT_TYPES, type IncidentType } from "../shared/domain";
+import type { LogLevel } from "./logger";
 
 export interface DuplicateWindow {
   /** Within this distance and time a call is a strong candidate; up to twice the distance, a possible one. */
@@ -30,7 +31,10 @@ export interface AppConfig {
   opRetentionHours: number;
   /** How often the maintenance task prunes expired operation records and sessions. */
   maintenanceMinutes: number;
+  /** Failed logins per account per window (whatever address they come from). */
   loginAttemptsPerWindow: number;
+  /** Failed logins per client address per window (whatever usernames they try). */
+  loginAttemptsPerAddress: number;
   loginWindowSeconds: number;
   /** Requests per client address and window on the public case routes (filing and status lookups together). */
   publicRateLimit: number;
@@ -39,6 +43,10 @@ export interface AppConfig {
   publicRequestsPerMinute: number;
   /** The address residents reach this server at (QR codes, publish answers); else the request's own host. */
   publicBaseUrl?: string;
+  /** Express "trust proxy": false unless TRUST_PROXY says which proxies may set X-Forwarded-For. */
+  trustProxy: boolean | number | string;
+  /** Shared rate-limit counters across app instances when set. */
+  redisUrl?: string;
   realertSeconds: number;
   overdueSeconds: number;
   lostContactSeconds: number;
@@ -51,7 +59,7 @@ export interface AppConfig {
   mapZoom: number;
   /** Built client to serve; absent in tests that do not need it. */
   clientDir: string;
-  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  logLevel: LogLevel;
   /** Our agency identifier in EIDO documents we send (NENA-STA-010 style, a domain name). */
   eidoAgencyId: string;
 }
@@ -95,6 +103,19 @@ function duplicateWindowsFrom(raw: string | undefined): Record<IncidentType, Dup
   return windows;
 }
 
+/**
+ * TRUST_PROXY: unset, empty or "false" trusts no proxy (X-Forwarded-For is ignored, so nobody can pick their own
+ * rate-limit bucket); "true" trusts every hop (only behind a proxy that overwrites the header); a number is how
+ * many hops to trust; anything else is express's list of addresses/subnets or names (`loopback`, `10.0.0.0/8`).
+ */
+function trustProxyFrom(raw: string | undefined): boolean | number | string {
+  const value = raw?.trim() ?? "";
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const [centerLat, centerLng] = (env.MAP_CENTER || "37.7749,-122.4194").split(",").map(Number);
@@ -115,11 +136,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     opRetentionHours: numberFrom(env, "OP_RETENTION_HOURS", 48),
     maintenanceMinutes: numberFrom(env, "MAINTENANCE_MINUTES", 15),
     loginAttemptsPerWindow: numberFrom(env, "LOGIN_MAX_ATTEMPTS", 10),
+    loginAttemptsPerAddress: numberFrom(env, "LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 30),
     loginWindowSeconds: numberFrom(env, "LOGIN_WINDOW_SECONDS", 300),
     publicRateLimit: numberFrom(env, "PUBLIC_RATE_LIMIT", 30),
     publicRateWindowSeconds: numberFrom(env, "PUBLIC_RATE_WINDOW_SECONDS", 600),
     publicRequestsPerMinute: numberFrom(env, "PUBLIC_REQUESTS_PER_MINUTE", 120),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, "") } : {}),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     realertSeconds: numberFrom(env, "REALERT_SECONDS", 15),
     overdueSeconds: numberFrom(env, "OVERDUE_SECONDS", 30),
     lostContactSeconds: numberFrom(env, "LOST_CONTACT_SECONDS", 30),

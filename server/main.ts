@@ -5,6 +5,7 @@ import type { AppConfig } from "./config";
 import { systemClock, type Clock } from "./core/time";
 import { WriteQueue } from "./core/writeQueue";
 import { buildApp } from "./http/app";
+import { connectRedis, type RedisConnection } from "./http/loginLimits";
 import { createLogger, type Logger } from "./logger";
 import { attachRealtime, type RealtimeServer } from "./realtime/socketServer";
 import type { Realtime } from "./realtime/types";
@@ -46,10 +47,20 @@ export async function startServer(
     logger,
     notifier: lateRealtime,
   };
-  await bootstrap(context);
+  try {
+    await bootstrap(context);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
+  let redis: RedisConnection | undefined;
+  if (config.redisUrl) {
+    redis = await connectRedis(config.redisUrl, logger);
+    logger.info("login rate limits: shared in redis");
+  }
   const httpServer = http.createServer();
-  httpServer.on("request", buildApp(context, lateRealtime));
+  httpServer.on("request", buildApp(context, lateRealtime, redis ? { redis } : {}));
   realtime = await attachRealtime(httpServer, context);
   const stopMaintenance = startMaintenance(context);
   await new Promise<void>((resolve, reject) => {
@@ -70,6 +81,7 @@ export async function startServer(
       await realtime?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await redis?.close();
       await store.close();
     },
   };

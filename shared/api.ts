@@ -159,11 +159,13 @@ export interface ResponseTimeReport {
   nextCursor: string | null;
 }
 
+/** Anonymous callers get `status` only; the rest is for an admin's token. */
 export interface HealthView {
+  /** "ok" when the store can take a write now. */
   status: "ok" | "degraded";
-  store: { kind: "sqlite" | "mongodb"; location: string; ok: boolean; detail?: string };
-  uptimeSeconds: number;
-  version: string;
+  store?: { kind: "sqlite" | "mongodb"; location: string; ok: boolean; detail?: string };
+  uptimeSeconds?: number;
+  version?: string;
 }
 
 export interface ClientConfigView {

@@ -4,6 +4,7 @@
 // so the server, the client and the tests compute the same due dates from the same code.
 import { z } from "zod";
 import { FoldError } from "./incident";
+import { text } from "./schemas";
 import type { StreamHead } from "./streams";
 
 // ---- vocabulary ----
@@ -410,11 +411,8 @@ export function compareForBoard(a: { caseNumber: string; clock: CaseClock }, b: 
 
 /** Bounded plain text: no markup, no control characters but line breaks and tabs. */
 export function plainText(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
+  // text() refuses lone surrogates and invisible-only text, as for every other free string.
+  return text({ max, required: true })
     .refine((value) => !/<\s*[A-Za-z!/?]/.test(value), "plain text only: no HTML or markup")
     .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), "no control characters");
 }

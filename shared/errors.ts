@@ -2,11 +2,19 @@
 export const ERROR_CODES = {
   validation_failed: 400,
   malformed_json: 400,
+  /** The body's Content-Encoding does not match its bytes (e.g. "gzip" on a body that is not gzip). */
+  malformed_body_encoding: 400,
+  /** A path with a broken percent-encoding (e.g. `/incidents/%E0%A4%A`). */
+  malformed_path: 400,
+  /** A new password fails the password policy (length, the username, a common password, one repeated character). */
+  weak_password: 400,
   payload_too_large: 413,
   unauthenticated: 401,
   invalid_credentials: 401,
   token_revoked: 401,
   forbidden: 403,
+  /** The target account is outside what the actor may manage (e.g. a supervisor ending an admin's sessions). */
+  protected_account: 403,
   not_found: 404,
   idempotency_conflict: 409,
   unit_unavailable: 409,
@@ -33,6 +41,7 @@ export const ERROR_CODES = {
   /** A session already holds MAX_SOCKETS_PER_SESSION sockets (the `connect_error` message). */
   too_many_connections: 429,
   internal_error: 500,
+  /** The database cannot take writes now (read-only, locked, unreachable): nothing was saved; retry later. */
   store_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

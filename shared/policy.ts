@@ -102,8 +102,13 @@ export function allows(role: Role, action: RoleAction): boolean {
   return (ROLE_PERMISSIONS[action] as readonly Role[]).includes(role);
 }
 
-/** Roles whose own accounts only an admin may end: a supervisor ends operational sessions, not an admin's. */
-const PROTECTED_SESSIONS: readonly Role[] = ["admin"];
+/**
+ * Roles whose sessions only an admin may end (besides their own holder). A supervisor ends the sessions of the
+ * operational accounts on the floor (dispatcher, crew, PR), not an admin's (who manages the supervisor), not another
+ * supervisor's (peers: an admin settles that), not an integration's (CAD links an admin set up; ending one
+ * silently stops a feed).
+ */
+const PROTECTED_SESSIONS: readonly Role[] = ["admin", "supervisor", "integration"];
 
 export const can = {
   ...(Object.fromEntries(ROLE_ACTIONS.map((action) => [action, (actor: PolicyActor) => allows(actor.role, action)])) as {

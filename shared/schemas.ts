@@ -23,11 +23,49 @@ export const LIMITS = {
   bodyBytes: 64 * 1024,
 } as const;
 
-const trimmed = (max: number) => z.string().trim().min(1).max(max);
+/** A lone UTF-16 surrogate cannot be stored as text: drivers silently turn it into U+FFFD. */
+const LONE_SURROGATE = /\p{Cs}/u;
+export const hasLoneSurrogate = (value: string): boolean => LONE_SURROGATE.test(value);
+/** Something a person can see: not only whitespace, zero-width or other format/control characters. */
+const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Cc}]/u;
+
+/**
+ * Every free string of a request goes through here, so well-formedness is checked once for all of them.
+ * `required` text (names, call signs, note text) must contain a visible character after trimming.
+ */
+export const text = (options: { max: number; min?: number; required?: boolean; trim?: boolean }) => {
+  const base = options.trim === false ? z.string() : z.string().trim();
+  const bounded = base.min(options.min ?? (options.required ? 1 : 0)).max(options.max);
+  const wellFormed = bounded.refine((value) => !LONE_SURROGATE.test(value), {
+    message: "contains an unpaired UTF-16 surrogate (not valid text)",
+  });
+  return options.required
+    ? wellFormed.refine((value) => VISIBLE.test(value), { message: "must contain visible text" })
+    : wellFormed;
+};
+const trimmed = (max: number) => text({ max, required: true });
+
+/** Earliest time we accept anywhere: older records are typos (year 0000 made incident "0-00001"). */
+export const EARLIEST_YEAR = 1900;
 /** ISO 8601 with a zone (Z or offset): a time without a zone is ambiguous across centers. */
-export const IsoTime = z.iso.datetime({ offset: true });
+export const IsoTime = z.iso
+  .datetime({ offset: true })
+  .refine((value) => {
+    const ms = Date.parse(value);
+    return Number.isFinite(ms) && new Date(ms).getUTCFullYear() >= EARLIEST_YEAR && new Date(ms).getUTCFullYear() <= 9999;
+  }, { message: `must be a real time from the year ${EARLIEST_YEAR} on` });
 export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, "letters, digits and _ . : - only");
 export const OpId = z.string().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only");
+
+/** A number from a query string; an empty or blank value is missing, not 0 (`?lat=&lng=` searched at 0,0). */
+const numberFromQuery = (schema: z.ZodNumber) =>
+  z
+    .string()
+    .trim()
+    .min(1, "required")
+    .regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, "must be a number")
+    .transform(Number)
+    .pipe(schema);
 
 export const LatLng = z.strictObject({
   lat: z.number().min(-90).max(90),
@@ -91,14 +129,14 @@ export const PhoneNumber = z
 // ---- auth and users ----
 export const LoginBody = z.strictObject({
   username: trimmed(64),
-  password: z.string().min(1).max(200),
+  password: text({ min: 1, max: 200, trim: false }),
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
 export const CreateUserBody = z
   .strictObject({
     username: z.string().trim().min(3).max(64).regex(/^[a-z0-9_.-]+$/, "lower-case letters, digits and _ . -"),
-    password: z.string().min(10).max(200),
+    password: text({ min: 1, max: 200, trim: false }),
     role: Role,
     unitId: Id.optional(),
     displayName: trimmed(LIMITS.shortText).optional(),
@@ -138,7 +176,7 @@ export const TransferRecord = z.strictObject({
   transferredAt: IsoTime.optional(),
   /** When the first center answered the call (receivedAt is when it started ringing there). */
   answeredAt: IsoTime.optional(),
-  notes: z.string().trim().max(LIMITS.description).optional(),
+  notes: text({ max: LIMITS.description }).optional(),
   callbackNumber: PhoneNumber.optional(),
   callbackUris: z.array(CallbackUri).max(5).optional(),
   persons: z.array(TransferPerson).max(20).optional(),
@@ -154,7 +192,7 @@ export const CallIntakeBody = z
     callerName: trimmed(LIMITS.shortText).optional(),
     location: Location,
     incidentType: IncidentType,
-    description: z.string().trim().max(LIMITS.description).optional(),
+    description: text({ max: LIMITS.description }).optional(),
     incidentId: Id.optional(),
     transfer: TransferRecord.optional(),
     /** The incident number in the system the history came from (imports). */
@@ -170,7 +208,6 @@ export const CallIntakeBody = z
   });
 export type CallIntakeBody = z.infer<typeof CallIntakeBody>;
 
-const numberFromQuery = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
 
 export const DuplicateQuery = z.strictObject({
   lat: numberFromQuery(z.number().min(-90).max(90)),
@@ -184,15 +221,15 @@ export type DuplicateQuery = z.infer<typeof DuplicateQuery>;
 
 /** Known addresses starting with `q`, compared as normalizeAddress forms (case and punctuation do not matter). */
 export const AddressQuery = z.strictObject({
-  q: z.string().trim().min(2).max(LIMITS.address),
-  limit: z.coerce.number().int().min(1).max(20).default(8),
+  q: text({ min: 2, max: LIMITS.address, required: true }),
+  limit: numberFromQuery(z.number().int().min(1).max(20)).default(8),
 });
 export type AddressQuery = z.infer<typeof AddressQuery>;
 
 // ---- incidents ----
 export const IncidentListQuery = z.strictObject({
   status: z.enum(["open", "closed", "merged", "all"]).default("open"),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
+  limit: numberFromQuery(z.number().int().min(1).max(500)).default(200),
 });
 export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
 
@@ -203,14 +240,14 @@ export const DispatchBody = z.strictObject({
   source: z.enum(["live", "import"]).default("live"),
   /** Take units that are committed elsewhere (re-routing), recorded on both incidents. */
   reassign: z.boolean().default(false),
-  notes: z.string().trim().max(LIMITS.description).optional(),
+  notes: text({ max: LIMITS.description }).optional(),
 });
 export type DispatchBody = z.infer<typeof DispatchBody>;
 
 export const MergeBody = z.strictObject({
   into: Id,
   opId: OpId.optional(),
-  reason: z.string().trim().max(LIMITS.reason).optional(),
+  reason: text({ max: LIMITS.reason }).optional(),
 });
 export type MergeBody = z.infer<typeof MergeBody>;
 
@@ -218,7 +255,7 @@ export const CloseBody = z.strictObject({
   opId: OpId,
   occurredAt: IsoTime.optional(),
   source: z.enum(["live", "import"]).default("live"),
-  reason: z.string().trim().max(LIMITS.reason).optional(),
+  reason: text({ max: LIMITS.reason }).optional(),
 });
 export type CloseBody = z.infer<typeof CloseBody>;
 
@@ -227,14 +264,14 @@ export const PhaseBody = z.strictObject({
   opId: OpId,
   occurredAt: IsoTime.optional(),
   source: z.enum(["live", "import"]).default("live"),
-  note: z.string().trim().max(LIMITS.reason).optional(),
+  note: text({ max: LIMITS.reason }).optional(),
 });
 export type PhaseBody = z.infer<typeof PhaseBody>;
 
 export const AlarmLevelBody = z.strictObject({
   alarmLevel: z.number().int().min(1).max(5),
   opId: OpId,
-  reason: z.string().trim().max(LIMITS.reason).optional(),
+  reason: text({ max: LIMITS.reason }).optional(),
 });
 export type AlarmLevelBody = z.infer<typeof AlarmLevelBody>;
 
@@ -387,14 +424,14 @@ export const ResponseTimeQuery = z.strictObject({
   from: IsoTime.optional(),
   to: IsoTime.optional(),
   incidentType: IncidentType.optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  cursor: text({ max: 200, trim: false }).optional(),
+  limit: numberFromQuery(z.number().int().min(1).max(5000)).default(1000),
 });
 export type ResponseTimeQuery = z.infer<typeof ResponseTimeQuery>;
 
 export const EventsQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  after: numberFromQuery(z.number().int().min(0)).default(0),
+  limit: numberFromQuery(z.number().int().min(1).max(1000)).default(500),
 });
 
 // ---- socket payloads ----

@@ -28,6 +28,8 @@ export const errors = {
   timeOutOfRange: (message: string) => new AppError("time_out_of_range", message),
   reasonRequired: (message: string, issues?: ErrorBody["issues"]) => new AppError("reason_required", message, issues),
   invalidCorrection: (message: string) => new AppError("invalid_correction", message),
+  storeUnavailable: () =>
+    new AppError("store_unavailable", "The database cannot take writes right now; nothing was saved. Try again shortly."),
 };
 
 export function fromZodError(error: ZodError, where: string): AppError {

@@ -33,6 +33,7 @@ import { PresenceTracker } from "./presence";
 import { replayToLiveStream } from "./replay";
 import { atExpiry, SessionSocketLimit } from "./sessionSockets";
 import type { Realtime } from "./types";
+import { runWithLogContext } from "../logger";
 
 interface SocketData {
   session: AuthenticatedSession;
@@ -88,6 +89,12 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
       .then((session) => {
         const release = socketLimit.reserve(session.tokenHash);
         if (!release) {
+          context.logger.warn("socket handshake refused", {
+            socketId: socket.id,
+            code: "too_many_connections",
+            address: socket.handshake.address,
+            userId: session.actor.userId,
+          });
           next(new Error("too_many_connections"));
           return;
         }
@@ -103,11 +110,24 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
         socket.data.syncing = false;
         next();
       })
-      .catch((error: unknown) => next(new Error(toErrorBody(error).body.code)));
+      .catch((error: unknown) => {
+        const { code } = toErrorBody(error).body;
+        // Never the token: only what an operator needs to see who is knocking and why they were refused.
+        context.logger.warn("socket handshake refused", {
+          socketId: socket.id,
+          code,
+          address: socket.handshake.address,
+          tokenGiven: typeof token === "string" && token.length > 0,
+        });
+        next(new Error(code));
+      });
   });
 
   io.on("connection", (socket: AppSocket) => {
     const { actor, tokenHash, expiresAt } = socket.data.session;
+    const socketFields = { socketId: socket.id, userId: actor.userId };
+    context.logger.info("socket connected", { ...socketFields, role: actor.role, address: socket.handshake.address });
+    socket.on("disconnect", (reason) => context.logger.info("socket disconnected", { ...socketFields, reason }));
     void socket.join([userRoom(actor.userId), sessionRoom(tokenHash)]);
     // Listening alone must not outlive the session: cut the socket off at expiry.
     const cancelExpiry = atExpiry(Date.parse(expiresAt), () => context.clock().getTime(), () => {
@@ -187,11 +207,15 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
         reply({ ok: false, error: toErrorBody(fromZodError(parsed.error, `${event} payload`)).body });
         return;
       }
-      run(parsed.data).then(
+      const socketFields = { socketId: socket.id, userId: socket.data.session.actor.userId };
+      // Every line logged while this event is handled, by any service, carries the socket id.
+      runWithLogContext(socketFields, () => run(parsed.data)).then(
         (data) => reply({ ok: true, data }),
         (error: unknown) => {
-          const mapped = toErrorBody(error);
-          if (mapped.unexpected) context.logger.error("socket handler failed", { event, error: String(error) });
+          const mapped = toErrorBody(context.store.isUnavailableError(error) ? errors.storeUnavailable() : error);
+          const details = { ...socketFields, event, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+          if (mapped.unexpected) context.logger.error("socket handler failed", details);
+          else if (mapped.body.code === "store_unavailable") context.logger.warn("store unavailable", details);
           reply({ ok: false, error: mapped.body });
         },
       );

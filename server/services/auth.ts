@@ -1,49 +1,66 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import bcrypt from "bcryptjs";
 import type { LoginResult, UserView } from "../../shared/api";
 import type { Actor } from "../../shared/events";
+import { passwordProblem } from "../../shared/passwordPolicy";
 import type { CreateUserBody, LoginBody } from "../../shared/schemas";
 import { AppError, errors } from "../core/errors";
 import { sha256 } from "../core/hashChain";
-import { UniqueViolationError, type UserRecord } from "../store/types";
 import { can } from "../../shared/policy";
-import { authorize, ensureAllowed, type ServiceContext } from "./context";
+import { UniqueViolationError, type UserRecord } from "../store/types";
+import { authorize, type ServiceContext } from "./context";
 import { presentUser } from "./presenters";
 
-const BCRYPT_ROUNDS = 10;
+/** Hashes made before argon2id: still accepted, and replaced by an argon2id hash at the next successful login. */
+const isBcryptHash = (stored: string) => /^\$2[abxy]?\$/.test(stored);
+
+/**
+ * argon2id, the library's default algorithm, with its default cost (19 MiB, 2 passes, 1 lane: the OWASP minimum;
+ * the auth tests check the stored `$argon2id$` prefix). Unlike bcrypt it reads the whole password, so two passwords
+ * that share their first 72 bytes are different passwords.
+ */
+export function hashPassword(password: string): Promise<string> {
+  return argon2Hash(password);
+}
+
 // Compared against when the username is unknown, so a miss costs the same time as a wrong password.
-const UNKNOWN_USER_HASH = bcrypt.hashSync("no-such-user-placeholder", BCRYPT_ROUNDS);
+let unknownUserHash: Promise<string> | undefined;
+
+async function passwordMatches(password: string, stored: string | undefined): Promise<boolean> {
+  if (stored === undefined) {
+    unknownUserHash ??= hashPassword(randomBytes(16).toString("hex"));
+    await argon2Verify(await unknownUserHash, password).catch(() => false);
+    return false;
+  }
+  if (isBcryptHash(stored)) return bcrypt.compare(password, stored);
+  return argon2Verify(stored, password).catch(() => false);
+}
+
+/** The common password list shipped as data; read once. */
+let commonPasswords: Set<string> | undefined;
+function isCommonPassword(candidate: string): boolean {
+  commonPasswords ??= new Set(
+    fs
+      .readFileSync(new URL("../security/common-passwords.txt", import.meta.url), "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#")),
+  );
+  return commonPasswords.has(candidate);
+}
+
+/** Refuses a password the policy does not accept (shared/passwordPolicy.ts), with `weak_password`. */
+export function checkPasswordPolicy(password: string, username: string): void {
+  const problem = passwordProblem(password, username, isCommonPassword);
+  if (problem) throw new AppError("weak_password", `Choose another password: ${problem}.`, [{ path: "password", message: problem }]);
+}
 
 export interface AuthenticatedSession {
   actor: Actor;
   tokenHash: string;
   expiresAt: string;
-}
-
-/** Fixed-window counter of failed and attempted logins per client address and username. */
-export class LoginRateLimiter {
-  private readonly attempts = new Map<string, { count: number; windowStart: number }>();
-  constructor(
-    private readonly maxAttempts: number,
-    private readonly windowMs: number,
-  ) {}
-
-  check(key: string, now: number): void {
-    const entry = this.attempts.get(key);
-    if (!entry || now - entry.windowStart >= this.windowMs) {
-      this.attempts.set(key, { count: 1, windowStart: now });
-      return;
-    }
-    entry.count += 1;
-    if (entry.count > this.maxAttempts) {
-      const retryIn = Math.ceil((entry.windowStart + this.windowMs - now) / 1000);
-      throw new AppError("rate_limited", `Too many login attempts; try again in ${retryIn} s.`);
-    }
-  }
-
-  reset(key: string): void {
-    this.attempts.delete(key);
-  }
 }
 
 export function actorOf(user: UserRecord): Actor {
@@ -55,19 +72,16 @@ export function actorOf(user: UserRecord): Actor {
   };
 }
 
-export async function login(
-  context: ServiceContext,
-  limiter: LoginRateLimiter,
-  body: LoginBody,
-  clientAddress: string,
-): Promise<LoginResult> {
+/** Rate limits are applied before this, by the route (loginLimits.ts). */
+export async function login(context: ServiceContext, body: LoginBody): Promise<LoginResult> {
   const now = context.clock();
-  const key = `${clientAddress}|${body.username.toLowerCase()}`;
-  limiter.check(key, now.getTime());
   const user = await context.store.getUserByUsername(body.username);
-  const matches = await bcrypt.compare(body.password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+  const matches = await passwordMatches(body.password, user?.passwordHash);
   if (!user || !matches) throw new AppError("invalid_credentials", "Username or password is wrong.");
-  limiter.reset(key);
+  if (isBcryptHash(user.passwordHash)) {
+    // The one moment the plain password is known: move this account off bcrypt's 72-byte limit.
+    await context.store.setUserPasswordHash(user.id, await hashPassword(body.password));
+  }
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + context.config.tokenTtlHours * 3600_000).toISOString();
   await context.store.createSession({
@@ -103,7 +117,12 @@ export async function revokeUserSessions(context: ServiceContext, actor: Actor, 
   authorize(actor, "endOtherUsersSessions", "end other users' sessions");
   const target = await context.store.getUser(userId);
   if (!target) throw errors.notFound(`User ${userId}`);
-  ensureAllowed(can.endSessionsOf(actor, target), `A ${actor.role} account may not end the sessions of a ${target.role} account.`);
+  if (!can.endSessionsOf(actor, target)) {
+    throw new AppError(
+      "protected_account",
+      `A ${actor.role} account may not end the sessions of a ${target.role} account; ask an admin.`,
+    );
+  }
   return context.store.revokeUserSessions(userId, context.clock().toISOString());
 }
 
@@ -114,10 +133,11 @@ export async function createUser(context: ServiceContext, actor: Actor | null, b
       { path: "unitId", message: "unknown unit" },
     ]);
   }
+  checkPasswordPolicy(body.password, body.username);
   const user: UserRecord = {
     id: randomUUID(),
     username: body.username,
-    passwordHash: await bcrypt.hash(body.password, BCRYPT_ROUNDS),
+    passwordHash: await hashPassword(body.password),
     role: body.role,
     unitId: body.unitId ?? null,
     displayName: body.displayName ?? null,

@@ -50,7 +50,7 @@ export async function bootstrap(context: ServiceContext): Promise<void> {
   }
   const lines: string[] = [];
   for (const account of DEMO_ACCOUNTS) {
-    const password = randomBytes(9).toString("base64url");
+    const password = randomBytes(12).toString("base64url");
     await createUser(context, null, { ...account, password });
     lines.push(`  ${account.role.padEnd(11)} ${account.username.padEnd(11)} ${password}${account.unitId ? `   (unit ${account.unitId})` : ""}`);
   }

@@ -12,6 +12,7 @@ import { lookupKeyOf } from "../../shared/streams";
 import {
   prefixUpperBound,
   StaleWriteError,
+  StoreClosedError,
   UniqueViolationError,
   type CallRecord,
   type Commit,
@@ -278,6 +279,22 @@ async function migrateDocuments(models: Models): Promise<void> {
   ]);
   await models.units.collection.updateMany({ version: { $exists: false } }, { $set: { version: 1 } });
 }
+/** Driver error classes that mean the cluster cannot be reached or cannot take the write now. */
+const UNAVAILABLE_MONGO_ERRORS = new Set([
+  "MongoNetworkError",
+  "MongoNetworkTimeoutError",
+  "MongoServerSelectionError",
+  "MongoNotConnectedError",
+  "MongoTopologyClosedError",
+  "MongoWriteConcernError",
+]);
+/**
+ * Server codes for the same: HostUnreachable 6, HostNotFound 7, NetworkTimeout 89, ShutdownInProgress 91,
+ * PrimarySteppedDown 189, WriteConcernFailed 64, NotWritablePrimary 10107, InterruptedAtShutdown 11600,
+ * InterruptedDueToReplStateChange 11602, NotPrimaryNoSecondaryOk 13435, NotPrimaryOrSecondary 13436.
+ */
+const UNAVAILABLE_MONGO_CODES = new Set([6, 7, 64, 89, 91, 189, 10107, 11600, 11602, 13435, 13436]);
+const PING_WRITE_TIMEOUT_MS = 5000;
 
 export class MongoStore implements Store {
   readonly kind = "mongodb" as const;
@@ -328,11 +345,29 @@ export class MongoStore implements Store {
     try {
       const db = this.connection?.db;
       if (!db) return { ok: false, detail: "not connected" };
-      await db.command({ ping: 1 });
+      // A real write with the same durability as commands: a cluster without a writable primary, or one that
+      // cannot reach a majority, fails here instead of answering healthy to a read-only ping.
+      await db
+        .collection<{ _id: string; at: Date }>("health_probes")
+        .updateOne(
+          { _id: "probe" },
+          { $set: { at: new Date() } },
+          { upsert: true, writeConcern: { w: "majority", journal: true, wtimeoutMS: PING_WRITE_TIMEOUT_MS } },
+        );
       return { ok: true };
     } catch (error) {
       return { ok: false, detail: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  isUnavailableError(error: unknown): boolean {
+    if (error instanceof StoreClosedError) return true;
+    if (typeof error !== "object" || error === null) return false;
+    const { name, code } = error as { name?: unknown; code?: unknown };
+    if (typeof name === "string" && UNAVAILABLE_MONGO_ERRORS.has(name)) return true;
+    if (typeof code === "number" && UNAVAILABLE_MONGO_CODES.has(code)) return true;
+    const hasLabel = (error as { hasErrorLabel?: unknown }).hasErrorLabel;
+    return typeof hasLabel === "function" && Boolean(hasLabel.call(error, "RetryableWriteError"));
   }
 
   /** Drops this store's whole database. Not part of the port: for throw-away test databases only. */
@@ -341,12 +376,12 @@ export class MongoStore implements Store {
   }
 
   private get m(): Models {
-    if (!this.models) throw new Error(`mongodb store at ${this.location} is not open (call init())`);
+    if (!this.models) throw new StoreClosedError(this.location);
     return this.models;
   }
 
   private get conn(): Connection {
-    if (!this.connection) throw new Error(`mongodb store at ${this.location} is not open (call init())`);
+    if (!this.connection) throw new StoreClosedError(this.location);
     return this.connection;
   }
 
@@ -620,6 +655,10 @@ export class MongoStore implements Store {
 
   async createUser(user: UserRecord): Promise<void> {
     await write("users", () => this.m.users.create(toDocument(USERS, user)));
+  }
+
+  async setUserPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.m.users.updateOne({ _id: userId }, { $set: { passwordHash } });
   }
 
   async getUser(id: string): Promise<UserRecord | null> {

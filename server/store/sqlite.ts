@@ -10,6 +10,7 @@ import { lookupKeyOf } from "../../shared/streams";
 import {
   prefixUpperBound,
   StaleWriteError,
+  StoreClosedError,
   UniqueViolationError,
   type CallRecord,
   type Commit,
@@ -429,6 +430,10 @@ type ListParams = Partial<
   limit: number;
 };
 
+/** SQLite result codes that mean "cannot write now" (disk, permissions, locks), not a bug or bad data. */
+const UNAVAILABLE_SQLITE_CODES = /^SQLITE_(READONLY|BUSY|LOCKED|FULL|IOERR|CANTOPEN|PROTOCOL|NOLFS|AUTH)(_|$)/;
+const PING_BUSY_TIMEOUT_MS = 1000;
+
 export class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   readonly location: string;
@@ -500,25 +505,45 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<{ ok: boolean; detail?: string }> {
     try {
-      this.open().prepare("SELECT 1").get();
+      const db = this.open();
+      const busyTimeout = db.pragma("busy_timeout", { simple: true }) as number;
+      // Take the write lock and write, then roll back: a read-only, moved or locked file fails here, as a real
+      // write would, without adding anything to the file. A short wait: a health check must answer quickly.
+      db.pragma(`busy_timeout = ${PING_BUSY_TIMEOUT_MS}`);
+      try {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('health_probe', ?)`).run(new Date().toISOString());
+        } finally {
+          db.exec("ROLLBACK");
+        }
+      } finally {
+        db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
       return { ok: true };
     } catch (error) {
       return { ok: false, detail: error instanceof Error ? error.message : String(error) };
     }
   }
 
+  isUnavailableError(error: unknown): boolean {
+    if (error instanceof StoreClosedError) return true;
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === "string" && UNAVAILABLE_SQLITE_CODES.test(code);
+  }
+
   private open(): Database.Database {
-    if (!this.db) throw new Error(`sqlite store at ${this.location} is not open (call init())`);
+    if (!this.db) throw new StoreClosedError(this.location);
     return this.db;
   }
 
   private get s(): Statements {
-    if (!this.statements) throw new Error(`sqlite store at ${this.location} is not open (call init())`);
+    if (!this.statements) throw new StoreClosedError(this.location);
     return this.statements;
   }
 
   async commit(changes: Partial<Commit>): Promise<LogEvent[]> {
-    if (!this.applyCommit) throw new Error(`sqlite store at ${this.location} is not open (call init())`);
+    if (!this.applyCommit) throw new StoreClosedError(this.location);
     try {
       return this.applyCommit(changes);
     } catch (error) {
@@ -719,6 +744,10 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw toUniqueViolation(error);
     }
+  }
+
+  async setUserPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    this.open().prepare(`UPDATE users SET password_hash = ? WHERE id = ?`).run(passwordHash, userId);
   }
 
   async getUser(id: string): Promise<UserRecord | null> {

@@ -190,6 +190,14 @@ export class UniqueViolationError extends Error {
   }
 }
 
+/** Thrown by an adapter used before init() or after close(). */
+export class StoreClosedError extends Error {
+  constructor(location: string) {
+    super(`store at ${location} is not open (call init())`);
+    this.name = "StoreClosedError";
+  }
+}
+
 // The port is one repository per record type; a Store is all of them over one database, so a command can
 // commit across record types atomically. Services may depend on the narrower repository types.
 
@@ -199,7 +207,13 @@ export interface StoreLifecycle {
   readonly location: string;
   init(): Promise<void>;
   close(): Promise<void>;
+  /** Whether the store can take a write now (a probe that writes, not only a read). */
   ping(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * True for errors that say the database cannot serve now (read-only, locked, full, unreachable, closed), as
+   * opposed to a bug or bad data: the caller answers 503 store_unavailable and the client retries.
+   */
+  isUnavailableError(error: unknown): boolean;
 }
 
 /** The log of streams, and the one atomic write of everything a command changed. */
@@ -258,6 +272,8 @@ export interface UserRepository {
   getUser(id: string): Promise<UserRecord | null>;
   getUserByUsername(username: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
+  /** Replaces a user's password hash (re-hashing an old bcrypt hash with argon2id at login). */
+  setUserPasswordHash(userId: string, passwordHash: string): Promise<void>;
   countUsers(): Promise<number>;
 }
 

@@ -1,7 +1,7 @@
 // `npm run bench`: figures for the two paths that must stay fast, each compared with a floor measured in the
 // same run on the same machine (so the verdict does not depend on how fast this machine is).
 //  1. Duplicate lookup with 100,000 incidents on record: the indexed query vs. a scan of every incident.
-//  2. Call intake over HTTP, durable in SQLite: vs. a bare HTTP round trip to /health.
+//  2. Call intake over HTTP, durable in SQLite: vs. a bare HTTP round trip to /config (/health now probes a write).
 //  3. Database bytes per 1,000 events after a bounded run of whole calls through the API: vs. the raw JSON size
 //     of the same events.
 //  4. Duplicate precision on the DataSF sample (not a speed): false "strong" on new calls <= 2 %, every simulated
@@ -137,7 +137,7 @@ async function benchIntake(): Promise<boolean> {
   const roundTrips: number[] = [];
   for (let i = 0; i < CALLS; i++) {
     const began = performance.now();
-    await server.api("GET", "/health");
+    await server.api("GET", "/config");
     roundTrips.push(performance.now() - began);
   }
   const intakes: number[] = [];
@@ -153,7 +153,7 @@ async function benchIntake(): Promise<boolean> {
   const intake = quantile(intakes, 0.5);
   console.log(`call intake over HTTP, each durable (SQLite synchronous=FULL) before the answer, ${CALLS} calls`);
   console.log(`  intake: median ${ms(intake)}, p95 ${ms(quantile(intakes, 0.95))}, ${(1000 / intake).toFixed(0)} calls/s sequential`);
-  console.log(`  floor (GET /health round trip): median ${ms(floor)}`);
+  console.log(`  floor (GET /config round trip): median ${ms(floor)}`);
   console.log(`  intake costs ${(intake / floor).toFixed(1)}x a bare round trip (auth, validation, duplicate lookup, fsync)`);
   return true;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, createHttpClient, type FetchLike } from "../../client/src/api/http";
+import { en } from "../../client/src/i18n/locales/en";
+import { zhCN } from "../../client/src/i18n/locales/zh-CN";
+import { zhTW } from "../../client/src/i18n/locales/zh-TW";
 
 function respond(status: number, body?: unknown): FetchLike {
   return async () => new Response(body === undefined ? null : JSON.stringify(body), { status });
@@ -31,6 +34,17 @@ describe("typed fetch", () => {
     const http = createHttpClient({ getToken: () => "tok", onUnauthenticated: () => loggedOut++, fetch: respond(401, { code: "token_revoked", message: "revoked" }) });
     await expect(http.get("/auth/me")).rejects.toMatchObject({ code: "token_revoked" });
     expect(loggedOut).toBe(1);
+  });
+
+  it("turns 503 store_unavailable into a retryable error with its own message in every language", async () => {
+    const http = createHttpClient({
+      getToken: () => "tok",
+      fetch: respond(503, { code: "store_unavailable", message: "The database cannot take writes right now; nothing was saved." }),
+    });
+    const error = await http.post("/calls", {}).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 503, code: "store_unavailable", retryable: true });
+    for (const messages of [en, zhCN, zhTW]) expect(messages.errors.store_unavailable).toBeTruthy();
+    expect(en.errors.store_unavailable).toMatch(/try again/i);
   });
 
   it("turns a network failure and an unknown body into client codes", async () => {

@@ -11,6 +11,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/so
 import { createApi, type Api } from "../../client/src/api/endpoints";
 import { createHttpClient } from "../../client/src/api/http";
 import { loadConfig, type AppConfig } from "../../server/config";
+import type { Logger } from "../../server/logger";
 import { startServer, type RunningServer } from "../../server/main";
 import type { Clock } from "../../server/core/time";
 
@@ -55,7 +56,7 @@ export interface TestServer {
 export const ADMIN_PASSWORD = "admin-password-for-tests";
 
 export async function startTestServer(
-  options: { env?: Record<string, string>; config?: Partial<AppConfig>; dataDir?: string; clock?: Clock } = {},
+  options: { env?: Record<string, string>; config?: Partial<AppConfig>; dataDir?: string; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-test-"));
   const env = {
@@ -64,10 +65,14 @@ export async function startTestServer(
     ADMIN_PASSWORD,
     LOG_LEVEL: "warn",
     LOGIN_MAX_ATTEMPTS: "1000",
+    LOGIN_MAX_ATTEMPTS_PER_ADDRESS: "1000",
     ...options.env,
   };
   const config = loadConfig(env, { port: 0, host: "127.0.0.1", clientDir: path.join(dataDir, "no-client"), ...options.config });
-  const server = await startServer(config, options.clock ? { clock: options.clock } : {});
+  const server = await startServer(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const sockets: ClientSocket[] = [];
 
   const api: TestServer["api"] = async (method, pathname, { token, body, raw, headers } = {}) => {

@@ -353,10 +353,10 @@ const badInputs: BadInput[] = [
     issuePath: "unitId",
   },
   {
-    name: "a password shorter than 10 characters",
+    name: "a password shorter than 12 characters",
     send: () => post("/users", { username: "short-pass", password: "abc123", role: "dispatcher" }),
     status: 400,
-    code: "validation_failed",
+    code: "weak_password",
     issuePath: "password",
   },
   {

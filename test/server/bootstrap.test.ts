@@ -21,7 +21,7 @@ async function runUntilListening(env: Record<string, string>): Promise<{ child: 
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match?.[1]) resolve(match[1]);
     };
     child.stdout?.on("data", onData);
@@ -66,7 +66,8 @@ describe("first start on an empty database", () => {
     for (const unit of units.units) expect(distanceMeters(unit.home, config.mapCenter)).toBeLessThan(15_000);
     const crew = (await (await login(first.url, "crew-e1", passwords.get("crew-e1")!)).json()) as LoginResult;
     expect(crew.user).toMatchObject({ role: "crew", unitId: "E1" });
-    const health = (await (await fetch(`${first.url}/api/v1/health`)).json()) as HealthView;
+    const admin = (await (await login(first.url, "admin", passwords.get("admin")!)).json()) as LoginResult;
+    const health = (await (await fetch(`${first.url}/api/v1/health`, { headers: { authorization: `Bearer ${admin.token}` } })).json()) as HealthView;
     expect(health.store).toMatchObject({ kind: "sqlite", ok: true, location: path.join(dataDir, "dispatch.sqlite") });
     await stop(first.child);
 

@@ -29,7 +29,7 @@ function startProcess(): Promise<{ child: ChildProcess; url: string }> {
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match?.[1]) resolve({ child, url: match[1] });
     };
     child.stdout?.on("data", onData);

@@ -1288,7 +1288,7 @@ describe("ending sessions", () => {
     const secondAdmin = await server.createAccount("admin");
     const refused = await server.api<ErrorBody>("POST", "/auth/revoke", { token: tokens.supervisor, body: { userId: secondAdmin.user.id } });
     expect(refused.status).toBe(403);
-    expect(refused.body.code).toBe("forbidden");
+    expect(refused.body.code).toBe("protected_account");
     expect((await server.api("GET", "/auth/me", { token: secondAdmin.token })).status).toBe(200);
 
     const allowed = await server.api<{ revoked: number }>("POST", "/auth/revoke", { token: tokens.admin, body: { userId: secondAdmin.user.id } });

@@ -48,6 +48,9 @@ describe("policy", () => {
   it("lets a supervisor end operational sessions but not an admin's; everyone may end their own", () => {
     expect(can.endSessionsOf(actor("supervisor"), { role: "dispatcher", id: "x" })).toBe(true);
     expect(can.endSessionsOf(actor("supervisor"), { role: "admin", id: "x" })).toBe(false);
+    expect(can.endSessionsOf(actor("supervisor"), { role: "supervisor", id: "x" })).toBe(false);
+    expect(can.endSessionsOf(actor("supervisor"), { role: "integration", id: "x" })).toBe(false);
+    expect(can.endSessionsOf(actor("supervisor"), { role: "supervisor", id: "u-supervisor" })).toBe(true);
     expect(can.endSessionsOf(actor("admin"), { role: "admin", id: "x" })).toBe(true);
     expect(can.endSessionsOf(actor("dispatcher"), { role: "crew", id: "x" })).toBe(false);
     expect(can.endSessionsOf(actor("dispatcher"), { role: "dispatcher", id: "u-dispatcher" })).toBe(true);

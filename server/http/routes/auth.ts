@@ -1,20 +1,20 @@
-import { Router } from "express";
+import { Router, type RequestHandler } from "express";
 import { CreateUserBody, LoginBody, RevokeBody } from "../../../shared/schemas";
 import { errors } from "../../core/errors";
 import { presentUser } from "../../services/presenters";
-import { createUser, listUsers, login, logout, LoginRateLimiter, revokeUserSessions } from "../../services/auth";
+import { createUser, listUsers, login, logout, revokeUserSessions } from "../../services/auth";
 import type { ServiceContext } from "../../services/context";
 import type { Realtime } from "../../realtime/types";
 import { actorOf, parse, requireAuth, sessionOf } from "../helpers";
 
-export function authRoutes(context: ServiceContext, realtime: Realtime): Router {
+/** `loginLimits` run before a login is even parsed: see loginLimits.ts. */
+export function authRoutes(context: ServiceContext, realtime: Realtime, loginLimits: RequestHandler[]): Router {
   const router = Router();
-  const limiter = new LoginRateLimiter(context.config.loginAttemptsPerWindow, context.config.loginWindowSeconds * 1000);
   const auth = requireAuth(context);
 
-  router.post("/auth/login", async (req, res) => {
+  router.post("/auth/login", ...loginLimits, async (req, res) => {
     const body = parse(LoginBody, req.body, "body");
-    res.json(await login(context, limiter, body, req.ip ?? "unknown"));
+    res.json(await login(context, body));
   });
   router.post("/auth/logout", auth, async (_req, res) => {
     const session = sessionOf(res);

@@ -834,6 +834,14 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(await store.countUsers()).toBe(2);
     });
 
+    it("replaces one user's password hash and nothing else", async () => {
+      await store.createUser(user("user-1", "kim"));
+      await store.createUser(user("user-2", "lee"));
+      await store.setUserPasswordHash("user-1", "$argon2id$v=19$new-hash");
+      expect(await store.getUser("user-1")).toEqual({ ...user("user-1", "kim"), passwordHash: "$argon2id$v=19$new-hash" });
+      expect(await store.getUser("user-2")).toEqual(user("user-2", "lee"));
+    });
+
     it("creates, reads and revokes sessions, counting only the ones a user-wide revoke changed", async () => {
       const session = (tokenHash: string, userId: string) => ({
         tokenHash,
@@ -929,6 +937,21 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
   describe("lifecycle", () => {
     it("answers a ping when open", async () => {
       expect(await store.ping()).toMatchObject({ ok: true });
+    });
+
+    it("classifies a closed store's errors as unavailable, and a unique violation or a bug as not", async () => {
+      await store.createUser(user("user-1", "kim"));
+      const duplicate = await store.createUser(user("user-2", "kim")).catch((error: unknown) => error);
+      expect(duplicate).toBeInstanceOf(UniqueViolationError);
+      expect(store.isUnavailableError(duplicate)).toBe(false);
+      expect(store.isUnavailableError(new TypeError("x is undefined"))).toBe(false);
+      await store.close();
+      expect(await store.ping()).toMatchObject({ ok: false });
+      const closed = await store.getUser("user-1").catch((error: unknown) => error);
+      expect(closed).toBeInstanceOf(Error);
+      expect(store.isUnavailableError(closed)).toBe(true);
+      store = leg.make();
+      await store.init();
     });
 
     it("keeps everything after close and re-open on the same data", async () => {

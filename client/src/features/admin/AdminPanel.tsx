@@ -5,6 +5,7 @@ import { describeIssues } from "../../lib/validation";
 import { useStore } from "zustand";
 import type { UserView } from "../../../../shared/api";
 import { INCIDENT_TYPES, ROLES, UNIT_TYPES, type IncidentType, type Role, type UnitType } from "../../../../shared/domain";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../../../shared/passwordPolicy";
 import { CreateUserBody, UnitUpsertBody, type RunCard } from "../../../../shared/schemas";
 import { api } from "../../api/client";
 import { unitStore } from "../../app/stores";
@@ -218,7 +219,14 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
           </label>
           <label className="field">
             <span>{t("login.password")}</span>
-            <input type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+            <input
+              type="password"
+              autoComplete="new-password"
+              minLength={PASSWORD_MIN_LENGTH}
+              maxLength={PASSWORD_MAX_LENGTH}
+              value={form.password}
+              onChange={(e) => setForm({ ...form, password: e.target.value })}
+            />
           </label>
           <label className="field">
             <span>{t("admin.role")}</span>

@@ -677,9 +677,13 @@ export const en = {
     invalid_correction: "Only a decision of this incident can be corrected",
     rate_limited: "Too many attempts; wait a moment",
     internal_error: "Server error",
-    store_unavailable: "The database is unavailable",
+    store_unavailable: "The database cannot save right now; nothing was saved, try again",
     sync_in_progress: "This device is already syncing; wait a moment",
     too_many_connections: "Too many windows open for this login; close one",
+    malformed_body_encoding: "The request could not be decoded",
+    malformed_path: "The address of the request is malformed",
+    weak_password: "The password is too weak",
+    protected_account: "You may not manage this account",
   },
 };
 

@@ -678,8 +678,12 @@ export const zhCN: Messages = {
     invalid_correction: "只能更正本警情的决策记录",
     rate_limited: "尝试次数过多，请稍候",
     internal_error: "服务器错误",
-    store_unavailable: "数据库不可用",
+    store_unavailable: "数据库暂时无法保存；未保存任何内容，请重试",
     sync_in_progress: "本设备正在同步，请稍候",
     too_many_connections: "此登录打开的窗口过多，请关闭一个",
+    malformed_body_encoding: "请求内容无法解码",
+    malformed_path: "请求地址格式错误",
+    weak_password: "密码强度不足",
+    protected_account: "您无权管理此账户",
   },
 };

@@ -678,8 +678,12 @@ export const zhTW: Messages = {
     invalid_correction: "只能更正本案件的決策紀錄",
     rate_limited: "嘗試次數過多，請稍候",
     internal_error: "伺服器錯誤",
-    store_unavailable: "資料庫無法使用",
+    store_unavailable: "資料庫暫時無法儲存；未儲存任何內容，請重試",
     sync_in_progress: "本裝置正在同步，請稍候",
     too_many_connections: "此登入開啟的視窗過多，請關閉一個",
+    malformed_body_encoding: "請求內容無法解碼",
+    malformed_path: "請求位址格式錯誤",
+    weak_password: "密碼強度不足",
+    protected_account: "您無權管理此帳戶",
   },
 };
