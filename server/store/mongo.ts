@@ -20,6 +20,7 @@ import {
   type IncidentRecord,
   type IncidentWindowQuery,
   type KnownAddress,
+  type LeaseRecord,
   type OpRecord,
   type SessionRecord,
   type Store,
@@ -66,6 +67,17 @@ interface EventDoc {
 interface CounterDoc {
   _id: string;
   value: number;
+}
+
+interface LeaseDoc {
+  _id: string;
+  holder: string;
+  expiresAtMs: number;
+  renewedAtMs: number;
+}
+
+function leaseFromDoc(doc: LeaseDoc): LeaseRecord {
+  return { name: doc._id, holder: doc.holder, expiresAtMs: doc.expiresAtMs, renewedAtMs: doc.renewedAtMs };
 }
 
 interface SettingDoc {
@@ -142,6 +154,7 @@ function buildModels(connection: Connection) {
 
   const counters = new Schema<CounterDoc>({ _id: String, value: Number }, schemaOptions);
   const settings = new Schema<SettingDoc>({ _id: String, value: Mixed }, schemaOptions);
+  const leases = new Schema<LeaseDoc>({ _id: String, holder: String, expiresAtMs: Number, renewedAtMs: Number }, schemaOptions);
 
   return {
     events: connection.model<EventDoc>("Event", events, "events"),
@@ -154,6 +167,7 @@ function buildModels(connection: Connection) {
     ops: connection.model<MongoDocument>("Op", ops, OPS.name),
     counters: connection.model<CounterDoc>("Counter", counters, "counters"),
     settings: connection.model<SettingDoc>("Setting", settings, "settings"),
+    leases: connection.model<LeaseDoc>("Lease", leases, "leases"),
   };
 }
 
@@ -729,6 +743,39 @@ export class MongoStore implements Store {
     if (expired.length === 0) return 0;
     const result = await this.m.sessions.deleteMany({ _id: { $in: expired.map((doc) => doc._id) } }).exec();
     return result.deletedCount;
+  }
+
+  async acquireLease(
+    name: string,
+    holder: string,
+    nowMs: number,
+    ttlMs: number,
+  ): Promise<{ acquired: boolean; previous: LeaseRecord | null }> {
+    try {
+      // Matches only a lease this holder may take; when it matches nothing, the upsert inserts `name` and the
+      // unique _id refuses it if another holder's unexpired lease is there (no lease yet: the insert wins).
+      const before = await this.m.leases
+        .findOneAndUpdate(
+          { _id: name, $or: [{ holder }, { expiresAtMs: { $lte: nowMs } }] },
+          { $set: { holder, expiresAtMs: nowMs + ttlMs, renewedAtMs: nowMs } },
+          { upsert: true, returnDocument: "before" },
+        )
+        .lean<LeaseDoc>()
+        .exec();
+      return { acquired: true, previous: before ? leaseFromDoc(before) : null };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return { acquired: false, previous: await this.getLease(name) };
+    }
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.m.leases.updateOne({ _id: name, holder }, { $set: { expiresAtMs: 0 } }).exec();
+  }
+
+  async getLease(name: string): Promise<LeaseRecord | null> {
+    const doc = await this.m.leases.findOne({ _id: name }).lean<LeaseDoc>().exec();
+    return doc ? leaseFromDoc(doc) : null;
   }
 
   async getSetting<T>(key: string): Promise<T | null> {

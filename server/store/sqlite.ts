@@ -18,6 +18,7 @@ import {
   type IncidentRecord,
   type IncidentWindowQuery,
   type KnownAddress,
+  type LeaseRecord,
   type OpRecord,
   type SessionRecord,
   type Store,
@@ -27,7 +28,7 @@ import {
 } from "./types";
 import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, upsertSql, USERS, type SqlValue } from "./records";
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 const META = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -107,6 +108,15 @@ CREATE INDEX sessions_expires ON sessions (expires_at);
   5: `
 ALTER TABLE streams ADD COLUMN lookup_key TEXT;
 ${LOOKUP_INDEXES}
+`,
+  // Version 6: leases, so that one server instance among several runs the alert monitor.
+  6: `
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  renewed_at_ms INTEGER NOT NULL
+);
 `,
 };
 
@@ -190,7 +200,24 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 ${LOOKUP_INDEXES}
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  renewed_at_ms INTEGER NOT NULL
+);
 `;
+
+interface LeaseRow {
+  name: string;
+  holder: string;
+  expires_at_ms: number;
+  renewed_at_ms: number;
+}
+
+function leaseFromRow(row: LeaseRow): LeaseRecord {
+  return { name: row.name, holder: row.holder, expiresAtMs: row.expires_at_ms, renewedAtMs: row.renewed_at_ms };
+}
 
 interface EventRow {
   position: number;
@@ -412,6 +439,15 @@ function prepareStatements(db: Database.Database) {
          (SELECT token_hash FROM sessions INDEXED BY sessions_expires WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`,
     ),
 
+    getLease: db.prepare<[name: string], LeaseRow>(`SELECT * FROM leases WHERE name = ?`),
+    putLease: db.prepare<[name: string, holder: string, expiresAtMs: number, renewedAtMs: number], void>(
+      `INSERT INTO leases (name, holder, expires_at_ms, renewed_at_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at_ms = excluded.expires_at_ms,
+           renewed_at_ms = excluded.renewed_at_ms`,
+    ),
+    releaseLease: db.prepare<[name: string, holder: string], void>(
+      `UPDATE leases SET expires_at_ms = 0 WHERE name = ? AND holder = ?`,
+    ),
     getSetting: db.prepare<[key: string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
     putSetting: db.prepare<[key: string, value: string], void>(
       `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
@@ -802,6 +838,33 @@ export class SqliteStore implements Store {
   async pruneSessions(expiredBefore: string, limit: number): Promise<number> {
     if (!(limit > 0)) return 0;
     return this.s.pruneSessions.run(expiredBefore, limit).changes;
+  }
+
+  async acquireLease(
+    name: string,
+    holder: string,
+    nowMs: number,
+    ttlMs: number,
+  ): Promise<{ acquired: boolean; previous: LeaseRecord | null }> {
+    const statements = this.s;
+    // BEGIN IMMEDIATE takes the write lock before the read: two processes on one file cannot both see it free.
+    const take = this.open().transaction(() => {
+      const row = statements.getLease.get(name);
+      const previous = row ? leaseFromRow(row) : null;
+      if (previous && previous.holder !== holder && previous.expiresAtMs > nowMs) return { acquired: false, previous };
+      statements.putLease.run(name, holder, nowMs + ttlMs, nowMs);
+      return { acquired: true, previous };
+    });
+    return take.immediate();
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.s.releaseLease.run(name, holder);
+  }
+
+  async getLease(name: string): Promise<LeaseRecord | null> {
+    const row = this.s.getLease.get(name);
+    return row ? leaseFromRow(row) : null;
   }
 
   async getSetting<T>(key: string): Promise<T | null> {

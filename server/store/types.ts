@@ -102,6 +102,19 @@ export interface OpRecord {
   createdAt: string;
 }
 
+/**
+ * A named lease (e.g. the alert monitor's): one holder at a time across server instances, until it expires. The
+ * holder renews it well before then; another instance takes it only once it has expired.
+ */
+export interface LeaseRecord {
+  name: string;
+  holder: string;
+  /** Epoch ms; after this anyone may take the lease. */
+  expiresAtMs: number;
+  /** Epoch ms of the holder's last successful take or renewal: the holder's work is done up to about then. */
+  renewedAtMs: number;
+}
+
 export interface Commit {
   /** Appended in order; (streamType, streamId, seq) must be new. Positions are assigned by the store, increasing. */
   events: NewLogEvent[];
@@ -296,6 +309,19 @@ export interface OpRepository {
   pruneOps(createdBefore: string, limit: number): Promise<number>;
 }
 
+/** Leases: one holder at a time across server instances (the alert monitor's ticks). */
+export interface LeaseRepository {
+  /**
+   * Takes or renews lease `name` for `holder` until nowMs + ttlMs, in one conditional write: only when there is no
+   * lease, it has expired (expiresAtMs <= nowMs), or `holder` already holds it. Answers whether `holder` holds it
+   * now, and the lease as it was before the call (null when there was none).
+   */
+  acquireLease(name: string, holder: string, nowMs: number, ttlMs: number): Promise<{ acquired: boolean; previous: LeaseRecord | null }>;
+  /** Gives the lease up at once (a clean shutdown), only if `holder` still holds it. */
+  releaseLease(name: string, holder: string): Promise<void>;
+  getLease(name: string): Promise<LeaseRecord | null>;
+}
+
 export interface SettingRepository {
   getSetting<T>(key: string): Promise<T | null>;
   putSetting<T>(key: string, value: T): Promise<void>;
@@ -312,4 +338,5 @@ export interface Store
     UserRepository,
     SessionRepository,
     OpRepository,
+    LeaseRepository,
     SettingRepository {}

@@ -914,6 +914,47 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
     });
   });
 
+  describe("leases", () => {
+    it("gives a lease to one holder at a time, renews it for that holder, and hands it over only after expiry", async () => {
+      // A second store on the same data: another server instance.
+      const other = leg.make();
+      await other.init();
+      try {
+        const now = 1_700_000_000_000;
+        const [a, b] = await Promise.all([
+          store.acquireLease("alerts", "instance-a", now, 10_000),
+          other.acquireLease("alerts", "instance-b", now, 10_000),
+        ]);
+        expect([a.acquired, b.acquired].filter(Boolean)).toHaveLength(1);
+        const [winner, loser, winnerStore, loserStore] = a.acquired
+          ? (["instance-a", "instance-b", store, other] as const)
+          : (["instance-b", "instance-a", other, store] as const);
+        expect(await loserStore.getLease("alerts")).toEqual({ name: "alerts", holder: winner, expiresAtMs: now + 10_000, renewedAtMs: now });
+
+        // The holder renews; the other is refused until expiry and learns who holds it.
+        const renewed = await winnerStore.acquireLease("alerts", winner, now + 3_000, 10_000);
+        expect(renewed).toEqual({ acquired: true, previous: { name: "alerts", holder: winner, expiresAtMs: now + 10_000, renewedAtMs: now } });
+        const refused = await loserStore.acquireLease("alerts", loser, now + 12_000, 10_000);
+        expect(refused).toEqual({ acquired: false, previous: { name: "alerts", holder: winner, expiresAtMs: now + 13_000, renewedAtMs: now + 3_000 } });
+        expect(await winnerStore.acquireLease("other", loser, now, 10_000)).toEqual({ acquired: true, previous: null });
+
+        // Expired: the other takes it and sees up to when the old holder renewed.
+        const taken = await loserStore.acquireLease("alerts", loser, now + 13_000, 10_000);
+        expect(taken).toEqual({ acquired: true, previous: { name: "alerts", holder: winner, expiresAtMs: now + 13_000, renewedAtMs: now + 3_000 } });
+        expect((await winnerStore.acquireLease("alerts", winner, now + 14_000, 10_000)).acquired).toBe(false);
+
+        // A clean shutdown gives it up at once; releasing a lease one does not hold changes nothing.
+        await winnerStore.releaseLease("alerts", winner);
+        expect((await winnerStore.getLease("alerts"))?.holder).toBe(loser);
+        await loserStore.releaseLease("alerts", loser);
+        expect((await winnerStore.acquireLease("alerts", winner, now + 14_000, 10_000)).acquired).toBe(true);
+        expect(await store.getLease("missing")).toBeNull();
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   describe("counters and settings", () => {
     it("increments each named counter from 1 independently", async () => {
       expect(await store.nextSequence("incident-2025")).toBe(1);
@@ -1005,7 +1046,7 @@ describe("sqlite schema upgrade", () => {
       expect(await store.getIncident("new-1")).toEqual(unplaced);
       await store.close();
       const reopened = new Database(file, { readonly: true });
-      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "5" });
+      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "6" });
       reopened.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
