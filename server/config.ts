@@ -15,6 +15,8 @@ export interface AppConfig {
   dataDir: string;
   sqliteFile?: string;
   mongoUrl?: string;
+  /** With REDIS_URL: how long the alert lease lasts without renewal (the holder renews it every second). */
+  alertLeaseSeconds: number;
   adminUsername?: string;
   adminPassword?: string;
   /** Seed a demo roster and one account per role on an empty database (when no admin is configured). */
@@ -45,7 +47,10 @@ export interface AppConfig {
   publicBaseUrl?: string;
   /** Express "trust proxy": false unless TRUST_PROXY says which proxies may set X-Forwarded-For. */
   trustProxy: boolean | number | string;
-  /** Shared rate-limit counters across app instances when set. */
+  /**
+   * Several app instances over one store: socket.io goes through this Redis (Streams adapter), and the login rate
+   * limits are counted there.
+   */
   redisUrl?: string;
   realertSeconds: number;
   overdueSeconds: number;
@@ -126,6 +131,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     dataDir,
     ...(env.SQLITE_FILE ? { sqliteFile: path.resolve(env.SQLITE_FILE) } : {}),
     ...(env.MONGO_URL ? { mongoUrl: env.MONGO_URL } : {}),
+    alertLeaseSeconds: numberFrom(env, "ALERT_LEASE_SECONDS", 10),
     ...(env.ADMIN_USERNAME ? { adminUsername: env.ADMIN_USERNAME } : {}),
     ...(env.ADMIN_PASSWORD ? { adminPassword: env.ADMIN_PASSWORD } : {}),
     seedDemo: env.SEED_DEMO !== "false",
@@ -166,10 +172,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     ["SYNC_MAX_EVENTS", config.syncMaxEvents],
     ["OP_RETENTION_HOURS", config.opRetentionHours],
     ["MAINTENANCE_MINUTES", config.maintenanceMinutes],
+    ["ALERT_LEASE_SECONDS", config.alertLeaseSeconds],
   ] as const) {
     if (!(value > 0)) throw new Error(`${name} must be greater than 0, got ${value}`);
   }
   if (!(config.positionWriteMs >= 0)) throw new Error(`POSITION_WRITE_MS must be 0 or more, got ${config.positionWriteMs}`);
+  // The holder renews every second: a lease shorter than a few ticks would change hands while its holder is alive.
+  if (config.alertLeaseSeconds < 3) throw new Error(`ALERT_LEASE_SECONDS must be 3 or more, got ${config.alertLeaseSeconds}`);
   if ((config.adminUsername === undefined) !== (config.adminPassword === undefined)) {
     throw new Error("ADMIN_USERNAME and ADMIN_PASSWORD must be set together");
   }

@@ -7,6 +7,8 @@ import { WriteQueue } from "./core/writeQueue";
 import { buildApp } from "./http/app";
 import { connectRedis, type RedisConnection } from "./http/loginLimits";
 import { createLogger, type Logger } from "./logger";
+import { newInstanceId } from "./realtime/alertLease";
+import type { ClusterLink } from "./realtime/cluster";
 import { attachRealtime, type RealtimeServer } from "./realtime/socketServer";
 import type { Realtime } from "./realtime/types";
 import { bootstrap } from "./services/bootstrap";
@@ -28,7 +30,7 @@ export async function startServer(
   options: { clock?: Clock; logger?: Logger } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = createStore(config);
+  const store = await createStore(config);
   await store.init();
   logger.info(`store: ${describeStore(store)}`);
 
@@ -61,7 +63,17 @@ export async function startServer(
   }
   const httpServer = http.createServer();
   httpServer.on("request", buildApp(context, lateRealtime, redis ? { redis } : {}));
-  realtime = await attachRealtime(httpServer, context);
+  // Several instances over one store: broadcasts go through Redis (loaded only then).
+  let clusterLink: ClusterLink | undefined;
+  if (config.redisUrl) {
+    const { connectCluster } = await import("./realtime/cluster");
+    clusterLink = await connectCluster(config.redisUrl, logger);
+  }
+  realtime = await attachRealtime(
+    httpServer,
+    context,
+    clusterLink ? { cluster: { link: clusterLink, instanceId: newInstanceId() } } : {},
+  );
   const stopMaintenance = startMaintenance(context);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -79,6 +91,7 @@ export async function startServer(
     close: async () => {
       await stopMaintenance();
       await realtime?.close();
+      await clusterLink?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await redis?.close();

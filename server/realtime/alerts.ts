@@ -1,5 +1,6 @@
 // Dispatch alerts are re-sent until the crew acknowledges, and consoles are told when one is overdue.
-// Pending alerts are derived from unit status, so they resume after a restart.
+// Pending alerts are derived from unit status, so they resume after a restart, and with several server instances
+// the one holding the alert lease rebuilds them from the store (see alertLease.ts).
 import type { DispatchAlert, DispatchOverdue } from "../../shared/socket";
 import { activeAssignments, type IncidentState } from "../../shared/incident";
 import type { UnitRecord } from "../store/types";
@@ -11,6 +12,9 @@ interface PendingAlert {
   lastSentMs: number;
   overdueSent: boolean;
 }
+
+/** How often the monitor ticks (re-sends and overdue checks). */
+export const TICK_MS = 1000;
 
 export interface AlertSink {
   sendAlert(alert: DispatchAlert): void;
@@ -53,6 +57,35 @@ export class AlertMonitor {
   /** A dispatch found on start-up: alert at the next tick. */
   resume(alert: DispatchAlert, dispatchedAtMs: number): void {
     this.pending.set(alert.unitId, { alert, dispatchedAtMs, lastSentMs: 0, overdueSent: false });
+  }
+
+  /**
+   * Several instances: the units waiting for an acknowledgement as the store has them now, read by the instance
+   * that runs the ticks. A unit this monitor does not know was dispatched through another instance, which sent the
+   * first alert then. `doneUpToMs`: a previous lease holder ran the ticks until about then, so its re-sends and
+   * overdue flags are not repeated (without it, as at start-up: alert at the next tick). Units no longer waiting go.
+   */
+  reconcile(waiting: { alert: DispatchAlert; dispatchedAtMs: number }[], doneUpToMs: number | undefined): void {
+    const stillWaiting = new Set<string>();
+    for (const { alert, dispatchedAtMs } of waiting) {
+      stillWaiting.add(alert.unitId);
+      const known = this.pending.get(alert.unitId);
+      if (known && known.alert.incidentId === alert.incidentId) continue;
+      if (doneUpToMs === undefined) {
+        this.resume(alert, dispatchedAtMs);
+        continue;
+      }
+      // The previous holder re-sent on its ticks every realertMs after the dispatch, and flagged it overdue if
+      // the deadline passed two ticks before it last renewed (one tick of margin: a flag twice, never none).
+      const resends = Math.max(0, Math.floor((doneUpToMs - dispatchedAtMs) / this.realertMs));
+      this.pending.set(alert.unitId, {
+        alert: { ...alert, attempt: alert.attempt + resends },
+        dispatchedAtMs,
+        lastSentMs: dispatchedAtMs + resends * this.realertMs,
+        overdueSent: dispatchedAtMs + this.overdueMs <= doneUpToMs - 2 * TICK_MS,
+      });
+    }
+    for (const unitId of this.pending.keys()) if (!stillWaiting.has(unitId)) this.pending.delete(unitId);
   }
 
   /** Stops alerting once the unit has moved on from `dispatched` (or to another incident). */

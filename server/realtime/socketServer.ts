@@ -28,8 +28,10 @@ import { recordCommand, recordDecision, recordWaterUse } from "../services/decis
 import { addNote, recordPhase } from "../services/incidents";
 import { PositionReports } from "../services/positions";
 import { changeUnitStatus } from "../services/units";
+import { startAlertTicks } from "./alertLease";
 import { AlertMonitor, buildAlert } from "./alerts";
 import { PresenceTracker } from "./presence";
+import type { ClusterLink } from "./cluster";
 import { replayToLiveStream } from "./replay";
 import { atExpiry, SessionSocketLimit } from "./sessionSockets";
 import type { Realtime } from "./types";
@@ -60,9 +62,36 @@ export interface RealtimeServer extends Realtime {
   close(): Promise<void>;
 }
 
-export async function attachRealtime(httpServer: HttpServer, context: ServiceContext): Promise<RealtimeServer> {
-  // Pings every 10 s, 10 s to answer: a tablet that vanished (no close) is noticed in about 20 s, not 45 s.
-  const io: AppServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: LIMITS.bodyBytes, pingInterval: 10_000, pingTimeout: 10_000 });
+/** Units a commit leaves waiting for an acknowledgement anew: dispatched, handed over by a merge, or set back. */
+function unitsAlertedBy(events: readonly IncidentEvent[]): Map<string, IncidentEvent> {
+  const alerted = new Map<string, IncidentEvent>();
+  for (const event of events) {
+    if (event.type === "unit.dispatched") alerted.set(event.payload.unitId, event);
+    if (event.type === "unit.status" && event.payload.status === "dispatched") alerted.set(event.payload.unitId, event);
+    if (event.type === "incident.absorbed") for (const unit of event.payload.units) alerted.set(unit.unitId, event);
+  }
+  return alerted;
+}
+
+export interface RealtimeOptions {
+  /** Several instances over one store (REDIS_URL): the socket.io adapter and this instance's lease holder id. */
+  cluster?: { link: ClusterLink; instanceId: string };
+}
+
+export async function attachRealtime(
+  httpServer: HttpServer,
+  context: ServiceContext,
+  options: RealtimeOptions = {},
+): Promise<RealtimeServer> {
+  const { cluster } = options;
+  const io: AppServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: LIMITS.bodyBytes,
+    // Pings every 10 s, 10 s to answer: a tablet that vanished (no close) is noticed in about 20 s, not 45 s.
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    ...(cluster ? { adapter: cluster.link.adapter } : {}),
+  });
   const alerts = new AlertMonitor(
     {
       sendAlert: (alert) => io.to(ROOMS.unit(alert.unitId)).emit("dispatch.alert", alert),
@@ -71,15 +100,21 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
     context.config.realertSeconds * 1000,
     context.config.overdueSeconds * 1000,
   );
-  // Units still waiting for an acknowledgement when the server stopped are alerted again.
-  for (const unit of await context.store.listUnits()) {
-    if (unit.status !== "dispatched" || !unit.incidentId) continue;
-    const incident = await context.store.getIncident(unit.incidentId);
-    if (incident) alerts.resume(buildAlert(incident.state, unit), Date.parse(unit.statusSince));
+  // Units still waiting for an acknowledgement when the server stopped are alerted again. With several
+  // instances the lease holder rebuilds them from the store instead (alertLease.ts).
+  if (!cluster) {
+    for (const unit of await context.store.listUnits()) {
+      if (unit.status !== "dispatched" || !unit.incidentId) continue;
+      const incident = await context.store.getIncident(unit.incidentId);
+      if (incident) alerts.resume(buildAlert(incident.state, unit), Date.parse(unit.statusSince));
+    }
   }
   const presence = new PresenceTracker();
-  const timer = setInterval(() => alerts.tick(context.clock().getTime()), 1000);
-  timer.unref();
+  const ticks = startAlertTicks(
+    context,
+    alerts,
+    cluster ? { instanceId: cluster.instanceId, leaseMs: context.config.alertLeaseSeconds * 1000 } : null,
+  );
   const socketLimit = new SessionSocketLimit(context.config.maxSocketsPerSession);
   const positions = new PositionReports(context, (update) => io.to(ROOMS.consoles).volatile.emit("unit.position", update));
 
@@ -279,8 +314,12 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
           }
         }
         if (unit?.incidentId) await socket.join(ROOMS.incident(unit.incidentId));
-        const waiting = alerts.current(actor.unitId);
-        if (waiting) socket.emit("dispatch.alert", waiting);
+        // From the store: the dispatch may have gone through another instance.
+        const incident = unit?.incidentId ? await context.store.getIncident(unit.incidentId) : null;
+        if (unit?.status === "dispatched" && incident) {
+          const known = alerts.current(unit.id);
+          socket.emit("dispatch.alert", known?.incidentId === incident.id ? known : buildAlert(incident.state, unit));
+        }
       }
       return { replayed, position };
     });
@@ -313,12 +352,14 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
       alerts.unitChanged(unit);
       io.to(ROOMS.consoles).to(ROOMS.unit(unit.id)).emit("unit.updated", presentUnit(unit));
     }
-    // Alert every unit now waiting for an acknowledgement on an incident it was not alerted for: a new
-    // dispatch, and also a unit handed over by a merge. History from an import does not page crews.
+    // Alert every unit this commit left waiting for an acknowledgement: a new dispatch, and also a unit handed
+    // over by a merge. Judged from the events, not from this process' memory: with several instances an earlier
+    // dispatch or acknowledgement of the unit may have gone through another one. An import does not page crews.
+    const alertedBy = unitsAlertedBy(events.filter(isIncidentEvent));
     for (const unit of units) {
-      if (unit.status !== "dispatched" || !unit.incidentId || alerts.current(unit.id)) continue;
-      const dispatch = events.find((event) => event.type === "unit.dispatched" && event.payload.unitId === unit.id);
-      if (dispatch?.source === "import") continue;
+      const cause = alertedBy.get(unit.id);
+      if (unit.status !== "dispatched" || !unit.incidentId || !cause || cause.source === "import") continue;
+      const dispatch = cause.type === "unit.dispatched" ? cause : undefined;
       const state = states.get(unit.incidentId);
       const notes = dispatch?.type === "unit.dispatched" ? dispatch.payload.notes : undefined;
       if (state) alerts.dispatched(buildAlert(state, unit, notes), Date.parse(unit.updatedAt), nowMs);
@@ -336,7 +377,7 @@ export async function attachRealtime(httpServer: HttpServer, context: ServiceCon
     endSession: (tokenHash) => disconnectRoom(sessionRoom(tokenHash)),
     endUserSessions: (userId) => disconnectRoom(userRoom(userId)),
     close: async () => {
-      clearInterval(timer);
+      await ticks.stop();
       await positions.flush();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
     },

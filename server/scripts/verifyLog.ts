@@ -82,7 +82,7 @@ export async function verifyStoreLog(store: Store) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const store = createStore(loadConfig());
+  const store = await createStore(loadConfig());
   await store.init();
   console.log(`verifying the log in ${describeStore(store)}`);
   const { streams, events, breaks } = await verifyStoreLog(store);

@@ -1,7 +1,7 @@
 // Chooses the storage adapter: MongoDB when a URL is configured, else the embedded SQLite file in the data dir.
+// Each adapter is imported only when chosen, so a process loads one database driver (mongoose alone is a large
+// part of an idle server's memory).
 import path from "node:path";
-import { MongoStore } from "./mongo";
-import { SqliteStore } from "./sqlite";
 import type { Store } from "./types";
 
 export interface StoreConfig {
@@ -11,8 +11,12 @@ export interface StoreConfig {
   sqliteFile?: string;
 }
 
-export function createStore(config: StoreConfig): Store {
-  if (config.mongoUrl) return new MongoStore(config.mongoUrl);
+export async function createStore(config: StoreConfig): Promise<Store> {
+  if (config.mongoUrl) {
+    const { MongoStore } = await import("./mongo");
+    return new MongoStore(config.mongoUrl);
+  }
+  const { SqliteStore } = await import("./sqlite");
   return new SqliteStore(config.sqliteFile ?? path.join(config.dataDir, "dispatch.sqlite"));
 }
 
