@@ -35,7 +35,13 @@ export async function bootstrap(context: ServiceContext): Promise<void> {
   if (migrated > 0) logger.info(`recorded ${migrated} run card(s) saved before run cards had a log into their streams`);
   if ((await store.countUsers()) > 0) return;
   if (config.adminUsername && config.adminPassword) {
-    await createUser(context, null, { username: config.adminUsername, password: config.adminPassword, role: "admin" });
+    try {
+      await createUser(context, null, { username: config.adminUsername, password: config.adminPassword, role: "admin" });
+    } catch (error) {
+      // Several instances starting together on an empty store: another one created it first.
+      if (!(await store.getUserByUsername(config.adminUsername))) throw error;
+      return;
+    }
     logger.info(`created the first admin account "${config.adminUsername}" from ADMIN_USERNAME/ADMIN_PASSWORD`);
     return;
   }
