@@ -17,8 +17,10 @@ export interface LiveStreamReplay {
   sendBatch(events: LogEvent[]): void | Promise<void>;
   /** Stops live delivery while replaying (a socket that syncs again must not get live events mid-replay). */
   leaveLive(): void | Promise<void>;
-  /** Puts the socket in the live room; called inside the write queue. */
+  /** Puts the socket in the live room with its live events held (liveGate.ts); called inside the write queue. */
   joinLive(): void | Promise<void>;
+  /** After the last read up to `position`: sends the held live events it did not cover, and goes live. */
+  releaseLive(position: number): void;
   /** False once the socket is gone: the replay stops, and a gone socket never joins a room. */
   connected(): boolean;
 }
@@ -53,14 +55,20 @@ export async function replayToLiveStream(context: ServiceContext, replay: LiveSt
       if (batch.length < limit) break;
       await yieldToEventLoop();
     }
-    // In the queue nothing commits: close the gap since the last read, then go live.
+    // In the queue nothing commits here: join the live room holding its events, close the gap since the last
+    // read, then go live. Another instance's events may still arrive at any time: the gate sorts them out.
     const live = await context.queue.run(async () => {
       const limit = Math.min(REPLAY_BATCH, replay.maxEvents - read);
       if (limit <= 0) return false;
+      if (!replay.connected()) return true;
+      await replay.joinLive();
       const gap = await context.store.getEventsAfter(position, limit);
       await sendAll(gap);
-      if (gap.length === limit) return false;
-      if (replay.connected()) await replay.joinLive();
+      if (gap.length === limit) {
+        await replay.leaveLive();
+        return false;
+      }
+      replay.releaseLive(position);
       return true;
     });
     if (live) return { position, more: false };

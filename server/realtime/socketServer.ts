@@ -5,6 +5,7 @@ import { Server, type Socket } from "socket.io";
 import { releasesUnit } from "../../shared/domain";
 import type { AckResult } from "../../shared/errors";
 import { isIncidentEvent, type Actor, type IncidentEvent } from "../../shared/events";
+import type { IncidentState } from "../../shared/incident";
 import { can } from "../../shared/policy";
 import {
   CommandPayload,
@@ -32,6 +33,7 @@ import { startAlertTicks } from "./alertLease";
 import { AlertMonitor, buildAlert } from "./alerts";
 import { PresenceTracker } from "./presence";
 import type { ClusterLink } from "./cluster";
+import { LiveGates } from "./liveGate";
 import { replayToLiveStream } from "./replay";
 import { atExpiry, SessionSocketLimit } from "./sessionSockets";
 import type { Realtime } from "./types";
@@ -44,8 +46,12 @@ interface SocketData {
   /** A sync is replaying: a second one is refused until it answers. */
   syncing: boolean;
 }
-type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between server instances (REDIS_URL): each commit's incident events, delivered by every instance to its sockets. */
+interface InterServerEvents {
+  "incident.events": (change: { events: IncidentEvent[]; incidents: IncidentState[] }) => void;
+}
+type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
@@ -116,6 +122,7 @@ export async function attachRealtime(
     cluster ? { instanceId: cluster.instanceId, leaseMs: context.config.alertLeaseSeconds * 1000 } : null,
   );
   const socketLimit = new SessionSocketLimit(context.config.maxSocketsPerSession);
+  const gates = new LiveGates();
   const positions = new PositionReports(context, (update) => io.to(ROOMS.consoles).volatile.emit("unit.position", update));
 
   io.use((socket, next) => {
@@ -170,6 +177,7 @@ export async function attachRealtime(
       socket.disconnect(true);
     });
     socket.once("disconnect", () => {
+      gates.close(socket.id);
       cancelExpiry();
       socket.data.releaseSlot();
     });
@@ -290,8 +298,21 @@ export async function attachRealtime(
           personalByIncident.clear();
           for (const event of events) if (isIncidentEvent(event)) await send(event, stream.audience);
         },
-        leaveLive: () => socket.leave(stream.room),
-        joinLive: () => socket.join(stream.room),
+        leaveLive: () => {
+          gates.close(socket.id);
+          return socket.leave(stream.room);
+        },
+        joinLive: () => {
+          gates.hold(socket.id);
+          return socket.join(stream.room);
+        },
+        releaseLive: (position) => {
+          // Live events held during the last read that it did not cover; later ones it covered are dropped.
+          for (const event of gates.release(socket.id, (live) => live.position <= position)) {
+            socket.emit("incident.event", event);
+            replayed += 1;
+          }
+        },
         connected: () => socket.connected,
       }).then(({ position, more }) => {
         // A console also learns which crew tablets are connected (lost contact is shown from it).
@@ -300,6 +321,13 @@ export async function attachRealtime(
       });
     }
     return context.queue.run(async () => {
+      // Live events for this tablet (another instance's among them) wait until its replay has been sent.
+      gates.hold(socket.id);
+      const sent = new Set<string>();
+      const sendReplayed = async (event: IncidentEvent) => {
+        sent.add(`${event.streamId}#${event.seq}`);
+        await send(event, { kind: "crew" });
+      };
       const position = await context.store.getLastPosition();
       if (actor.role === "crew" && actor.unitId) {
         const unit = await context.store.getUnit(actor.unitId);
@@ -310,10 +338,14 @@ export async function attachRealtime(
           const wasOnIt = record?.state.assignments.some((assignment) => assignment.unitId === actor.unitId);
           if (!record || !wasOnIt) continue;
           for (const event of await context.store.getStreamEvents("incident", incidentId, afterSeq)) {
-            await send(event, { kind: "crew" });
+            await sendReplayed(event);
           }
         }
         if (unit?.incidentId) await socket.join(ROOMS.incident(unit.incidentId));
+        for (const event of gates.release(socket.id, (live) => sent.has(`${live.streamId}#${live.seq}`))) {
+          socket.emit("incident.event", event);
+          replayed += 1;
+        }
         // From the store: the dispatch may have gone through another instance.
         const incident = unit?.incidentId ? await context.store.getIncident(unit.incidentId) : null;
         if (unit?.status === "dispatched" && incident) {
@@ -325,28 +357,48 @@ export async function attachRealtime(
     });
   }
 
-  function committed({ events, units, incidents }: CommittedChange): void {
-    const states = new Map(incidents.map((state) => [state.id, state]));
-    const nowMs = context.clock().getTime();
-    // Only incident streams are sent live; other streams reach their readers through their own routes.
-    for (const event of events.filter(isIncidentEvent)) {
+  /** Sends one presented event to a room's sockets on this instance, except those a sync gate holds or covered. */
+  function emitLive(room: string, event: IncidentEvent, presented: IncidentEvent): void {
+    const skipped = gates.skip(event, presented, (socketId) => io.of("/").sockets.get(socketId)?.rooms.has(room) ?? false);
+    (skipped.length > 0 ? io.local.to(room).except(skipped) : io.local.to(room)).emit("incident.event", presented);
+  }
+
+  /**
+   * Incident events to this instance's sockets, rooms joined and left on the way. Every instance runs it for every
+   * commit (the committing one directly, the others on "incident.events"), so each can keep a syncing socket's
+   * replay and live stream apart (liveGate.ts). Other streams reach their readers through their own routes.
+   */
+  function deliverLive(events: readonly IncidentEvent[], states: ReadonlyMap<string, IncidentState>): void {
+    for (const event of events) {
       if (event.type === "unit.dispatched") {
-        io.in(ROOMS.unit(event.payload.unitId)).socketsJoin(ROOMS.incident(event.streamId));
+        io.local.in(ROOMS.unit(event.payload.unitId)).socketsJoin(ROOMS.incident(event.streamId));
       }
       if (event.type === "incident.absorbed") {
-        for (const unit of event.payload.units) io.in(ROOMS.unit(unit.unitId)).socketsJoin(ROOMS.incident(event.streamId));
+        for (const unit of event.payload.units) io.local.in(ROOMS.unit(unit.unitId)).socketsJoin(ROOMS.incident(event.streamId));
       }
       const state = states.get(event.streamId);
       const personal = personalDataOf(state ?? { calls: [] });
-      io.to(ROOMS.consoles).emit("incident.event", presentEvent(event, { kind: "console" }, personal));
-      io.to(ROOMS.pr).emit("incident.event", presentEvent(event, { kind: "pr" }, personal));
+      emitLive(ROOMS.consoles, event, presentEvent(event, { kind: "console" }, personal));
+      emitLive(ROOMS.pr, event, presentEvent(event, { kind: "pr" }, personal));
       // Only crew sockets join incident rooms (through their unit's room), never the consoles room.
-      io.to(ROOMS.incident(event.streamId)).emit("incident.event", presentEvent(event, { kind: "crew" }, personal));
+      emitLive(ROOMS.incident(event.streamId), event, presentEvent(event, { kind: "crew" }, personal));
       const leaving = (event.type === "unit.status" && releasesUnit(event.payload.status)) || event.type === "unit.reassigned";
-      if (leaving) io.in(ROOMS.unit(event.payload.unitId)).socketsLeave(ROOMS.incident(event.streamId));
+      if (leaving) io.local.in(ROOMS.unit(event.payload.unitId)).socketsLeave(ROOMS.incident(event.streamId));
       if (event.type === "incident.merged") {
-        for (const unitId of event.payload.unitIds) io.in(ROOMS.unit(unitId)).socketsLeave(ROOMS.incident(event.streamId));
+        for (const unitId of event.payload.unitIds) io.local.in(ROOMS.unit(unitId)).socketsLeave(ROOMS.incident(event.streamId));
       }
+    }
+  }
+  io.on("incident.events", ({ events, incidents }) => deliverLive(events, new Map(incidents.map((state) => [state.id, state]))));
+
+  function committed({ events, units, incidents }: CommittedChange): void {
+    const states = new Map(incidents.map((state) => [state.id, state]));
+    const nowMs = context.clock().getTime();
+    const incidentEvents = events.filter(isIncidentEvent);
+    deliverLive(incidentEvents, states);
+    if (cluster && incidentEvents.length > 0) {
+      const streamIds = new Set(incidentEvents.map((event) => event.streamId));
+      io.serverSideEmit("incident.events", { events: incidentEvents, incidents: incidents.filter((state) => streamIds.has(state.id)) });
     }
     for (const unit of units) {
       alerts.unitChanged(unit);

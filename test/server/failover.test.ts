@@ -186,10 +186,14 @@ class Client {
       const ordered = [...new Map(events.map((event) => [event.seq, event])).values()].sort((a, b) => a.seq - b.seq);
       firstSeq.set(streamId, ordered[0]!.seq);
       let state: IncidentState | undefined;
-      ordered.forEach((event, index) => {
-        if (index > 0 && event.seq !== ordered[index - 1]!.seq + 1) holes.push(`${streamId}#${event.seq}`);
+      for (const [index, event] of ordered.entries()) {
+        if (index > 0 && event.seq !== ordered[index - 1]!.seq + 1) {
+          holes.push(`${streamId}#${event.seq}`);
+          state = undefined;
+          break;
+        }
         if (event.seq === 1 || state) state = applyIncidentEvent(state, event);
-      });
+      }
       if (state) states.set(streamId, state);
     }
     return { states, duplicates, holes, firstSeq };
@@ -271,7 +275,7 @@ describe.runIf(haveRedis)("failover across instances", () => {
     const unitIds = ["F1", "F2", "F3", "F4", "F5", "F6", "F7"];
     for (const [index, id] of unitIds.entries()) {
       const response = await api(a, "PUT", `/units/${id}`, admin, { callSign: id, type: "engine", station: "Station F", home: north(base, index * 100) });
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(201);
     }
     // A takes the lease before B exists, so the instance killed below is the one running the alert ticks.
     await waitFor("A to take the alert lease", () => leaseHolder(sqliteFile)?.includes(`:${a.child.pid}:`));
@@ -280,7 +284,7 @@ describe.runIf(haveRedis)("failover across instances", () => {
     const alive = (preferred: Instance) => (preferred.dead ? other(preferred) : preferred);
 
     const account = async (role: string, unitId?: string) => {
-      const username = `${role}-${unitId ?? Math.random().toString(36).slice(2, 8)}`;
+      const username = `${role}-${(unitId ?? Math.random().toString(36).slice(2, 8)).toLowerCase()}`;
       const password = `pw-${username}-secret`;
       const created = await api<UserView>(a, "POST", "/users", admin, { username, password, role, ...(unitId ? { unitId } : {}) });
       expect(created.status).toBe(201);
