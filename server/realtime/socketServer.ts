@@ -34,6 +34,7 @@ import { AlertMonitor, buildAlert } from "./alerts";
 import { PresenceTracker } from "./presence";
 import type { ClusterLink } from "./cluster";
 import { LiveGates } from "./liveGate";
+import { OrderedDelivery, type CommittedRange } from "./orderedDelivery";
 import { replayToLiveStream } from "./replay";
 import { atExpiry, SessionSocketLimit } from "./sessionSockets";
 import type { Realtime } from "./types";
@@ -48,7 +49,7 @@ interface SocketData {
 }
 /** Between server instances (REDIS_URL): each commit's incident events, delivered by every instance to its sockets. */
 interface InterServerEvents {
-  "incident.events": (change: { events: IncidentEvent[]; incidents: IncidentState[] }) => void;
+  "incident.events": (change: CommittedRange) => void;
 }
 type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -389,16 +390,25 @@ export async function attachRealtime(
       }
     }
   }
-  io.on("incident.events", ({ events, incidents }) => deliverLive(events, new Map(incidents.map((state) => [state.id, state]))));
+  const ordered = new OrderedDelivery(context.store, await context.store.getLastPosition(), deliverLive, (error) =>
+    context.logger.error("live delivery failed", { error: String(error) }),
+  );
+  io.on("incident.events", (range) => void ordered.accept(range));
 
   function committed({ events, units, incidents }: CommittedChange): void {
     const states = new Map(incidents.map((state) => [state.id, state]));
     const nowMs = context.clock().getTime();
     const incidentEvents = events.filter(isIncidentEvent);
-    deliverLive(incidentEvents, states);
-    if (cluster && incidentEvents.length > 0) {
+    if (events.length > 0) {
       const streamIds = new Set(incidentEvents.map((event) => event.streamId));
-      io.serverSideEmit("incident.events", { events: incidentEvents, incidents: incidents.filter((state) => streamIds.has(state.id)) });
+      const range: CommittedRange = {
+        firstPosition: events[0]!.position,
+        lastPosition: events[events.length - 1]!.position,
+        events: incidentEvents,
+        incidents: incidents.filter((state) => streamIds.has(state.id)),
+      };
+      void ordered.accept(range);
+      if (cluster) io.serverSideEmit("incident.events", range);
     }
     for (const unit of units) {
       alerts.unitChanged(unit);
