@@ -16,7 +16,7 @@ afterAll(() => {
 
 describe("a lean production process", () => {
   it("loads only the SQLite driver when MONGO_URL and REDIS_URL are unset", async () => {
-    const env = { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "lean-test-password", BUILD_CLIENT: "never" };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "lean-test-password", BUILD_CLIENT: "never" };
     delete env.MONGO_URL;
     delete env.REDIS_URL;
     const started = spawn(process.execPath, ["--import", "./test/helpers/moduleRecorder.mjs", "--import", "tsx", "server/scripts/start.ts"], {
