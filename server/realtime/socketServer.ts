@@ -322,36 +322,41 @@ export async function attachRealtime(
       });
     }
     return context.queue.run(async () => {
-      // Live events for this tablet (another instance's among them) wait until its replay has been sent.
-      gates.hold(socket.id);
-      const sent = new Set<string>();
-      const sendReplayed = async (event: IncidentEvent) => {
-        sent.add(`${event.streamId}#${event.seq}`);
-        await send(event, { kind: "crew" });
-      };
       const position = await context.store.getLastPosition();
       if (actor.role === "crew" && actor.unitId) {
-        const unit = await context.store.getUnit(actor.unitId);
-        const wanted = new Map(Object.entries(payload.incidents ?? {}));
-        if (unit?.incidentId && !wanted.has(unit.incidentId)) wanted.set(unit.incidentId, 0);
-        for (const [incidentId, afterSeq] of wanted) {
-          const record = await context.store.getIncident(incidentId);
-          const wasOnIt = record?.state.assignments.some((assignment) => assignment.unitId === actor.unitId);
-          if (!record || !wasOnIt) continue;
-          for (const event of await context.store.getStreamEvents("incident", incidentId, afterSeq)) {
-            await sendReplayed(event);
+        // Live events for this tablet (another instance's among them) wait until its replay has been sent.
+        gates.hold(socket.id);
+        const sent = new Set<string>();
+        const sendReplayed = async (event: IncidentEvent) => {
+          sent.add(`${event.streamId}#${event.seq}`);
+          await send(event, { kind: "crew" });
+        };
+        try {
+          const unit = await context.store.getUnit(actor.unitId);
+          const wanted = new Map(Object.entries(payload.incidents ?? {}));
+          if (unit?.incidentId && !wanted.has(unit.incidentId)) wanted.set(unit.incidentId, 0);
+          for (const [incidentId, afterSeq] of wanted) {
+            const record = await context.store.getIncident(incidentId);
+            const wasOnIt = record?.state.assignments.some((assignment) => assignment.unitId === actor.unitId);
+            if (!record || !wasOnIt) continue;
+            for (const event of await context.store.getStreamEvents("incident", incidentId, afterSeq)) {
+              await sendReplayed(event);
+            }
           }
-        }
-        if (unit?.incidentId) await socket.join(ROOMS.incident(unit.incidentId));
-        for (const event of gates.release(socket.id, (live) => sent.has(`${live.streamId}#${live.seq}`))) {
-          socket.emit("incident.event", event);
-          replayed += 1;
-        }
-        // From the store: the dispatch may have gone through another instance.
-        const incident = unit?.incidentId ? await context.store.getIncident(unit.incidentId) : null;
-        if (unit?.status === "dispatched" && incident) {
-          const known = alerts.current(unit.id);
-          socket.emit("dispatch.alert", known?.incidentId === incident.id ? known : buildAlert(incident.state, unit));
+          if (unit?.incidentId) await socket.join(ROOMS.incident(unit.incidentId));
+          for (const event of gates.release(socket.id, (live) => sent.has(`${live.streamId}#${live.seq}`))) {
+            socket.emit("incident.event", event);
+            replayed += 1;
+          }
+          // From the store: the dispatch may have gone through another instance.
+          const incident = unit?.incidentId ? await context.store.getIncident(unit.incidentId) : null;
+          if (unit?.status === "dispatched" && incident) {
+            const known = alerts.current(unit.id);
+            socket.emit("dispatch.alert", known?.incidentId === incident.id ? known : buildAlert(incident.state, unit));
+          }
+        } catch (error) {
+          gates.close(socket.id); // the client syncs again; nothing stays held
+          throw error;
         }
       }
       return { replayed, position };

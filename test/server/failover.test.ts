@@ -2,7 +2,8 @@
 // In the middle of a burst of calls and status changes, the instance that holds the alert lease is killed with
 // SIGKILL; its clients reconnect to the other and sync. Checked: every client's fold equals the server's with no
 // gap and no duplicate, every acknowledged write is there, alerts and overdue flags come exactly once (one made
-// while both run, one made during the failover), and the survivor takes the alert lease over.
+// while both run, one made during the failover), and the survivor takes the alert lease over. Before that, a
+// logout on one instance ends the session's sockets on both.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -335,6 +336,19 @@ describe.runIf(haveRedis)("failover across instances", () => {
       if (!result.ok) throw new Error(`${unitId} ${status}: ${result.error.code} ${result.error.message}`);
       acknowledgedSteps.push({ incidentId, seq: result.data.incident.lastSeq, type: "unit.status" });
     };
+
+    // 0. A logout through B ends the session's sockets on both instances.
+    const watcher = await account("supervisor");
+    const watching = [a, b].map((instance) =>
+      connectSocket(instance.url, { auth: { token: watcher }, transports: ["websocket"], reconnection: false, forceNew: true }),
+    );
+    await Promise.all(watching.map((socket) => new Promise((resolve) => socket.once("connect", () => resolve(undefined)))));
+    const revoked = watching.map((socket) => new Promise((resolve) => socket.once("session.revoked", () => resolve(true))));
+    const disconnected = watching.map((socket) => new Promise((resolve) => socket.once("disconnect", (reason) => resolve(reason))));
+    const logout = await fetch(`${b.url}/api/v1/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${watcher}` } });
+    expect(logout.status).toBeLessThan(300);
+    expect(await Promise.all(revoked)).toEqual([true, true]);
+    expect(await Promise.all(disconnected)).toEqual(["io server disconnect", "io server disconnect"]);
 
     // 1. While both run: F6 (tablet on B) dispatched through A. One alert, and one overdue flag, not one per instance.
     const early = await newCall(a, 0);
