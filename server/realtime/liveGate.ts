@@ -17,11 +17,17 @@ interface Gate {
   expiry: ReturnType<typeof setTimeout> | null;
 }
 
-/** How long a released gate keeps dropping covered events: far longer than any broadcast takes to arrive. */
-const COVER_MS = 60_000;
+/** Several instances: how long a released gate keeps dropping covered events (far longer than Redis takes). */
+export const CLUSTER_COVER_MS = 60_000;
 
 export class LiveGates {
   private readonly gates = new Map<string, Gate>();
+
+  /**
+   * @param coverMs how long a released gate drops live events its replay covered. One process: 0, since no live
+   * event can arrive after the read that covered it (commits are delivered inside the write queue).
+   */
+  constructor(private readonly coverMs: number) {}
 
   /** Opens (or reopens) the gate of a socket: live events are held from now on. */
   hold(socketId: string): void {
@@ -37,9 +43,13 @@ export class LiveGates {
     const gate = this.gates.get(socketId);
     if (!gate?.held) return [];
     const toSend = gate.held.filter((event) => !alreadySent(event)).sort((a, b) => a.position - b.position);
+    if (this.coverMs <= 0) {
+      this.gates.delete(socketId);
+      return toSend;
+    }
     gate.held = null;
     gate.alreadySent = alreadySent;
-    gate.expiry = setTimeout(() => this.gates.delete(socketId), COVER_MS);
+    gate.expiry = setTimeout(() => this.gates.delete(socketId), this.coverMs);
     gate.expiry.unref();
     return toSend;
   }

@@ -33,7 +33,7 @@ import { startAlertTicks } from "./alertLease";
 import { AlertMonitor, buildAlert } from "./alerts";
 import { PresenceTracker } from "./presence";
 import type { ClusterLink } from "./cluster";
-import { LiveGates } from "./liveGate";
+import { CLUSTER_COVER_MS, LiveGates } from "./liveGate";
 import { OrderedDelivery, type CommittedRange } from "./orderedDelivery";
 import { replayToLiveStream } from "./replay";
 import { atExpiry, SessionSocketLimit } from "./sessionSockets";
@@ -123,7 +123,7 @@ export async function attachRealtime(
     cluster ? { instanceId: cluster.instanceId, leaseMs: context.config.alertLeaseSeconds * 1000 } : null,
   );
   const socketLimit = new SessionSocketLimit(context.config.maxSocketsPerSession);
-  const gates = new LiveGates();
+  const gates = new LiveGates(cluster ? CLUSTER_COVER_MS : 0);
   const positions = new PositionReports(context, (update) => io.to(ROOMS.consoles).volatile.emit("unit.position", update));
 
   io.use((socket, next) => {
