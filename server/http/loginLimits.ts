@@ -4,7 +4,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ipKeyGenerator, rateLimit, type Options, type Store as RateLimitStore } from "express-rate-limit";
 import { RedisStore, type RedisReply } from "rate-limit-redis";
-import { createClient } from "redis";
 import type { AppConfig } from "../config";
 import { AppError } from "../core/errors";
 import type { Logger } from "../logger";
@@ -20,6 +19,8 @@ export interface RedisConnection {
  * lost later is logged and re-established with backoff, and logins answer 503 until it is back.
  */
 export async function connectRedis(url: string, logger: Logger): Promise<RedisConnection> {
+  // Imported here: a server without REDIS_URL never loads the Redis client.
+  const { createClient } = await import("redis");
   let connectedOnce = false;
   const client = createClient({
     url,

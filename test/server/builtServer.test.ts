@@ -18,14 +18,11 @@ afterAll(() => {
 describe("the built server", () => {
   it("imports only production dependencies and starts without tsx", async () => {
     const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")) as {
-      scripts: Record<string, string>;
       dependencies: Record<string, string>;
     };
-    // The same command as `npm run build:server`, into a temporary directory.
-    const build = pkg.scripts["build:server"]!.replace("--outdir=dist/server", `--outdir=${path.join(outDir, "dist", "server")}`);
-    const [command, ...args] = build.split(" ");
-    execFileSync(path.join("node_modules", ".bin", command!), args, { stdio: "pipe" });
-    const built = path.join(outDir, "dist", "server");
+    // The same script as `npm run build:server`, into a temporary directory.
+    execFileSync(process.execPath, ["--import", "tsx", "server/scripts/buildServer.ts", outDir], { stdio: "pipe" });
+    const built = path.join(outDir, "server");
 
     const imported = new Set<string>();
     for (const file of fs.readdirSync(built).filter((name) => name.endsWith(".js"))) {
@@ -41,7 +38,7 @@ describe("the built server", () => {
 
     // Run it from the repository (its node_modules) with plain node: no tsx loader.
     const entry = path.resolve(built, "start.js");
-    const dataDir = path.resolve(outDir, "data");
+    const dataDir = path.resolve(outDir, "data-dir");
     child = spawn(process.execPath, [entry], {
       env: { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "built-test-password", BUILD_CLIENT: "never" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -50,7 +47,7 @@ describe("the built server", () => {
       let output = "";
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
+        const match = /listening on (http:\/\/[\w.:-]+)/.exec(output);
         if (match?.[1]) resolve(match[1]);
       };
       child!.stdout?.on("data", onData);

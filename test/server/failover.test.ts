@@ -267,7 +267,7 @@ describe.runIf(haveRedis)("failover across instances", () => {
       REALERT_SECONDS: "600",
     };
     const startApp = async (name: string): Promise<Instance> => {
-      const { child, match } = await startChild(process.execPath, ["--import", "tsx", "server/scripts/start.ts"], env, /listening on (http:\/\/\S+)/);
+      const { child, match } = await startChild(process.execPath, ["--import", "tsx", "server/scripts/start.ts"], env, /listening on (http:\/\/[\w.:-]+)/);
       return { name, url: match[1]!, child, dead: false };
     };
 
