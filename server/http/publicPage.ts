@@ -301,7 +301,7 @@ export function renderPublicPage(input: PageInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(text?.title ?? view.incidentNumber)}</title>
-<style>${PAGE_CSS}</style>
+<link rel="stylesheet" href="${PAGE_CSS_PATH}">
 </head>
 <body>
 <main class="explanation">
@@ -311,7 +311,13 @@ ${parts.join("\n")}
 </html>`;
 }
 
-const PAGE_CSS = `
+/**
+ * The page's stylesheet, served as a file of its own: the Content-Security-Policy allows styles from this origin
+ * only, never an inline <style> element.
+ */
+export const PAGE_CSS_PATH = "/p/page.css";
+
+export const PAGE_CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f4f4f2;color:#1b1b1b;font:17px/1.6 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif}
 .explanation{max-width:760px;margin:0 auto;padding:16px;background:#fff;min-height:100vh}

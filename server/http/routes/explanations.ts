@@ -31,7 +31,7 @@ import {
   withdrawExplanation,
 } from "../../services/explanations";
 import { actorOf, param, parse, requireAuth } from "../helpers";
-import { pageLanguage, renderPublicPage } from "../publicPage";
+import { PAGE_CSS, PAGE_CSS_PATH, pageLanguage, renderPublicPage } from "../publicPage";
 
 /** Published versions never change; a correction is a new version, a withdrawal shows within a minute. */
 const PUBLIC_CACHE = "public, max-age=60";
@@ -112,6 +112,10 @@ export function publicPageRoutes(context: ServiceContext): Router {
   const PageQuery = z.strictObject({
     lang: z.string().max(10).optional(),
     v: z.coerce.number().int().min(1).max(1000).optional(),
+  });
+  router.get(PAGE_CSS_PATH, (_req, res) => {
+    res.type("text/css").setHeader("cache-control", "public, max-age=3600");
+    res.send(PAGE_CSS);
   });
   router.get("/p/:token", publicLimiter(context), async (req, res) => {
     const token = parse(Token, param(req, "token"), "page address");
