@@ -1048,6 +1048,7 @@ const OPEN_ROUTES: Record<string, string> = {
   "GET /config": "map and time settings the login screen needs",
   "GET /public/explanations/:token": "a published explanation is public by design (rate-limited, no personal data)",
   "GET /p/:token": "the published explanation's page for residents",
+  "GET /p/page.css": "the stylesheet of that page",
   "POST /public/cases": "a resident files a case without an account (rate-limited per address)",
   "GET /public/cases/:caseNumber": "a resident reads their case with its access code (404 without it; rate-limited)",
   "POST /public/cases/:caseNumber/reviews": "a resident asks for a review with the access code (rate-limited)",
