@@ -5,7 +5,7 @@ import type { Actor, NewLogEvent, NewStreamEvent, StreamPayloads, StreamType } f
 import type { IncidentState } from "../../shared/incident";
 import { normalizeAddress } from "../../shared/geo";
 import { STREAM_FOLDS, type StreamFold, type StreamStates } from "../../shared/streams";
-import type { CallRecord, Commit, IncidentRecord, OpRecord, StreamRecord, UnitRecord } from "../store/types";
+import type { CallRecord, Commit, CounterAdvance, IncidentRecord, OpRecord, StreamRecord, UnitRecord } from "../store/types";
 import { isPlaced } from "../../shared/schemas";
 import { hashEvent } from "./hashChain";
 
@@ -40,6 +40,7 @@ export class CommitBuilder {
   private readonly calls: CallRecord[] = [];
   private readonly callMoves: Commit["callMoves"] = [];
   private readonly ops: OpRecord[] = [];
+  private readonly counters = new Map<string, CounterAdvance>();
 
   constructor(readonly recordedAt: string) {}
 
@@ -110,6 +111,18 @@ export class CommitBuilder {
     return this.events.length === 0 && this.units.size === 0 && this.calls.length === 0 && this.callMoves.length === 0;
   }
 
+  /**
+   * Takes the next value of a named counter in this commit. `stored` is the counter's value as read from the
+   * store (inside the write queue); the commit moves it only if it is still that value, so the number and the
+   * records that use it land together or not at all.
+   */
+  claimSequence(name: string, stored: number): number {
+    const advance = this.counters.get(name) ?? { name, from: stored, to: stored };
+    advance.to += 1;
+    this.counters.set(name, advance);
+    return advance.to;
+  }
+
   changedUnits(): UnitRecord[] {
     return [...this.units.values()];
   }
@@ -131,6 +144,7 @@ export class CommitBuilder {
       callMoves: this.callMoves,
       units: this.changedUnits(),
       ops: this.ops,
+      counters: [...this.counters.values()],
     };
   }
 }

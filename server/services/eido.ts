@@ -106,7 +106,7 @@ export async function importEido(
       base = target.state;
     } else {
       const receivedAt = calls.map((call) => call.receivedAt).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
-      const number = await allocateIncidentNumber(context, receivedAt);
+      const number = await allocateIncidentNumber(context, builder, receivedAt);
       incidentId = number;
       base = builder.append(
         incidentId,

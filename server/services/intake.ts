@@ -6,6 +6,7 @@ import type { EventSource } from "../../shared/domain";
 import type { Actor, CallRecordPayload } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
 import type { CallIntakeBody } from "../../shared/schemas";
+import type { CommitBuilder } from "../core/commitBuilder";
 import { errors } from "../core/errors";
 import { resolveOccurredAt } from "../core/time";
 import type { IncidentRecord } from "../store/types";
@@ -29,9 +30,18 @@ export async function resolveSurvivingIncident(context: ServiceContext, id: stri
   return record;
 }
 
-export async function allocateIncidentNumber(context: ServiceContext, receivedAt: string): Promise<string> {
+/**
+ * The next incident number of the call's year, taken in the command's own commit (not a separate write before
+ * it): a crash between the two used to burn a number, and a gap in the numbering looks like a deleted incident.
+ */
+export async function allocateIncidentNumber(
+  context: ServiceContext,
+  builder: CommitBuilder,
+  receivedAt: string,
+): Promise<string> {
   const year = new Date(receivedAt).getUTCFullYear();
-  const sequence = await context.store.nextSequence(`incident-number-${year}`);
+  const counter = `incident-number-${year}`;
+  const sequence = builder.claimSequence(counter, await context.store.getSequence(counter));
   return `${year}-${String(sequence).padStart(5, "0")}`;
 }
 
@@ -90,7 +100,7 @@ export async function intakeCall(
       incidentId = target.id;
       base = target.state;
     } else {
-      const number = await allocateIncidentNumber(context, receivedAt);
+      const number = await allocateIncidentNumber(context, builder, receivedAt);
       incidentId = number;
       const externalId = body.transfer?.externalId ?? body.externalId;
       base = builder.append(

@@ -189,6 +189,7 @@ const UNIQUE_KEYS: Partial<Record<CollectionName, Record<string, UniqueViolation
   calls: { intakeId_1: "intakeId" },
   ops: { _id_: "opId" },
   users: { username_1: "username" },
+  counters: { _id_: "counter" },
 };
 
 function isDuplicateKeyError(error: unknown): error is Error & { code: number; keyPattern?: unknown } {
@@ -463,6 +464,20 @@ export class MongoStore implements Store {
     }
     const ops = (changes.ops ?? []).map((op) => toDocument(OPS, op));
     if (ops.length > 0) await write("ops", () => models.ops.insertMany(ops, { session, ordered: true }));
+    for (const counter of changes.counters ?? []) {
+      // Compare-and-set inside the transaction. A counter never used is inserted: if it exists meanwhile, the
+      // duplicate _id fails the commit; otherwise only a document still at `from` is moved.
+      if (counter.from === 0) {
+        await write("counters", () => models.counters.create([{ _id: `seq:${counter.name}`, value: counter.to }], { session }));
+      } else {
+        const result = await models.counters
+          .updateOne({ _id: `seq:${counter.name}`, value: counter.from }, { $set: { value: counter.to } }, { session })
+          .exec();
+        if (result.matchedCount !== 1) {
+          throw new UniqueViolationError("counter", `counter ${counter.name} is no longer at ${counter.from}`);
+        }
+      }
+    }
     return stored;
   }
 
@@ -473,6 +488,11 @@ export class MongoStore implements Store {
       .exec();
     if (!counter) throw new Error(`counter ${name} returned no document`);
     return counter.value;
+  }
+
+  async getSequence(name: string): Promise<number> {
+    const counter = await this.m.counters.findOne({ _id: `seq:${name}` }).lean<CounterDoc>().exec();
+    return counter?.value ?? 0;
   }
 
   async getIncident(id: string): Promise<IncidentRecord | null> {

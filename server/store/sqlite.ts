@@ -297,6 +297,7 @@ const UNIQUE_KEYS: [columns: string, key: UniqueViolationError["key"]][] = [
   ["calls.intake_id", "intakeId"],
   ["ops.op_id", "opId"],
   ["users.username", "username"],
+  ["counters.name", "counter"],
 ];
 
 function isSqliteError(error: unknown): error is InstanceType<typeof Database.SqliteError> {
@@ -339,6 +340,11 @@ function prepareStatements(db: Database.Database) {
       `INSERT INTO counters (name, value) VALUES (?, 1)
        ON CONFLICT (name) DO UPDATE SET value = value + 1
        RETURNING value`,
+    ),
+    getCounter: db.prepare<[name: string], { value: number }>(`SELECT value FROM counters WHERE name = ?`),
+    insertCounter: db.prepare<[name: string, value: number], void>(`INSERT INTO counters (name, value) VALUES (?, ?)`),
+    advanceCounter: db.prepare<[to: number, name: string, from: number], void>(
+      `UPDATE counters SET value = ? WHERE name = ? AND value = ?`,
     ),
 
     getIncident: db.prepare<[id: string], Row>(`SELECT * FROM incidents WHERE id = ?`),
@@ -611,6 +617,13 @@ export class SqliteStore implements Store {
       }
     }
     for (const op of changes.ops ?? []) s.insertOp.run(toRow(OPS, op));
+    for (const counter of changes.counters ?? []) {
+      // Compare-and-set: a counter moved by someone else since it was read fails the whole commit.
+      if (counter.from === 0) s.insertCounter.run(counter.name, counter.to);
+      else if (s.advanceCounter.run(counter.to, counter.name, counter.from).changes !== 1) {
+        throw new UniqueViolationError("counter", `counter ${counter.name} is no longer at ${counter.from}`);
+      }
+    }
     return stored;
   }
 
@@ -618,6 +631,10 @@ export class SqliteStore implements Store {
     const row = this.s.nextSequence.get(name);
     if (!row) throw new Error(`counter ${name} returned no value`);
     return row.value;
+  }
+
+  async getSequence(name: string): Promise<number> {
+    return this.s.getCounter.get(name)?.value ?? 0;
   }
 
   async getIncident(id: string): Promise<IncidentRecord | null> {

@@ -130,6 +130,17 @@ export interface Commit {
   units: UnitRecord[];
   /** Inserted; opId must be new. */
   ops: OpRecord[];
+  /**
+   * Named counters moved in the same transaction (incident numbers), so a crash never leaves a number used by
+   * nothing. Compare-and-set: the stored value must still be `from` (0 = never used), else the commit fails.
+   */
+  counters: CounterAdvance[];
+}
+
+export interface CounterAdvance {
+  name: string;
+  from: number;
+  to: number;
 }
 
 export interface IncidentWindowQuery {
@@ -197,7 +208,7 @@ export class StaleWriteError extends Error {
 
 /** Raised by commit when a unique key already exists (a concurrent or repeated write). */
 export class UniqueViolationError extends Error {
-  constructor(readonly key: "event" | "intakeId" | "opId" | "username" | "other", message: string) {
+  constructor(readonly key: "event" | "intakeId" | "opId" | "username" | "counter" | "other", message: string) {
     super(message);
     this.name = "UniqueViolationError";
   }
@@ -325,8 +336,10 @@ export interface LeaseRepository {
 export interface SettingRepository {
   getSetting<T>(key: string): Promise<T | null>;
   putSetting<T>(key: string, value: T): Promise<void>;
-  /** Atomically increments and returns a named counter (starts at 1). */
+  /** Atomically increments and returns a named counter (starts at 1). A separate write: see Commit.counters. */
   nextSequence(name: string): Promise<number>;
+  /** The current value of a named counter, 0 if it was never used. */
+  getSequence(name: string): Promise<number>;
 }
 
 export interface Store

@@ -963,6 +963,44 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(await store.nextSequence("incident-2025")).toBe(3);
     });
 
+    it("moves a counter inside a commit only when it still has the value read, and not at all on rollback", async () => {
+      expect(await store.getSequence("incident-number-2025")).toBe(0);
+      await store.commit({
+        events: [createdEvent("inc-1")],
+        incidents: [incident("inc-1")],
+        counters: [{ name: "incident-number-2025", from: 0, to: 1 }],
+      });
+      expect(await store.getSequence("incident-number-2025")).toBe(1);
+
+      // A stale read (someone moved the counter since): nothing of the commit lands.
+      await expect(
+        store.commit({
+          events: [createdEvent("inc-2")],
+          incidents: [incident("inc-2")],
+          counters: [{ name: "incident-number-2025", from: 0, to: 1 }],
+        }),
+      ).rejects.toBeInstanceOf(UniqueViolationError);
+      await store.nextSequence("incident-number-2025");
+      await expect(
+        store.commit({ events: [createdEvent("inc-3")], counters: [{ name: "incident-number-2025", from: 1, to: 2 }] }),
+      ).rejects.toBeInstanceOf(UniqueViolationError);
+      expect(await store.getIncident("inc-2")).toBeNull();
+      expect(await store.getStreamEvents("incident", "inc-3")).toEqual([]);
+
+      // A commit that fails for another reason does not move the counter either.
+      await expect(
+        store.commit({
+          events: [createdEvent("inc-1")],
+          counters: [{ name: "incident-number-2025", from: 2, to: 3 }],
+        }),
+      ).rejects.toBeInstanceOf(UniqueViolationError);
+      expect(await store.getSequence("incident-number-2025")).toBe(2);
+
+      await store.commit({ events: [createdEvent("inc-4")], counters: [{ name: "incident-number-2025", from: 2, to: 3 }] });
+      expect(await store.getSequence("incident-number-2025")).toBe(3);
+      expect(await store.getSequence("incident-number-2026")).toBe(0);
+    });
+
     it("round-trips JSON settings and returns null for an unknown key", async () => {
       expect(await store.getSetting("recommend")).toBeNull();
       const value = { radiusKm: 5, types: ["engine", "ladder"], nested: { on: true, empty: {} } };
