@@ -67,6 +67,16 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Our agency identifier in EIDO documents we send (NENA-STA-010 style, a domain name). */
   eidoAgencyId: string;
+  /** Signed checkpoint files; keep them apart from the data (another disk, a write-once mount, a copy elsewhere). */
+  checkpointDir: string;
+  /** 0: only at shutdown and when an evidence bundle is requested. */
+  checkpointIntervalSeconds: number;
+  /** CHECKPOINT_KEY: the Ed25519 signing key itself (PEM or base64 PKCS#8), e.g. from a secret store. */
+  checkpointKey?: string;
+  /** Used when checkpointKey is absent; created on first start. */
+  checkpointKeyFile: string;
+  /** CHECKPOINT_PUBLIC_KEY: what verify-log trusts instead of deriving it from the signing key. */
+  checkpointPublicKey?: string;
 }
 
 /** Defaults per incident type: near 80 m / 10 min for building fires, kilometres for wildland. */
@@ -164,6 +174,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     clientDir: path.resolve(env.CLIENT_DIR || "./dist/client"),
     logLevel: ["debug", "info", "warn", "error", "silent"].includes(logLevel) ? logLevel : "info",
     eidoAgencyId: env.EIDO_AGENCY_ID || "fire-119.invalid",
+    checkpointDir: path.resolve(env.CHECKPOINT_DIR || path.join(dataDir, "checkpoints")),
+    checkpointIntervalSeconds: numberFrom(env, "CHECKPOINT_INTERVAL_SECONDS", 600),
+    ...(env.CHECKPOINT_KEY ? { checkpointKey: env.CHECKPOINT_KEY } : {}),
+    checkpointKeyFile: path.resolve(env.CHECKPOINT_KEY_FILE || path.join(dataDir, "checkpoint-signing-key.pem")),
+    ...(env.CHECKPOINT_PUBLIC_KEY ? { checkpointPublicKey: env.CHECKPOINT_PUBLIC_KEY } : {}),
     ...overrides,
   };
   for (const [name, value] of [
@@ -179,6 +194,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   if (!(config.positionWriteMs >= 0)) throw new Error(`POSITION_WRITE_MS must be 0 or more, got ${config.positionWriteMs}`);
   // The holder renews every second: a lease shorter than a few ticks would change hands while its holder is alive.
   if (config.alertLeaseSeconds < 3) throw new Error(`ALERT_LEASE_SECONDS must be 3 or more, got ${config.alertLeaseSeconds}`);
+  if (!(config.checkpointIntervalSeconds >= 0)) throw new Error("CHECKPOINT_INTERVAL_SECONDS must be 0 or more");
   if ((config.adminUsername === undefined) !== (config.adminPassword === undefined)) {
     throw new Error("ADMIN_USERNAME and ADMIN_PASSWORD must be set together");
   }

@@ -12,6 +12,7 @@ import type { ClusterLink } from "./realtime/cluster";
 import { attachRealtime, type RealtimeServer } from "./realtime/socketServer";
 import type { Realtime } from "./realtime/types";
 import { bootstrap } from "./services/bootstrap";
+import { CheckpointService } from "./services/checkpoints";
 import type { ServiceContext } from "./services/context";
 import { startMaintenance } from "./services/maintenance";
 import { createStore, describeStore } from "./store/index";
@@ -22,6 +23,7 @@ export interface RunningServer {
   port: number;
   store: Store;
   context: ServiceContext;
+  checkpoints: CheckpointService;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,9 @@ export async function startServer(
     await store.close();
     throw error;
   }
+  const checkpoints = await CheckpointService.start(context);
+  // The first checkpoint reads the whole log once; requests queue behind it rather than delay the start.
+  checkpoints.checkpoint().catch((error: unknown) => logger.error("checkpoint failed", { error: String(error) }));
 
   let redis: RedisConnection | undefined;
   if (config.redisUrl) {
@@ -62,7 +67,7 @@ export async function startServer(
     logger.info("login rate limits: shared in redis");
   }
   const httpServer = http.createServer();
-  httpServer.on("request", buildApp(context, lateRealtime, redis ? { redis } : {}));
+  httpServer.on("request", buildApp(context, lateRealtime, checkpoints, redis ? { redis } : {}));
   // Several instances over one store: broadcasts go through Redis (loaded only then).
   let clusterLink: ClusterLink | undefined;
   if (config.redisUrl) {
@@ -88,12 +93,15 @@ export async function startServer(
     port,
     store,
     context,
+    checkpoints,
     close: async () => {
       await stopMaintenance();
       await realtime?.close();
       await clusterLink?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // After the last request: the shutdown checkpoint covers everything this run committed.
+      await checkpoints.stop().catch((error: unknown) => logger.error("shutdown checkpoint failed", { error: String(error) }));
       await redis?.close();
       await store.close();
     },

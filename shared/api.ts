@@ -159,6 +159,24 @@ export interface ResponseTimeReport {
   nextCursor: string | null;
 }
 
+/** GET /checkpoints/digest: the day's last signed checkpoint, short enough to read aloud. */
+export interface CheckpointDigestView {
+  date: string;
+  timeZone: string;
+  checkpointAt: string;
+  position: number;
+  streams: number;
+  /** The first 16 hex digits of the heads hash, in groups of four. */
+  heads: string;
+  headsHash: string;
+  /** The first 16 hex digits of the signing key's fingerprint, in groups of four. */
+  key: string;
+  keyFingerprint: string;
+  file: string;
+  /** The same as a page to print. */
+  text: string;
+}
+
 /** Anonymous callers get `status` only; the rest is for an admin's token. */
 export interface HealthView {
   /** "ok" when the store can take a write now. */

@@ -78,6 +78,8 @@ export const ROLE_PERMISSIONS = {
   exportEido: OPERATORS,
   /** Place an incident on the map, confirming the position of an address-only transfer. */
   placeIncidents: OPERATORS,
+  /** Evidence bundles and the daily checkpoint digest: who answers for the records in a dispute. */
+  exportEvidence: ["supervisor", "admin"],
   /** Receives every incident event live, with personal data (the control room). */
   joinConsoleStream: OPERATORS,
   /** Receives every incident event live, presented without personal data. */

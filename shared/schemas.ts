@@ -434,6 +434,16 @@ export const EventsQuery = z.strictObject({
   limit: numberFromQuery(z.number().int().min(1).max(1000)).default(500),
 });
 
+/** The day's checkpoint digest: `date` in the center's time zone (default today); text for printing. */
+export const CheckpointDigestQuery = z.strictObject({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD")
+    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "must be a real date")
+    .optional(),
+  format: z.enum(["json", "text"]).optional(),
+});
+
 // ---- socket payloads ----
 export const SyncPayload = z.strictObject({
   /** Last global log position the client has applied (consoles). */

@@ -11,6 +11,7 @@ import { AppError, errors, toErrorBody } from "../core/errors";
 import { runWithLogContext } from "../logger";
 import type { Realtime } from "../realtime/types";
 import { authenticate } from "../services/auth";
+import type { CheckpointService } from "../services/checkpoints";
 import type { ServiceContext } from "../services/context";
 import { loginLimiters, type RedisConnection } from "./loginLimits";
 import { bearerToken } from "./helpers";
@@ -18,6 +19,7 @@ import { authRoutes } from "./routes/auth";
 import { firegroundRoutes } from "./routes/fireground";
 import { caseRoutes, publicCaseRoutes } from "./routes/cases";
 import { explanationRoutes, publicApiRoutes, publicPageRoutes } from "./routes/explanations";
+import { evidenceRoutes } from "./routes/evidence";
 import { operationRoutes } from "./routes/operations";
 
 const VERSION = "0.1.0";
@@ -28,7 +30,12 @@ export interface AppOptions {
   redis?: RedisConnection;
 }
 
-export function buildApp(context: ServiceContext, realtime: Realtime, options: AppOptions = {}): express.Express {
+export function buildApp(
+  context: ServiceContext,
+  realtime: Realtime,
+  checkpoints: CheckpointService,
+  options: AppOptions = {},
+): express.Express {
   const app = express();
   const startedAt = Date.now();
   app.disable("x-powered-by");
@@ -110,6 +117,7 @@ export function buildApp(context: ServiceContext, realtime: Realtime, options: A
   api.use(firegroundRoutes(context));
   api.use(publicApiRoutes(context));
   api.use(explanationRoutes(context));
+  api.use(evidenceRoutes(context, checkpoints));
   api.use(operationRoutes(context));
   api.use(caseRoutes(context));
   api.use(() => {

@@ -5,7 +5,7 @@
 // a JSON round trip on the way in, so both adapters store exactly the same thing (undefined keys dropped).
 import mongoose from "mongoose";
 import type { ClientSession, Connection, FilterQuery } from "mongoose";
-import { parseStoredEvent } from "../../shared/eventSchemas";
+import { parseStoredEvent, StoredEventError } from "../../shared/eventSchemas";
 import type { Actor, LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { LatLng } from "../../shared/schemas";
 import { lookupKeyOf } from "../../shared/streams";
@@ -22,6 +22,7 @@ import {
   type KnownAddress,
   type LeaseRecord,
   type OpRecord,
+  type ScannedEvent,
   type SessionRecord,
   type Store,
   type StreamRecord,
@@ -640,6 +641,24 @@ export class MongoStore implements Store {
   async getLastPosition(): Promise<number> {
     const doc = await this.m.events.findOne({}).sort({ position: -1 }).lean<EventDoc>().exec();
     return doc?.position ?? 0;
+  }
+
+  async scanEvents(afterPosition: number, limit: number): Promise<ScannedEvent[]> {
+    if (!(limit > 0)) return [];
+    const docs = await this.m.events
+      .find({ position: { $gt: afterPosition } })
+      .sort({ position: 1 })
+      .limit(limit)
+      .lean<EventDoc[]>()
+      .exec();
+    return docs.map((doc) => {
+      const place = { position: doc.position, streamType: doc.streamType, streamId: doc.streamId, seq: doc.seq, prevHash: doc.prevHash, hash: doc.hash };
+      try {
+        return { ...place, event: toEvent(doc) };
+      } catch (error) {
+        return { ...place, event: null, unreadable: error instanceof StoredEventError ? error.problem : String(error) };
+      }
+    });
   }
 
   async getCall(id: string): Promise<CallRecord | null> {

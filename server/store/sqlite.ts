@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { parseStoredEvent } from "../../shared/eventSchemas";
+import { parseStoredEvent, StoredEventError } from "../../shared/eventSchemas";
 import type { LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { LatLng } from "../../shared/schemas";
 import { lookupKeyOf } from "../../shared/streams";
@@ -20,6 +20,7 @@ import {
   type KnownAddress,
   type LeaseRecord,
   type OpRecord,
+  type ScannedEvent,
   type SessionRecord,
   type Store,
   type StreamRecord,
@@ -756,6 +757,25 @@ export class SqliteStore implements Store {
 
   async getLastPosition(): Promise<number> {
     return this.s.getLastPosition.get()?.last ?? 0;
+  }
+
+  async scanEvents(afterPosition: number, limit: number): Promise<ScannedEvent[]> {
+    if (!(limit > 0)) return [];
+    return this.s.getEventsAfter.all(afterPosition, limit).map((row) => {
+      const place = { position: row.position, streamType: row.stream_type, streamId: row.stream_id, seq: row.seq, prevHash: row.prev_hash, hash: row.hash };
+      for (const field of ["actor", "payload"] as const) {
+        try {
+          JSON.parse(row[field]);
+        } catch (error) {
+          return { ...place, event: null, unreadable: `${field} is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+        }
+      }
+      try {
+        return { ...place, event: rowToEvent(row) };
+      } catch (error) {
+        return { ...place, event: null, unreadable: error instanceof StoredEventError ? error.problem : String(error) };
+      }
+    });
   }
 
   async getCall(id: string): Promise<CallRecord | null> {

@@ -143,6 +143,19 @@ export interface CounterAdvance {
   to: number;
 }
 
+/** A stored event as read for verification: a row that no longer parses is returned, not thrown. */
+export interface ScannedEvent {
+  position: number;
+  streamType: string;
+  streamId: string;
+  seq: number;
+  prevHash: string;
+  hash: string;
+  event: LogEvent | null;
+  /** Why the row could not be read as an event (event is then null). */
+  unreadable?: string;
+}
+
 export interface IncidentWindowQuery {
   fromMs: number;
   toMs: number;
@@ -257,6 +270,8 @@ export interface LogRepository {
    * commit) equals `key`, through an index: a published explanation by its public token.
    */
   findStreamByLookupKey<S extends Exclude<StreamType, "incident">>(streamType: S, key: string): Promise<StreamRecord<S> | null>;
+  /** The global log in position order for verify-log: unlike getEventsAfter, an unreadable row is named, not thrown. */
+  scanEvents(afterPosition: number, limit: number): Promise<ScannedEvent[]>;
 }
 
 /** The incident projection and the queries intake and reports need. */

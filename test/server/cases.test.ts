@@ -239,7 +239,7 @@ describe("a case filed online, worked to a final answer", () => {
       "case.review_answered",
     ]);
     const result = await verifyStoreLog(server.server.store);
-    expect(result.breaks).toEqual([]);
+    expect(result.problems).toEqual([]);
     expect(result.streams.case).toBe(1);
   });
 });
@@ -326,7 +326,7 @@ describe("the board", () => {
     expect(unaccepted.status).toBe(409);
     const referred = await staff<ErrorBody>("POST", `/cases/${numbers.referred}/answer`, { letter: letter("support") });
     expect(referred.status).toBe(409);
-    expect((await verifyStoreLog(server.server.store)).breaks).toEqual([]);
+    expect((await verifyStoreLog(server.server.store)).problems).toEqual([]);
   });
 });
 

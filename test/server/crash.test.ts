@@ -68,11 +68,16 @@ describe("crash safety", () => {
     expect((await api(first.url, "POST", "/units/K1/status", token, { status: "en_route", opId: opId() })).status).toBe(200);
 
     // Writes in flight at the moment of the kill may or may not land; they must never land half-written.
+    // The kill comes as the first of them is answered, so the server is in the middle of the next ones.
+    let firstAnswered: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (firstAnswered = resolve));
     const inFlight = Array.from({ length: 20 }, (_, i) =>
-      api(first.url, "POST", "/calls", token, phoneCall({ location: north(origin, 50_000 + i * 1000) })).catch(() => null),
+      api(first.url, "POST", "/calls", token, phoneCall({ location: north(origin, 50_000 + i * 1000) }))
+        .then(() => firstAnswered())
+        .catch(() => null),
     );
     const exited = new Promise((resolve) => first.child.once("exit", resolve));
-    await new Promise((resolve) => setTimeout(resolve, 15));
+    await answered;
     first.child.kill("SIGKILL");
     expect(await exited).toBeNull();
     await Promise.all(inFlight);
@@ -87,6 +92,12 @@ describe("crash safety", () => {
     }
     const detail = await api<IncidentDetailView>(second.url, "GET", `/incidents/${firstIncident}`, token2);
     expect(detail.body.assignments.map((entry) => [entry.unitId, entry.status])).toEqual([["K1", "en_route"], ["K2", "dispatched"]]);
+    // Incident numbers are taken in the incident's own commit: whatever the kill cut off, the numbering has no hole.
+    const all = await api<{ incidents: { number: string }[] }>(second.url, "GET", "/incidents?status=all&limit=500", token2);
+    const numbers = all.body.incidents.map((incident) => incident.number).sort();
+    const year = numbers[0]?.slice(0, 4) ?? "";
+    expect(numbers.length).toBeGreaterThanOrEqual(acknowledgedCalls.length);
+    expect(numbers).toEqual(numbers.map((_number, index) => `${year}-${String(index + 1).padStart(5, "0")}`));
     const units = await api<{ units: UnitView[] }>(second.url, "GET", "/units", token2);
     expect(units.body.units.find((unit) => unit.id === "K1")).toMatchObject({ status: "en_route", incidentId: firstIncident });
     const stopped = new Promise((resolve) => second.child.once("exit", resolve));

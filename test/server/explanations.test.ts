@@ -270,7 +270,7 @@ describe("a public explanation from draft to published page", () => {
     expect(events.filter((type) => type === "explanation.published")).toHaveLength(2);
     expect(events.at(-1)).toBe("explanation.withdrawn");
     const verified = await verifyStoreLog(server.server.store);
-    expect(verified.breaks).toEqual([]);
+    expect(verified.problems).toEqual([]);
     expect(verified.streams.explanation).toBe(1);
   });
 

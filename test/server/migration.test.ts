@@ -60,7 +60,7 @@ describe("migrating a schema-1 database", () => {
 
   it("verifies every chain and every projection after the migration, and after new writes", async () => {
     const migrated = await verifyStoreLog(server.server.store);
-    expect(migrated.breaks).toEqual([]);
+    expect(migrated.problems).toEqual([]);
     expect(migrated.streams.incident).toBe(3);
 
     const created = await server.api<CallIntakeResult>("POST", "/calls", {
@@ -82,7 +82,7 @@ describe("migrating a schema-1 database", () => {
       [before.length + 3, "run_card"],
     ]);
     const afterWrites = await verifyStoreLog(server.server.store);
-    expect(afterWrites.breaks).toEqual([]);
+    expect(afterWrites.problems).toEqual([]);
     expect(afterWrites.streams).toMatchObject({ incident: 4, run_card: 1 });
   });
 

@@ -995,6 +995,33 @@ const operations: Operation[] = [
   explanationStep("publish", can.draftExplanations, "approved", "published"),
   explanationStep("withdraw", can.draftExplanations, "published", "withdrawn", { reason: "Published in error" }),
   {
+    name: "GET /incidents/:id/evidence",
+    allowed: can.exportEvidence,
+    async run(token) {
+      const incidentId = await openIncident();
+      const attempt = await send(token, "GET", `/incidents/${incidentId}/evidence`);
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { stream: { streamId: string } }).stream.streamId).toBe(incidentId);
+        },
+      };
+    },
+  },
+  {
+    name: "GET /checkpoints/digest",
+    allowed: can.exportEvidence,
+    async run(token) {
+      const attempt = await send(token, "GET", "/checkpoints/digest");
+      return {
+        ...attempt,
+        check: (allowed) => {
+          if (allowed) expect((attempt.response.body as { position: number }).position).toBeGreaterThanOrEqual(0);
+        },
+      };
+    },
+  },
+  {
     name: "GET /auth/me",
     allowed: () => true,
     async run(token) {
@@ -1061,7 +1088,11 @@ interface RouterLayer {
 
 /** Every "METHOD /path" the API router declares, found by walking the express router the server builds. */
 function declaredRoutes(): string[] {
-  const app = buildApp(server.server.context, { committed: () => undefined, endSession: () => undefined, endUserSessions: () => undefined });
+  const app = buildApp(
+    server.server.context,
+    { committed: () => undefined, endSession: () => undefined, endUserSessions: () => undefined },
+    server.server.checkpoints,
+  );
   const found: string[] = [];
   const walk = (stack: RouterLayer[]) => {
     for (const layer of stack) {

@@ -2,6 +2,7 @@
 import type {
   AddressMatch,
   CallIntakeResult,
+  CheckpointDigestView,
   ClientConfigView,
   DispatchResult,
   DuplicateCandidate,
@@ -74,6 +75,10 @@ export function createApi(http: HttpClient) {
     listIncidents: (status: "open" | "closed" | "merged" | "all" = "open", limit = 200) =>
       http.get<{ incidents: IncidentView[]; position: number }>("/incidents", { status, limit }),
     getIncident: (incidentId: string) => http.get<IncidentDetailView>(`/incidents/${id(incidentId)}`),
+    /** The incident's evidence bundle (supervisor, admin): kept as opaque JSON, it is saved as a file. */
+    evidenceBundle: (incidentId: string) => http.get<unknown>(`/incidents/${id(incidentId)}/evidence`),
+    /** The day's checkpoint digest (supervisor, admin); `date` YYYY-MM-DD in the center's time zone. */
+    checkpointDigest: (date?: string) => http.get<CheckpointDigestView>("/checkpoints/digest", { date, format: "json" }),
     recommendations: (incidentId: string) =>
       http.get<RecommendationsView>(`/incidents/${id(incidentId)}/recommendations`),
     dispatch: (incidentId: string, body: Pick<DispatchBody, "unitIds" | "opId"> & Sendable<DispatchBody>) =>

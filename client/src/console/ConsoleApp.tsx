@@ -15,6 +15,7 @@ import { useLostContact } from "../features/units/useLostContact";
 import { MapView } from "../map/MapView";
 import { ConnectionIndicator } from "../ui/ConnectionIndicator";
 import { LanguageSelector } from "../ui/LanguageSelector";
+import { DigestButton } from "../features/evidence/EvidenceButtons";
 import { LogoutButton } from "../ui/LogoutButton";
 import { MuteToggle } from "../ui/MuteToggle";
 import { ThemeToggle } from "../ui/ThemeToggle";
@@ -147,6 +148,7 @@ export default function ConsoleApp({ session }: { session: AuthSession }) {
           <span className="user" data-testid="current-user">
             {session.user.displayName ?? session.user.username} · {t(`role.${session.user.role}`)}
           </span>
+          <DigestButton />
           <LogoutButton />
         </div>
       </header>

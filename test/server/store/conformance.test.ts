@@ -955,6 +955,23 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
     });
   });
 
+  describe("scanning the log for verification", () => {
+    it("returns every event in position order with its place and hashes, page by page", async () => {
+      const stored = await store.commit({ events: [createdEvent("inc-1"), noteEvent("inc-1", 2), noteEvent("inc-1", 3)] });
+      const first = await store.scanEvents(0, 2);
+      const rest = await store.scanEvents(first[first.length - 1]?.position ?? 0, 10);
+      const scanned = [...first, ...rest];
+      expect(scanned.map((entry) => entry.event)).toEqual(stored);
+      expect(
+        scanned.map(({ position, streamType, streamId, seq, prevHash, hash, unreadable }) => ({ position, streamType, streamId, seq, prevHash, hash, unreadable })),
+      ).toEqual(
+        stored.map(({ position, streamType, streamId, seq, prevHash, hash }) => ({ position, streamType, streamId, seq, prevHash, hash, unreadable: undefined })),
+      );
+      expect(await store.scanEvents(stored[2]?.position ?? 0, 10)).toEqual([]);
+      expect(await store.scanEvents(0, 0)).toEqual([]);
+    });
+  });
+
   describe("counters and settings", () => {
     it("increments each named counter from 1 independently", async () => {
       expect(await store.nextSequence("incident-2025")).toBe(1);

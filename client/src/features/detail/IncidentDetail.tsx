@@ -14,6 +14,7 @@ import { consoleUiStore } from "../../console/consoleUiStore";
 import { elapsedSeconds, formatLatLng } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
 import { DispatchPanel } from "../dispatch/DispatchPanel";
+import { EvidenceBundleButton } from "../evidence/EvidenceButtons";
 import { addNote, closeIncident, loadIncidentDetail, locateIncident, mergeIncident, recordPhase, setUnitStatus } from "../incidents/incidentActions";
 import { useLostContact } from "../units/useLostContact";
 import { describeEvent } from "./describeEvent";
@@ -379,6 +380,7 @@ export function IncidentDetail() {
       </p>
 
       <DispatchPanel incident={incident} />
+      <EvidenceBundleButton incidentId={incident.id} />
 
       <h3>{t("detail.intervals")}</h3>
       <IntervalTable incident={incident} />

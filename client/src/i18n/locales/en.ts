@@ -650,6 +650,13 @@ export const en = {
     from: "From",
     statuses: { draft: "draft", submitted: "submitted", approved: "approved", published: "published", withdrawn: "withdrawn" },
   },
+  evidence: {
+    digest: "Log digest",
+    digestHint: "Print today's signed checkpoint digest of the incident log",
+    bundle: "Evidence file",
+    bundleHint: "Download this incident's events with the signed checkpoint, to verify offline",
+    failed: "Could not get it: {{message}}",
+  },
   errors: {
     units_assigned: "Units are still assigned to this incident: release them first",
     personal_data: "The text contains personal data",

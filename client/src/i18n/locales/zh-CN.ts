@@ -651,6 +651,13 @@ export const zhCN: Messages = {
     from: "起",
     statuses: { draft: "草稿", submitted: "已提交", approved: "已批准", published: "已发布", withdrawn: "已撤回" },
   },
+  evidence: {
+    digest: "日志摘要",
+    digestHint: "打印今天事件日志的签名检查点摘要",
+    bundle: "证据文件",
+    bundleHint: "下载本事件的全部记录和签名检查点，可离线核验",
+    failed: "无法获取：{{message}}",
+  },
   errors: {
     units_assigned: "仍有车辆在此警情：请先释放",
     personal_data: "文本含有个人信息",

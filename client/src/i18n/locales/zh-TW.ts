@@ -651,6 +651,13 @@ export const zhTW: Messages = {
     from: "起",
     statuses: { draft: "草稿", submitted: "已提交", approved: "已核准", published: "已發布", withdrawn: "已撤回" },
   },
+  evidence: {
+    digest: "日誌摘要",
+    digestHint: "列印今天事件日誌的簽章檢查點摘要",
+    bundle: "證據檔案",
+    bundleHint: "下載本事件的全部紀錄和簽章檢查點，可離線核驗",
+    failed: "無法取得：{{message}}",
+  },
   errors: {
     units_assigned: "仍有車輛在此案件：請先釋放",
     personal_data: "文字含有個人資料",
