@@ -73,7 +73,8 @@ export class CheckpointService {
     ];
     if (insideData.length > 0) {
       // The defaults make a demo work; evidence needs the key and the checkpoints where the data's keepers cannot reach.
-      logger.warn(`checkpoints: ${insideData.join(" and ")} inside DATA_DIR; keep them apart from the data (README, Evidence)`);
+      const verb = insideData.length > 1 ? "are" : "is";
+      logger.warn(`checkpoints: ${insideData.join(" and ")} ${verb} inside DATA_DIR; keep them apart from the data (README, Evidence)`);
     }
     // The newest readable file: the next checkpoint chains to it (verify-log judges whether it deserved that).
     let last: CheckpointFile | undefined;
