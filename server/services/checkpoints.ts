@@ -32,7 +32,6 @@ export interface CheckpointSnapshot {
   heads: StreamHead[];
 }
 
-
 function localDate(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
 }
