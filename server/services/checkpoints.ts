@@ -49,6 +49,8 @@ export class CheckpointService {
   /** The last checkpoint on disk when the server started: the first new one chains to it. */
   private previous: { position: number; bodyHash: string } | null;
   private timer: NodeJS.Timeout | null = null;
+  /** The last checkpoint of the previous run, signed by this key: the first scan checks the database against it. */
+  private startingPoint: { name: string; file: CheckpointFile } | null = null;
 
   private constructor(
     private readonly context: ServiceContext,
@@ -77,14 +79,17 @@ export class CheckpointService {
     }
     // The newest readable file: the next checkpoint chains to it (verify-log judges whether it deserved that).
     let last: CheckpointFile | undefined;
+    let lastName = "";
     for (const name of listCheckpointNames(config.checkpointDir).reverse()) {
       const entry = readCheckpointFile(config.checkpointDir, name);
       if ("file" in entry) {
         last = entry.file;
+        lastName = name;
         break;
       }
     }
     const service = new CheckpointService(context, key, last ? { position: last.position, bodyHash: checkpointBodyHash(bodyOf(last)) } : null);
+    if (last && checkCheckpointSignature(last, key.publicKey).ok) service.startingPoint = { name: lastName, file: last };
     logger.info(`checkpoints: ${config.checkpointDir}, key ${shortFingerprint(key.fingerprint)}, every ${config.checkpointIntervalSeconds || "-"} s`);
     const lastPosition = await context.store.getLastPosition();
     if (last && lastPosition < last.position) {
@@ -149,6 +154,7 @@ export class CheckpointService {
     for (;;) {
       const page = await this.context.store.getEventsAfter(this.scannedPosition, SCAN_PAGE);
       for (const event of page) {
+        if (this.startingPoint && event.position > this.startingPoint.file.position) this.checkStartingPoint();
         const ref = streamOfEvent(event);
         const key = streamKey(ref);
         this.heads.set(key, { ...ref, seq: event.seq, hash: event.hash, position: event.position });
@@ -157,6 +163,23 @@ export class CheckpointService {
         this.scannedPosition = event.position;
       }
       if (page.length < SCAN_PAGE) break;
+    }
+    if (this.startingPoint) this.checkStartingPoint();
+  }
+
+  /**
+   * The heads as the scan passes the last run's final checkpoint, against what that checkpoint signed: a database
+   * changed while the server was down is reported at start, not only when someone runs verify-log.
+   */
+  private checkStartingPoint(): void {
+    const { name, file } = this.startingPoint!;
+    this.startingPoint = null;
+    const heads = [...this.heads.values()].sort(compareStreamHeads);
+    if (heads.length !== file.streams || headsHash(heads) !== file.headsHash) {
+      this.context.logger.error(
+        `checkpoints: the log no longer matches ${name} (position ${file.position}): events at or before it were ` +
+          "changed or removed while the server was down; run npm run verify-log",
+      );
     }
   }
 

@@ -1,7 +1,7 @@
 // Tampering with a copy of a database file written by the real server, then running `verify-log` as the real CLI
 // (a child process) on the copy: each kind of tampering is reported with its stream, seq and position, the check
 // keeps going after the first problem, and the exit code says so. The tamperer knows the public hash algorithm.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -290,4 +290,59 @@ describe("npm run verify-log on a copy of a real database", () => {
     expect(output).toContain(`checkpoint ${names[2]}: does not follow ${names[0]}: a checkpoint between them was removed or replaced`);
     expect(code).toBe(1);
   });
+});
+
+/** Starts the real server process on `dataDir`; resolves when `until` matches its output (or rejects after 20 s). */
+async function serverOutputUntil(dataDir: string, until: (output: string) => boolean): Promise<string> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/scripts/start.ts"], {
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", BUILD_CLIENT: "never", LOG_LEVEL: "info", ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "unused-here-123" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let output = "";
+      const timer = setTimeout(() => reject(new Error(`server output did not match in time:\n${output}`)), 20_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (until(output)) {
+          clearTimeout(timer);
+          resolve(output);
+        }
+      };
+      child.stdout?.on("data", onData);
+      child.stderr?.on("data", onData);
+    });
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+describe("the server at start", () => {
+  it("says so when the database no longer matches its last checkpoint, and is quiet when it does", async () => {
+    const untouched = copyOfData();
+    const before = checkpointNames(untouched).length;
+    const quiet = await serverOutputUntil(untouched, () => checkpointNames(untouched).length > before);
+    expect(quiet).toContain("listening on");
+    expect(quiet).not.toContain("no longer matches");
+
+    const dir = copyOfData();
+    const db = openDb(dir);
+    const target = incidents[4]!;
+    const events = eventsOf(db, target);
+    const created = events[0]!;
+    if (created.type !== "incident.created") throw new Error("expected incident.created first");
+    created.payload.alarmLevel = 2;
+    let prevHash = "";
+    for (const event of events) {
+      event.prevHash = prevHash;
+      event.hash = hashEvent(prevHash, event);
+      prevHash = event.hash;
+      db.prepare("UPDATE events SET payload = ?, prev_hash = ?, hash = ? WHERE position = ?").run(JSON.stringify(event.payload), event.prevHash, event.hash, event.position);
+    }
+    refoldProjection(db, target);
+    db.close();
+    const last = checkpointNames(dir).at(-1)!;
+    const output = await serverOutputUntil(dir, (text) => text.includes("no longer matches"));
+    expect(output).toContain(`ERROR checkpoints: the log no longer matches ${last}`);
+  }, 60_000);
 });
