@@ -135,7 +135,7 @@ describe("npm run verify-log on a copy of a real database", () => {
     const dir = copyOfData();
     expect(checkpointNames(dir).length).toBeGreaterThanOrEqual(3);
     const { code, output } = await verifyLog(dir);
-    expect(output).toMatch(/OK: \d+ events in streams \(6 incident, 0 run_card\); every hash chain verifies and every record equals its fold/);
+    expect(output).toMatch(/OK: \d+ events in streams \(6 incident[^)]*\); every hash chain verifies and every record equals its fold/);
     expect(output).toMatch(/(\d+) of \1 checkpoint\(s\) signed by the trusted key/);
     expect(code).toBe(0);
   });
