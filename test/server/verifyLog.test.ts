@@ -343,6 +343,7 @@ describe("the server at start", () => {
     db.close();
     const last = checkpointNames(dir).at(-1)!;
     const output = await serverOutputUntil(dir, (text) => text.includes("no longer matches"));
-    expect(output).toContain(`ERROR checkpoints: the log no longer matches ${last}`);
+    const errorLine = output.split("\n").find((line) => line.includes("no longer matches")) ?? "";
+    expect(JSON.parse(errorLine)).toMatchObject({ level: "error", msg: expect.stringContaining(`checkpoints: the log no longer matches ${last}`) });
   }, 60_000);
 });
