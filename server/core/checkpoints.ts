@@ -98,8 +98,13 @@ export function loadOrCreateSigningKey(source: KeySource, onCreated: (file: stri
   if (fs.existsSync(source.keyFile)) return toSigningKey(parsePrivateKey(fs.readFileSync(source.keyFile, "utf8")));
   const { privateKey } = generateKeyPairSync("ed25519");
   fs.mkdirSync(path.dirname(source.keyFile), { recursive: true });
-  // "wx": never overwrite a key that appeared meanwhile; a lost key only means new checkpoints use a new one.
-  fs.writeFileSync(source.keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
+  try {
+    // "wx": never overwrite a key that appeared meanwhile (another instance starting on the same data).
+    fs.writeFileSync(source.keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return toSigningKey(parsePrivateKey(fs.readFileSync(source.keyFile, "utf8")));
+  }
   const key = toSigningKey(privateKey);
   onCreated(source.keyFile, key);
   return key;
