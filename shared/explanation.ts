@@ -234,10 +234,6 @@ export function publicDecisionsOf(state: IncidentState): PublicDecision[] {
 
 // ---- the draft generator ----
 
-function pad(value: number): string {
-  return String(value).padStart(2, "0");
-}
-
 export function formatSeconds(seconds: number, language: ExplanationLanguage): string {
   const sign = seconds < 0 ? "-" : "";
   const total = Math.abs(seconds);

@@ -1,7 +1,7 @@
 // Tamper evidence: each event's hash covers the previous event's hash and this event's content, so an edit,
 // a deletion or a reordering anywhere in a stream breaks every later hash.
 import { createHash } from "node:crypto";
-import type { LogEvent, NewLogEvent } from "../../shared/events";
+import type { NewLogEvent } from "../../shared/events";
 
 /** JSON with object keys sorted and undefined dropped, so the same content always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -34,29 +34,6 @@ export function hashEvent(prevHash: string, event: HashedContent): string {
   return sha256(`${prevHash}\n${canonicalJson(hashedFields(event))}`);
 }
 
-export interface ChainBreak {
-  streamType: string;
-  streamId: string;
-  seq: number;
-  position?: number;
-  problem: string;
-}
-
-/** Checks one stream's events (in seq order) and returns every break found. */
-export function verifyStreamChain(events: readonly LogEvent[]): ChainBreak[] {
-  const breaks: ChainBreak[] = [];
-  let prevHash = "";
-  let expectedSeq = 1;
-  for (const event of events) {
-    const at = { streamType: event.streamType, streamId: event.streamId, seq: event.seq, position: event.position };
-    if (event.seq !== expectedSeq) breaks.push({ ...at, problem: `expected seq ${expectedSeq}` });
-    if (event.prevHash !== prevHash) breaks.push({ ...at, problem: "prevHash does not match the previous event" });
-    if (hashEvent(event.prevHash, event) !== event.hash) breaks.push({ ...at, problem: "hash does not match the content" });
-    prevHash = event.hash;
-    expectedSeq = event.seq + 1;
-  }
-  return breaks;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Stream heads and checkpoints. A checkpoint signs one hash over the head (last seq and hash) of every stream at

@@ -5,7 +5,6 @@ import {
   EXPLANATION_LANGUAGES,
   formatLocalTime,
   formatSeconds,
-  typeName,
   type ExplanationLanguage,
   type PublicInterval,
   type TimelineStep,

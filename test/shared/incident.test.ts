@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Actor, IncidentEvent, IncidentEventPayloads, IncidentEventType } from "../../shared/events";
 import { applyIncidentEvent, computeIntervals, firstArriving, foldIncident, FoldError } from "../../shared/incident";
-import { canonicalJson, hashEvent, verifyStreamChain } from "../../server/core/hashChain";
+import { canonicalJson, hashEvent } from "../../server/core/hashChain";
+import { checkStreamChain } from "../../server/core/logVerifier";
+
+/** The chain check verify-log runs, over one incident's events. */
+function verifyChain(events: IncidentEvent[]) {
+  return checkStreamChain({
+    streamType: "incident",
+    streamId: "2026-00001",
+    events: events.map((event) => ({ streamType: "incident", streamId: event.streamId, position: event.position, seq: event.seq, prevHash: event.prevHash, hash: event.hash, event })),
+  }).map(({ seq, kind, detail }) => ({ seq, kind, detail }));
+}
 
 const actor: Actor = { userId: "u1", username: "disp", role: "dispatcher" };
 const T0 = Date.parse("2026-03-01T10:00:00Z");
@@ -104,22 +114,20 @@ describe("computeIntervals", () => {
 
 describe("hash chain", () => {
   it("verifies an untouched log", () => {
-    expect(verifyStreamChain(fire())).toEqual([]);
+    expect(verifyChain(fire())).toEqual([]);
   });
 
   it("finds an edited payload, a removed event and a reordering", () => {
     const edited = fire();
     edited[4] = { ...edited[4]!, occurredAt: at(60) } as IncidentEvent;
-    expect(verifyStreamChain(edited)).toEqual([
-      { streamType: "incident", streamId: "2026-00001", seq: 5, position: 5, problem: "hash does not match the content" },
-    ]);
+    expect(verifyChain(edited)).toEqual([{ seq: 5, kind: "chain", detail: "hash does not match the event's content (edited)" }]);
 
     const removed = fire().filter((event) => event.seq !== 3);
-    expect(verifyStreamChain(removed).map((entry) => entry.seq)).toContain(4);
+    expect(verifyChain(removed).map((entry) => entry.seq)).toContain(4);
 
     const swapped = fire();
     [swapped[5], swapped[6]] = [swapped[6]!, swapped[5]!];
-    expect(verifyStreamChain(swapped).length).toBeGreaterThan(0);
+    expect(verifyChain(swapped).length).toBeGreaterThan(0);
   });
 
   it("hashes the same content the same whatever the key order", () => {
