@@ -384,10 +384,11 @@ export async function attachRealtime(
       }
       const state = states.get(event.streamId);
       const personal = personalDataOf(state ?? { calls: [] });
-      emitLive(ROOMS.consoles, event, presentEvent(event, { kind: "console" }, personal));
-      emitLive(ROOMS.pr, event, presentEvent(event, { kind: "pr" }, personal));
+      // Crews on the incident (a few sockets) before the consoles and pr (many): the fireground first.
       // Only crew sockets join incident rooms (through their unit's room), never the consoles room.
       emitLive(ROOMS.incident(event.streamId), event, presentEvent(event, { kind: "crew" }, personal));
+      emitLive(ROOMS.consoles, event, presentEvent(event, { kind: "console" }, personal));
+      emitLive(ROOMS.pr, event, presentEvent(event, { kind: "pr" }, personal));
       const leaving = (event.type === "unit.status" && releasesUnit(event.payload.status)) || event.type === "unit.reassigned";
       if (leaving) io.local.in(ROOMS.unit(event.payload.unitId)).socketsLeave(ROOMS.incident(event.streamId));
       if (event.type === "incident.merged") {
@@ -403,6 +404,22 @@ export async function attachRealtime(
   function committed({ events, units, incidents }: CommittedChange): void {
     const states = new Map(incidents.map((state) => [state.id, state]));
     const nowMs = context.clock().getTime();
+    // Alerts first: a crew is paged before anything is fanned out to the consoles. Writing to a thousand console
+    // sockets takes tens of milliseconds, and a crew socket that was sent the incident event first would hold the
+    // alert in its buffer until that write drained, after the whole fan-out.
+    for (const unit of units) alerts.unitChanged(unit);
+    // Alert every unit this commit left waiting for an acknowledgement: a new dispatch, and also a unit handed
+    // over by a merge. Judged from the events, not from this process' memory: with several instances an earlier
+    // dispatch or acknowledgement of the unit may have gone through another one. An import does not page crews.
+    const alertedBy = unitsAlertedBy(events.filter(isIncidentEvent));
+    for (const unit of units) {
+      const cause = alertedBy.get(unit.id);
+      if (unit.status !== "dispatched" || !unit.incidentId || !cause || cause.source === "import") continue;
+      const dispatch = cause.type === "unit.dispatched" ? cause : undefined;
+      const state = states.get(unit.incidentId);
+      const notes = dispatch?.type === "unit.dispatched" ? dispatch.payload.notes : undefined;
+      if (state) alerts.dispatched(buildAlert(state, unit, notes), Date.parse(unit.updatedAt), nowMs);
+    }
     const incidentEvents = events.filter(isIncidentEvent);
     if (events.length > 0) {
       const streamIds = new Set(incidentEvents.map((event) => event.streamId));
@@ -416,20 +433,9 @@ export async function attachRealtime(
       if (cluster) io.serverSideEmit("incident.events", range);
     }
     for (const unit of units) {
-      alerts.unitChanged(unit);
-      io.to(ROOMS.consoles).to(ROOMS.unit(unit.id)).emit("unit.updated", presentUnit(unit));
-    }
-    // Alert every unit this commit left waiting for an acknowledgement: a new dispatch, and also a unit handed
-    // over by a merge. Judged from the events, not from this process' memory: with several instances an earlier
-    // dispatch or acknowledgement of the unit may have gone through another one. An import does not page crews.
-    const alertedBy = unitsAlertedBy(events.filter(isIncidentEvent));
-    for (const unit of units) {
-      const cause = alertedBy.get(unit.id);
-      if (unit.status !== "dispatched" || !unit.incidentId || !cause || cause.source === "import") continue;
-      const dispatch = cause.type === "unit.dispatched" ? cause : undefined;
-      const state = states.get(unit.incidentId);
-      const notes = dispatch?.type === "unit.dispatched" ? dispatch.payload.notes : undefined;
-      if (state) alerts.dispatched(buildAlert(state, unit, notes), Date.parse(unit.updatedAt), nowMs);
+      const view = presentUnit(unit);
+      io.to(ROOMS.unit(unit.id)).emit("unit.updated", view);
+      io.to(ROOMS.consoles).emit("unit.updated", view);
     }
   }
 
