@@ -46,7 +46,7 @@ export async function startServer(
   const context: ServiceContext = {
     store,
     config,
-    queue: new WriteQueue(),
+    queue: new WriteQueue(store),
     clock: options.clock ?? systemClock,
     logger,
     notifier: lateRealtime,

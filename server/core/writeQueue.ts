@@ -3,13 +3,126 @@
  * dispatchers racing for one unit get one winner without database locks; broadcasts happen inside the queue,
  * so every client sees events in log order. The store is the authority all the same: unique keys and unit versions
  * refuse a write that lost a race with another process, and runCommand runs such a command again.
+ *
+ * Group commit: commands that are waiting together (32 calls in flight) run one after another inside one store
+ * group, and the group's single durable write (one fsync) makes all of them durable. Nothing leaves the process
+ * before that write: each command's answer and its broadcasts (`whenDurable`) wait for it. A command still sees
+ * everything the commands before it wrote. A group runs start to end without giving the event loop a turn
+ * (the SQLite store answers synchronously), so no reader outside the queue sees a write that is not durable yet;
+ * if a command does give the loop a turn, the group is closed right after it. Tasks run with `run` (a sync's
+ * last step, which sends what it read) never share a group.
  */
-export class WriteQueue {
-  private tail: Promise<unknown> = Promise.resolve();
 
+/** The part of the store that commits several commands with one durable write (see Store.beginGroup). */
+export interface DurableGroup {
+  beginGroup(): boolean;
+  commitGroup(): Promise<void>;
+  rollbackGroup(): Promise<void>;
+}
+
+interface Task {
+  run: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  groupable: boolean;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Enough to make one fsync count for a burst, few enough that the first answer of the group is not held long. */
+const MAX_GROUP = 64;
+
+export class WriteQueue {
+  private readonly waiting: Task[] = [];
+  private draining = false;
+  /** While a group runs: what to do once it is durable, in order, with the index of the command it belongs to. */
+  private onDurable: { index: number; send: () => void }[] | null = null;
+  private groupIndex = 0;
+
+  constructor(private readonly group: DurableGroup | null = null) {}
+
+  /** Runs alone, after everything queued before it is durable. */
   run<T>(command: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(command, command);
-    this.tail = result.catch(() => undefined);
-    return result;
+    return this.enqueue(command, false);
+  }
+
+  /** A command whose writes may share one durable write with the commands queued next to it. */
+  runGroupable<T>(command: () => Promise<T>): Promise<T> {
+    return this.enqueue(command, true);
+  }
+
+  /** Runs `publish` once what the current command wrote is durable: at once outside a group, else after it. */
+  whenDurable(publish: () => void): void {
+    if (this.onDurable) this.onDurable.push({ index: this.groupIndex, send: publish });
+    else publish();
+  }
+
+  private enqueue<T>(command: () => Promise<T>, groupable: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ run: command, resolve: resolve as (value: unknown) => void, reject, groupable });
+      if (!this.draining) {
+        this.draining = true;
+        // After the I/O phase, so the requests that arrived together are queued together.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let task = this.waiting[0]; task; task = this.waiting[0]) {
+        if (task.groupable && this.group && this.waiting[1]?.groupable && this.group.beginGroup()) {
+          await this.runGroup(this.group);
+        } else {
+          this.waiting.shift();
+          await task.run().then(task.resolve, task.reject);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runGroup(group: DurableGroup): Promise<void> {
+    const ran: { task: Task; outcome: Outcome }[] = [];
+    const publish: { index: number; send: () => void }[] = [];
+    this.onDurable = publish;
+    let loopTurned = false;
+    const turn = setImmediate(() => (loopTurned = true));
+    try {
+      while (ran.length < MAX_GROUP && this.waiting[0]?.groupable && !loopTurned) {
+        const task = this.waiting.shift() as Task;
+        this.groupIndex = ran.length;
+        const outcome = await task.run().then(
+          (value): Outcome => ({ ok: true, value }),
+          (error: unknown): Outcome => ({ ok: false, error }),
+        );
+        ran.push({ task, outcome });
+      }
+    } finally {
+      clearImmediate(turn);
+      this.onDurable = null;
+    }
+    try {
+      await group.commitGroup();
+    } catch (error) {
+      await group.rollbackGroup().catch(() => undefined);
+      // Nothing of the group is on disk: every command in it failed, and nobody was told otherwise.
+      for (const { task, outcome } of ran) task.reject(outcome.ok ? error : outcome.error);
+      return;
+    }
+    for (const { index, send } of publish) {
+      const entry = ran[index];
+      try {
+        send();
+      } catch (error) {
+        // As outside a group: a broadcast that failed fails its own command's answer (its write is durable).
+        if (entry) entry.outcome = { ok: false, error };
+      }
+    }
+    for (const { task, outcome } of ran) {
+      if (outcome.ok) task.resolve(outcome.value);
+      else task.reject(outcome.error);
+    }
   }
 }

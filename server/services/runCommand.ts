@@ -29,11 +29,15 @@ export interface Operation {
   request: unknown;
 }
 
-/** Durably commits what the builder collected, then tells the realtime layer. Must run inside the queue. */
+/**
+ * Commits what the builder collected, and tells the realtime layer once it is durable (after the group's one
+ * durable write when the queue groups commands; see WriteQueue). Must run inside the queue.
+ */
 export async function commitAndPublish(context: ServiceContext, builder: CommitBuilder): Promise<LogEvent[]> {
   const commit = builder.build();
   const events = await context.store.commit(commit);
-  context.notifier.committed({ events, units: commit.units, incidents: commit.incidents.map((record) => record.state) });
+  const change = { events, units: commit.units, incidents: commit.incidents.map((record) => record.state) };
+  context.queue.whenDurable(() => context.notifier.committed(change));
   return events;
 }
 
@@ -47,7 +51,7 @@ export function runCommand<T>(
   command: (builder: CommitBuilder, now: Date) => Promise<T>,
 ): Promise<T> {
   const { opId, kind, actor, request } = operation;
-  return context.queue.run(async () => {
+  return context.queue.runGroupable(async () => {
     for (let attempt = 1; ; attempt++) {
       if (opId) {
         const existing = await context.store.getOp(opId);

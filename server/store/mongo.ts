@@ -482,6 +482,15 @@ export class MongoStore implements Store {
     return stored;
   }
 
+  /** Each commit is its own multi-document transaction: no group commit (see the port). */
+  beginGroup(): boolean {
+    return false;
+  }
+
+  async commitGroup(): Promise<void> {}
+
+  async rollbackGroup(): Promise<void> {}
+
   async nextSequence(name: string): Promise<number> {
     const counter = await this.m.counters
       .findOneAndUpdate({ _id: `seq:${name}` }, { $inc: { value: 1 } }, { upsert: true, new: true })

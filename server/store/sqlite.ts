@@ -628,6 +628,34 @@ export class SqliteStore implements Store {
     return stored;
   }
 
+  /**
+   * One transaction around many commands: each `commit` inside runs as a savepoint (better-sqlite3 nests
+   * transactions that way), so a refused commit rolls back alone, and the group's COMMIT is the one fsync
+   * (synchronous=FULL) that makes all of them durable.
+   */
+  beginGroup(): boolean {
+    const db = this.open();
+    if (db.inTransaction) return false;
+    db.exec("BEGIN IMMEDIATE");
+    return true;
+  }
+
+  async commitGroup(): Promise<void> {
+    const db = this.open();
+    if (!db.inTransaction) return;
+    try {
+      db.exec("COMMIT");
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  async rollbackGroup(): Promise<void> {
+    const db = this.open();
+    if (db.inTransaction) db.exec("ROLLBACK");
+  }
+
   async nextSequence(name: string): Promise<number> {
     const row = this.s.nextSequence.get(name);
     if (!row) throw new Error(`counter ${name} returned no value`);

@@ -257,6 +257,16 @@ export interface StoreLifecycle {
 export interface LogRepository {
   /** Applies a command's changes atomically and durably; returns the events with positions. */
   commit(changes: Partial<Commit>): Promise<LogEvent[]>;
+  /**
+   * Group commit, so that many commands share one durable write. After `beginGroup()` returned true, every
+   * `commit` and `nextSequence` is applied and readable through this store at once but made durable only by
+   * `commitGroup()` (one fsync for the group); a `commit` that throws leaves the rest of the group untouched, and
+   * `rollbackGroup()` undoes the whole group. An adapter whose commits are each their own transaction returns false
+   * and the caller commits one by one.
+   */
+  beginGroup(): boolean;
+  commitGroup(): Promise<void>;
+  rollbackGroup(): Promise<void>;
   /** Every stored event is checked against its stream's schema on read (parseStoredEvent). */
   getStreamEvents<S extends StreamType>(streamType: S, streamId: string, afterSeq?: number): Promise<StreamEvent<S>[]>;
   /** Global log in position order, strictly after `position`, all stream types. */

@@ -1,5 +1,6 @@
-// `npm run bench`: figures for the two paths that must stay fast, each compared with a floor measured in the
+// `npm run bench`: figures for the paths that must stay fast, each compared with a floor measured in the
 // same run on the same machine (so the verdict does not depend on how fast this machine is).
+//  0. The five figures of issue 12 (fan-out, alert, intake under load, reconnect storm, tablet first load): figures.ts.
 //  1. Duplicate lookup with 100,000 incidents on record: the indexed query vs. a scan of every incident.
 //  2. Call intake over HTTP, durable in SQLite: vs. a bare HTTP round trip to /config (/health now probes a write).
 //  3. Database bytes per 1,000 events after a bounded run of whole calls through the API: vs. the raw JSON size
@@ -14,15 +15,15 @@ import Database from "better-sqlite3";
 import type { CallIntakeResult } from "../../shared/api";
 import type { IncidentEvent } from "../../shared/events";
 import { distanceMeters } from "../../shared/geo";
-import type { IncidentState } from "../../shared/incident";
 import { DEFAULT_DUPLICATE_WINDOWS } from "../../server/config";
-import { toIncidentRecord } from "../../server/core/commitBuilder";
 import { findDuplicates } from "../../server/services/duplicates";
 import { SqliteStore } from "../../server/store/sqlite";
 import type { IncidentRecord } from "../../server/store/types";
 import { north, opId, phoneCall } from "../helpers/factories";
 import { startTestServer } from "../helpers/server";
 import { describePrecision, measureDuplicatePrecision } from "./duplicatePrecision";
+import { benchIssueFigures } from "./figures";
+import { syntheticIncident } from "./seed";
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const LOOKUPS = 2_000;
@@ -39,32 +40,6 @@ function quantile(values: number[], q: number): number {
 }
 const ms = (value: number) => `${value.toFixed(3)} ms`;
 
-/** A year of incidents spread over a 40 km square; a third still open. */
-function syntheticIncident(index: number, start: number): IncidentRecord {
-  const lat = 31.0 + Math.random() * 0.36;
-  const lng = 121.2 + Math.random() * 0.42;
-  const receivedAt = new Date(start + Math.random() * 365 * 86_400_000).toISOString();
-  const number = `B-${String(index).padStart(6, "0")}`;
-  const state: IncidentState = {
-    id: number,
-    number,
-    status: index % 3 === 0 ? "open" : "closed",
-    incidentType: index % 2 === 0 ? "structure_fire" : "medical",
-    alarmLevel: 1,
-    location: { lat, lng, address: `${index % 500} Bench Rd` },
-    receivedAt,
-    createdAt: { occurredAt: receivedAt, recordedAt: receivedAt },
-    calls: [],
-    assignments: [],
-    phases: {},
-    notes: [],
-    mergedFrom: [],
-    lastSeq: 1,
-    lastHash: "",
-  };
-  return toIncidentRecord(state);
-}
-
 async function benchDuplicateLookup(): Promise<boolean> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-bench-"));
   const store = new SqliteStore(path.join(dir, "bench.sqlite"));
@@ -73,7 +48,7 @@ async function benchDuplicateLookup(): Promise<boolean> {
   const loadStarted = performance.now();
   const openSample: IncidentRecord[] = [];
   for (let offset = 0; offset < INCIDENTS; offset += 2000) {
-    const batch = Array.from({ length: Math.min(2000, INCIDENTS - offset) }, (_, i) => syntheticIncident(offset + i, start));
+    const batch = Array.from({ length: Math.min(2000, INCIDENTS - offset) }, (_, i) => syntheticIncident(offset + i, start, 365));
     openSample.push(...batch.filter((record) => record.status === "open" && record.incidentType === "structure_fire").slice(0, 20));
     await store.commit({ incidents: batch });
   }
@@ -242,5 +217,12 @@ async function benchDuplicatePrecision(): Promise<boolean> {
   return falseStrongOk && firstOk;
 }
 
-const results = [await benchDuplicateLookup(), await benchIntake(), await benchStorage(), await benchDuplicatePrecision()];
+// BENCH_ONLY=figures runs only the five figures of issue 12 (or =store for the store figures after them).
+const only = process.env.BENCH_ONLY;
+const results = [
+  ...(only !== "store" ? [await benchIssueFigures()] : []),
+  ...(only !== "figures"
+    ? [await benchDuplicateLookup(), await benchIntake(), await benchStorage(), await benchDuplicatePrecision()]
+    : []),
+];
 process.exitCode = results.every(Boolean) ? 0 : 1;

@@ -327,6 +327,33 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
     });
   });
 
+  describe("group commit", () => {
+    it("keeps a group's commits readable inside it, a refused one out, and all of them after commitGroup", async () => {
+      const grouped = store.beginGroup();
+      const [first] = await store.commit({ events: [createdEvent("inc-1")], incidents: [incident("inc-1")] });
+      expect((await store.getIncident("inc-1"))?.id).toBe("inc-1");
+      await expectUniqueViolation(store.commit({ events: [createdEvent("inc-2"), createdEvent("inc-1")], incidents: [incident("inc-2")] }), "event");
+      const sequence = await store.nextSequence("incident-2026");
+      const [second] = await store.commit({ events: [createdEvent("inc-3")] });
+      if (grouped) await store.commitGroup();
+      expect(second?.position).toBeGreaterThan(first?.position ?? Infinity);
+      expect((await store.getEventsAfter(0, 10)).map((event) => event.streamId)).toEqual(["inc-1", "inc-3"]);
+      expect(await store.getIncident("inc-2")).toBeNull();
+      expect(await store.nextSequence("incident-2026")).toBe(sequence + 1);
+    });
+
+    it("rollbackGroup undoes the whole group (adapters that group)", async () => {
+      await store.commit({ events: [createdEvent("inc-1")] });
+      if (!store.beginGroup()) return;
+      await store.commit({ events: [createdEvent("inc-2")], incidents: [incident("inc-2")] });
+      await store.nextSequence("incident-2026");
+      await store.rollbackGroup();
+      expect((await store.getEventsAfter(0, 10)).map((event) => event.streamId)).toEqual(["inc-1"]);
+      expect(await store.getIncident("inc-2")).toBeNull();
+      expect(await store.nextSequence("incident-2026")).toBe(1);
+    });
+  });
+
   describe("unique keys", () => {
     it("rejects a second call with the same intakeId with key 'intakeId'", async () => {
       await store.commit({ calls: [call("call-1", { intakeId: "intake-A" })] });
