@@ -1,7 +1,7 @@
 // The floor for the realtime figures of `npm run bench`: a bare socket.io server of the same version, with no
 // store, no auth and no presenting. Run as its own process (like the server under test) and driven over HTTP:
 //   POST /emit      broadcasts the posted JSON as `incident.event` to every socket
-//   POST /alert     emits the posted JSON as `dispatch.alert` to the "crew" room, then broadcasts it as an event
+//   POST /alert     emits the posted JSON as `dispatch.alert` to the "crew" room (the other sockets stay connected)
 //   POST /log       replaces the events a `sync` replays (each has a numeric `position`)
 //   GET  /health    answers at once
 // A socket whose handshake says `{ role: "crew" }` joins the "crew" room. `sync { position }` sends every kept event
@@ -39,10 +39,8 @@ const httpServer = http.createServer((req, res) => {
   readJson(req).then(
     (body) => {
       if (req.url === "/emit") io.emit("incident.event", body);
-      else if (req.url === "/alert") {
-        io.to("crew").emit("dispatch.alert", body);
-        io.except("crew").emit("incident.event", body);
-      } else if (req.url === "/log") log = body as LoggedEvent[];
+      else if (req.url === "/alert") io.to("crew").emit("dispatch.alert", body);
+      else if (req.url === "/log") log = body as LoggedEvent[];
       done();
     },
     () => {

@@ -194,17 +194,19 @@ export async function account(ours: Ours, adminToken: string, role: string, unit
 }
 
 /** Figure 1: one event to every console, latency from the trigger to each console's receipt. */
-async function fanout(trigger: (text: string) => Promise<void>, fleet: Fleet): Promise<number> {
+async function fanout(trigger: (text: string) => Promise<void>, fleet: Fleet): Promise<{ p99: number; answerMs: number }> {
   const latencies: number[] = [];
+  const answers: number[] = [];
   for (let i = 0; i < FANOUT_EVENTS; i++) {
     const text = `fan-out ${randomUUID()}`;
     const began = performance.now();
     const received = receipts(fleet, fleet.sockets.length, (event) => event.payload?.text === text, began);
     await trigger(text);
+    answers.push(performance.now() - began);
     latencies.push(...(await received));
     await sleep(30);
   }
-  return quantile(latencies, 0.99);
+  return { p99: quantile(latencies, 0.99), answerMs: median(answers) };
 }
 
 /** Figure 3: calls/s with IN_FLIGHT requests in flight, then p99 at PACED_RATE requests/s. */
@@ -426,19 +428,22 @@ export async function benchIssueFigures(): Promise<boolean> {
     await sleep(500);
     consoles.onEvent = null;
     const shaped = (text: string): Payload => ({ ...sample, payload: { text } });
-    const fanoutOurs: number[] = [];
-    const fanoutBare: number[] = [];
+    const fanoutOurs: { p99: number; answerMs: number }[] = [];
+    const fanoutBare: { p99: number; answerMs: number }[] = [];
     for (let rep = 0; rep < REPETITIONS; rep++) {
       fanoutBare.push(await fanout(async (text) => void (await call("POST", `${bare.url}/emit`, shaped(text))), bareConsoles));
       fanoutOurs.push(
         await fanout(async (text) => void (await post(`/incidents/${target.incident.id}/notes`, { opId: `op-${randomUUID()}`, text })), consoles),
       );
     }
-    const fanoutRatio = median(fanoutOurs) / median(fanoutBare);
+    const fanoutMine = median(fanoutOurs.map((run) => run.p99));
+    const fanoutFloor = median(fanoutBare.map((run) => run.p99));
+    const fanoutRatio = fanoutMine / fanoutFloor;
     rows.push({
       figure: `event fanned out to ${CONSOLES} consoles, p99`,
-      measured: ms(median(fanoutOurs)),
-      floor: ms(median(fanoutBare)),
+      // The trigger's answer: a durable note (ours) vs. an emit (bare); the difference is mostly the write.
+      measured: `${ms(fanoutMine)} (write answered in ${ms(median(fanoutOurs.map((run) => run.answerMs)))})`,
+      floor: `${ms(fanoutFloor)} (emit answered in ${ms(median(fanoutBare.map((run) => run.answerMs)))})`,
       ratio: `${fanoutRatio.toFixed(2)}x`,
       goal: `<= ${GOAL.fanoutRatio}x`,
       ok: fanoutRatio <= GOAL.fanoutRatio,
@@ -480,18 +485,16 @@ export async function benchIssueFigures(): Promise<boolean> {
       const oursRun: number[] = [];
       for (let i = 0; i < ALERTS; i++) {
         let began = performance.now();
-        let consolesDone = receipts(bareConsoles, CONSOLES, (event) => event.incidentId === "bare", began);
         let alerted = alertWait(bareCrew, began);
         await call("POST", `${bare.url}/alert`, { incidentId: "bare", unitId: "A0", callSign: "A0", attempt: 1, location: randomPoint() });
         bareRun.push(await alerted);
-        await consolesDone;
 
         const index = rep * ALERTS + i;
         const incidentId = incidents[index] ?? "";
         const crew = crews[index];
         if (!crew) throw new Error("missing crew");
         began = performance.now();
-        consolesDone = receipts(consoles, CONSOLES, (event) => event.type === "unit.dispatched" && event.streamId === incidentId, began);
+        const consolesDone = receipts(consoles, CONSOLES, (event) => event.type === "unit.dispatched" && event.streamId === incidentId, began);
         alerted = alertWait(crew, began);
         await post(`/incidents/${incidentId}/dispatch`, { unitIds: [`A${index + 1}`], opId: `op-${randomUUID()}` });
         oursRun.push(await alerted);
