@@ -71,7 +71,8 @@ export class WriteQueue {
   private async drain(): Promise<void> {
     try {
       for (let task = this.waiting[0]; task; task = this.waiting[0]) {
-        if (task.groupable && this.group && this.waiting[1]?.groupable && this.group.beginGroup()) {
+        // A group of one still helps: a new incident's number and its commit then share one fsync.
+        if (task.groupable && this.group && this.group.beginGroup()) {
           await this.runGroup(this.group);
         } else {
           this.waiting.shift();
