@@ -71,8 +71,9 @@ export class WriteQueue {
   private async drain(): Promise<void> {
     try {
       for (let task = this.waiting[0]; task; task = this.waiting[0]) {
-        // A group of one still helps: a new incident's number and its commit then share one fsync.
-        if (task.groupable && this.group && this.group.beginGroup()) {
+        // Only when commands wait together: a lone command keeps its own short transaction, so the store's write
+        // lock is not held while it reads and decides (another instance on the same SQLite file keeps writing).
+        if (task.groupable && this.group && this.waiting[1]?.groupable && this.group.beginGroup()) {
           await this.runGroup(this.group);
         } else {
           this.waiting.shift();
