@@ -6,7 +6,7 @@ import { releasesUnit } from "../../shared/domain";
 import type { AckResult } from "../../shared/errors";
 import { isIncidentEvent, type Actor, type IncidentEvent } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
-import { can } from "../../shared/policy";
+import { can, seesPersonalData } from "../../shared/policy";
 import {
   CommandPayload,
   DecisionPayload,
@@ -54,6 +54,7 @@ interface InterServerEvents {
 type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+const NO_PERSONAL_DATA: PersonalData = personalDataOf({ calls: [] });
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
 
@@ -286,7 +287,9 @@ export async function attachRealtime(
       return personal;
     };
     const send = async (event: IncidentEvent, audience: IncidentAudience) => {
-      socket.emit("incident.event", presentEvent(event, audience, await personalOf(event.streamId)));
+      // A console sees personal data: no need to read the incident (a reconnect storm does this per socket).
+      const personal = seesPersonalData(audience) ? NO_PERSONAL_DATA : await personalOf(event.streamId);
+      socket.emit("incident.event", presentEvent(event, audience, personal));
       replayed += 1;
     };
     const stream = liveStreamOf(actor);
