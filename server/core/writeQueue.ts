@@ -10,7 +10,7 @@
  * everything the commands before it wrote. A group runs start to end without giving the event loop a turn
  * (the SQLite store answers synchronously), so no reader outside the queue sees a write that is not durable yet;
  * if a command does give the loop a turn, the group is closed right after it. Tasks run with `run` (a sync's
- * last step, which sends what it read) never share a group.
+ * last step, which sends what it read) never share a group, and waiting commands go before them.
  */
 
 /** The part of the store that commits several commands with one durable write (see Store.beginGroup). */
@@ -24,7 +24,6 @@ interface Task {
   run: () => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  groupable: boolean;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -33,7 +32,10 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 const MAX_GROUP = 64;
 
 export class WriteQueue {
-  private readonly waiting: Task[] = [];
+  /** Commands (groupable), in arrival order. */
+  private readonly commands: Task[] = [];
+  /** Tasks run alone (a sync's last step), in arrival order. */
+  private readonly exclusive: Task[] = [];
   private draining = false;
   /** While a group runs: what to do once it is durable, in order, with the index of the command it belongs to. */
   private onDurable: { index: number; send: () => void }[] | null = null;
@@ -41,7 +43,7 @@ export class WriteQueue {
 
   constructor(private readonly group: DurableGroup | null = null) {}
 
-  /** Runs alone, after everything queued before it is durable. */
+  /** Runs alone, when no command is running or waiting (so after every command queued before it is durable). */
   run<T>(command: () => Promise<T>): Promise<T> {
     return this.enqueue(command, false);
   }
@@ -59,7 +61,7 @@ export class WriteQueue {
 
   private enqueue<T>(command: () => Promise<T>, groupable: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ run: command, resolve: resolve as (value: unknown) => void, reject, groupable });
+      (groupable ? this.commands : this.exclusive).push({ run: command, resolve: resolve as (value: unknown) => void, reject });
       if (!this.draining) {
         this.draining = true;
         // After the I/O phase, so the requests that arrived together are queued together.
@@ -70,15 +72,26 @@ export class WriteQueue {
 
   private async drain(): Promise<void> {
     try {
-      for (let task = this.waiting[0]; task; task = this.waiting[0]) {
-        // Only when commands wait together: a lone command keeps its own short transaction, so the store's write
-        // lock is not held while it reads and decides (another instance on the same SQLite file keeps writing).
-        if (task.groupable && this.group && this.waiting[1]?.groupable && this.group.beginGroup()) {
-          await this.runGroup(this.group);
-        } else {
-          this.waiting.shift();
-          await task.run().then(task.resolve, task.reject);
+      for (;;) {
+        // Writes first: a thousand consoles reconnecting queue a thousand sync steps, and a write must not wait
+        // behind them. A sync step that runs later reads what was committed before it, so nothing is lost.
+        const command = this.commands[0];
+        if (command) {
+          // Only when commands wait together: a lone command keeps its own short transaction, so the store's write
+          // lock is not held while it reads and decides (another instance on the same SQLite file keeps writing).
+          if (this.group && this.commands.length > 1 && this.group.beginGroup()) {
+            await this.runGroup(this.group);
+          } else {
+            this.commands.shift();
+            await command.run().then(command.resolve, command.reject);
+          }
+          continue;
         }
+        const task = this.exclusive.shift();
+        if (!task) return;
+        await task.run().then(task.resolve, task.reject);
+        // Let requests that arrived meanwhile queue their writes, which then go before the next sync step.
+        if (this.exclusive.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.draining = false;
@@ -92,8 +105,7 @@ export class WriteQueue {
     let loopTurned = false;
     const turn = setImmediate(() => (loopTurned = true));
     try {
-      while (ran.length < MAX_GROUP && this.waiting[0]?.groupable && !loopTurned) {
-        const task = this.waiting.shift() as Task;
+      for (let task = this.commands.shift(); task; task = ran.length < MAX_GROUP && !loopTurned ? this.commands.shift() : undefined) {
         this.groupIndex = ran.length;
         const outcome = await task.run().then(
           (value): Outcome => ({ ok: true, value }),
