@@ -42,8 +42,6 @@ export function buildApp(
   // Only a configured proxy may set the client address (X-Forwarded-For); otherwise it is the socket's peer.
   app.set("trust proxy", context.config.trustProxy);
 
-  // gzip for the client bundle and API answers (the tablet's first load over a mobile link); socket.io is not express.
-  app.use(compression());
   app.use((req, res, next) => {
     const requestId = req.get("x-request-id")?.replace(/[^\w.:-]/g, "").slice(0, 64) || randomUUID();
     res.locals.requestId = requestId;
