@@ -318,7 +318,9 @@ describe.runIf(haveRedis)("failover across instances", () => {
     }
     const newCall = async (preferred: Instance, metres: number) => {
       const response = await rest<CallIntakeResult>(preferred, "POST", "/calls", phoneCall({ location: north(base, metres) }));
-      expect(response.status).toBe(201);
+      // A call the dead instance made durable but never answered is answered by the retry as its first answer,
+      // replayed (200). With group commit a whole group can be on disk when the kill lands in its fsync.
+      expect(response.status === 201 || (response.status === 200 && response.body.replayed)).toBe(true);
       acknowledgedCalls.push(response.body);
       return response.body.incident.id;
     };
