@@ -66,6 +66,6 @@ describe("group commit", () => {
       expect((await server.api("GET", `/incidents/${id}`, { token: admin })).status).toBe(200);
     }
     const verified = await verifyStoreLog(server.server.store);
-    expect(verified.breaks).toEqual([]);
+    expect(verified.problems).toEqual([]);
   }, 60_000);
 });
