@@ -25,6 +25,7 @@ const DEMO_ACCOUNTS: { username: string; role: Role; unitId?: string }[] = [
   { username: "supervisor", role: "supervisor" },
   { username: "pr", role: "pr" },
   { username: "admin", role: "admin" },
+  { username: "caseworker", role: "caseworker" },
   { username: "crew-e1", role: "crew", unitId: "E1" },
   { username: "crew-m1", role: "crew", unitId: "M1" },
 ];

@@ -50,10 +50,10 @@ describe("first start on an empty database", () => {
     const first = await runUntilListening({ DATA_DIR: dataDir });
     expect(first.output()).toContain(`store: sqlite at ${path.join(dataDir, "dispatch.sqlite")}`);
     const passwords = new Map<string, string>();
-    for (const match of first.output().matchAll(/^\s+(dispatcher|supervisor|pr|admin|crew)\s+(\S+)\s+(\S+)/gm)) {
+    for (const match of first.output().matchAll(/^\s+(dispatcher|supervisor|pr|admin|caseworker|crew)\s+(\S+)\s+(\S+)/gm)) {
       passwords.set(match[2]!, match[3]!);
     }
-    expect([...passwords.keys()].sort()).toEqual(["admin", "crew-e1", "crew-m1", "dispatcher", "pr", "supervisor"]);
+    expect([...passwords.keys()].sort()).toEqual(["admin", "caseworker", "crew-e1", "crew-m1", "dispatcher", "pr", "supervisor"]);
 
     const dispatcher = await login(first.url, "dispatcher", passwords.get("dispatcher")!);
     expect(dispatcher.status).toBe(200);
