@@ -1,7 +1,7 @@
 // Shapes of REST responses (what presenters produce). The client types its fetches with these.
 import type { IncidentStatus, IncidentType, Role, UnitStatus, UnitType } from "./domain";
 import type { ExplanationContent, ExplanationLanguage, ExplanationReview, ExplanationStatus, ExplanationText } from "./explanation";
-import type { IncidentEvent } from "./events";
+import type { CheckpointRef, IncidentEvent } from "./events";
 import type { IncidentCall, IncidentState, ResponseIntervals } from "./incident";
 import type { LatLng, RunCard } from "./schemas";
 
@@ -268,5 +268,5 @@ export interface PublicExplanationView {
   /** Null when the page was withdrawn: only the notice remains. */
   content: PublicExplanationContent | null;
   withdrawn?: { at: string; reason: string };
-  integrity: { incidentLogSeq: number; incidentLogHeadHash: string };
+  integrity: { incidentLogSeq: number; incidentLogHeadHash: string; checkpoint?: CheckpointRef };
 }

@@ -256,6 +256,16 @@ const explanationPayloads = {
     note: text.optional(),
   }),
   "explanation.withdrawn": z.object({ reason: text }),
+  "explanation.anchored": z.object({
+    version: z.number().int().positive(),
+    checkpoint: z.object({
+      position: z.number().int().nonnegative(),
+      createdAt: time,
+      headsHash: text,
+      bodyHash: text,
+      keyFingerprint: text,
+    }),
+  }),
 } satisfies PayloadSchemas<ExplanationEventPayloads>;
 
 /** The payload schemas of each stream type, by event type. */

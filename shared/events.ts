@@ -207,6 +207,23 @@ export interface ExplanationEventPayloads {
     note?: string;
   };
   "explanation.withdrawn": { reason: string };
+  /**
+   * The signed checkpoint written right after `version` was published, which covers it: recorded so the page can
+   * name the anchor outside the database that a resident or a court can check the record against.
+   */
+  "explanation.anchored": { version: number; checkpoint: CheckpointRef };
+}
+
+/** A signed checkpoint of the log head, as a published page names it (README, Evidence). */
+export interface CheckpointRef {
+  /** Global log position the checkpoint covers (everything up to it). */
+  position: number;
+  createdAt: string;
+  headsHash: string;
+  /** sha-256 of the signed body: which checkpoint file this is. */
+  bodyHash: string;
+  /** sha-256 of the signing public key. */
+  keyFingerprint: string;
 }
 export type ExplanationEventType = keyof ExplanationEventPayloads;
 

@@ -5,7 +5,7 @@
 // Field background: DOMAIN.md "Public explanations" and "Response-time standards".
 import { z } from "zod";
 import type { IncidentType } from "./domain";
-import type { ExplanationEventPayloads, NewStreamEvent } from "./events";
+import type { CheckpointRef, ExplanationEventPayloads, NewStreamEvent } from "./events";
 import { computeIntervals, firstArriving, firstDispatchedAt, FoldError, type IncidentState } from "./incident";
 
 export const EXPLANATION_LANGUAGES = ["zh-CN", "zh-TW", "en"] as const;
@@ -82,6 +82,8 @@ export interface PublishedVersion {
   incidentLogHead: LogHead;
   /** What changed, for a correction (version 2 on). */
   note?: string;
+  /** The signed checkpoint that covers this publication, once written. */
+  checkpoint?: CheckpointRef;
 }
 
 export interface ExplanationReview {
@@ -591,6 +593,13 @@ export function applyExplanationEvent(state: ExplanationState | undefined, event
       });
       delete next.correctionNote;
       delete next.withdrawn;
+      return next;
+    }
+    case "explanation.anchored": {
+      const payload = event.payload as Payload<"explanation.anchored">;
+      next.versions = next.versions.map((published) =>
+        published.version === payload.version ? { ...published, checkpoint: payload.checkpoint } : published,
+      );
       return next;
     }
     case "explanation.withdrawn": {

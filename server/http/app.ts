@@ -116,7 +116,7 @@ export function buildApp(
   api.use(authRoutes(context, realtime, loginLimiters(context.config, context.logger, options.redis)));
   api.use(firegroundRoutes(context));
   api.use(publicApiRoutes(context));
-  api.use(explanationRoutes(context));
+  api.use(explanationRoutes(context, checkpoints));
   api.use(evidenceRoutes(context, checkpoints));
   api.use(operationRoutes(context));
   api.use(caseRoutes(context));

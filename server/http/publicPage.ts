@@ -1,5 +1,6 @@
 // The public page of an explanation, rendered on the server: it must read with JavaScript off, on a phone, and
 // printed on A4 for a notice at the scene (with a QR code that leads back to it). Everything is escaped text.
+import { shortFingerprint } from "../core/checkpoints";
 import type { PublicExplanationView } from "../../shared/api";
 import {
   EXPLANATION_LANGUAGES,
@@ -35,6 +36,8 @@ const LABELS: Record<
     ask: string;
     integrity: string;
     integrityText: (seq: number) => string;
+    /** The signed checkpoint outside the database that covers this publication. */
+    checkpointText: (position: number, key: string) => string;
     scan: string;
     withdrawn: (date: string) => string;
     steps: Record<TimelineStep, string>;
@@ -64,6 +67,7 @@ const LABELS: Record<
     ask: "提出问题或投诉",
     integrity: "记录完整性",
     integrityText: (seq) => `发布时本警情记录共 ${seq} 条，最后一条的哈希值：`,
+    checkpointText: (position, key) => `本次发布已计入数据库之外保存的签名检查点（日志位置 ${position}，签名密钥 ${key}），可用它核对记录在发布后是否被改动。检查点摘要：`,
     scan: "扫码查看本页",
     withdrawn: (date) => `本页已于 ${date} 撤回。`,
     steps: {
@@ -105,6 +109,7 @@ const LABELS: Record<
     ask: "提出問題或投訴",
     integrity: "記錄完整性",
     integrityText: (seq) => `發布時本案件記錄共 ${seq} 條，最後一條的雜湊值：`,
+    checkpointText: (position, key) => `本次發布已計入資料庫之外保存的簽章檢查點（日誌位置 ${position}，簽章金鑰 ${key}），可用它核對記錄在發布後是否被改動。檢查點摘要：`,
     scan: "掃碼查看本頁",
     withdrawn: (date) => `本頁已於 ${date} 撤回。`,
     steps: {
@@ -146,6 +151,8 @@ const LABELS: Record<
     ask: "Ask a question or make a complaint",
     integrity: "Record integrity",
     integrityText: (seq) => `At publication the incident record had ${seq} entries; the hash of the last one is:`,
+    checkpointText: (position, key) =>
+      `This publication is covered by a signed checkpoint kept outside the database (log position ${position}, signing key ${key}), against which anyone can check that the record was not changed afterwards. Checkpoint digest:`,
     scan: "Scan to open this page",
     withdrawn: (date) => `This page was withdrawn on ${date}.`,
     steps: {
@@ -289,7 +296,12 @@ export function renderPublicPage(input: PageInput): string {
   }
   parts.push(
     `<section class="integrity"><h2>${escapeHtml(l.integrity)}</h2><p>${escapeHtml(l.integrityText(view.integrity.incidentLogSeq))}</p>` +
-      `<p class="hash" data-testid="log-hash">${escapeHtml(view.integrity.incidentLogHeadHash)}</p></section>`,
+      `<p class="hash" data-testid="log-hash">${escapeHtml(view.integrity.incidentLogHeadHash)}</p>` +
+      (view.integrity.checkpoint
+        ? `<p>${escapeHtml(l.checkpointText(view.integrity.checkpoint.position, shortFingerprint(view.integrity.checkpoint.keyFingerprint)))}</p>` +
+          `<p class="hash" data-testid="checkpoint-hash">${escapeHtml(view.integrity.checkpoint.bodyHash)}</p>`
+        : "") +
+      `</section>`,
   );
   parts.push(`</footer>`);
 

@@ -10,7 +10,7 @@ import type {
   PublicExplanationView,
   PublishResult,
 } from "../../shared/api";
-import type { Actor } from "../../shared/events";
+import type { Actor, CheckpointRef } from "../../shared/events";
 import {
   EXPLANATION_LANGUAGES,
   EXPLANATION_TEXT_FIELDS,
@@ -32,8 +32,10 @@ import type {
   ReviewExplanationBody,
   WithdrawExplanationBody,
 } from "../../shared/schemas";
+import { bodyOf, checkpointBodyHash } from "../core/checkpoints";
 import { AppError, errors } from "../core/errors";
 import type { IncidentRecord, StreamRecord } from "../store/types";
+import type { CheckpointService } from "./checkpoints";
 import { authorize, ensureAllowed, type ServiceContext } from "./context";
 import { decodeCursor, encodeCursor } from "./reports";
 import { runCommand } from "./runCommand";
@@ -290,6 +292,7 @@ export async function publishExplanation(
   id: string,
   opId: string,
   origin: string,
+  checkpoints: CheckpointService,
 ): Promise<PublishResult> {
   authorize(actor, "draftExplanations", "publish public explanations");
   const operation = { opId, kind: "explanation.publish", actor, request: { id } };
@@ -320,7 +323,37 @@ export async function publishExplanation(
     }, { actor, occurredAt: builder.recordedAt, source: "live" });
   });
   const token = state.token!;
-  return { token, url: `${origin}/p/${token}`, version: state.versions.length };
+  const version = state.versions.length;
+  await anchorPublication(context, checkpoints, actor, id, version);
+  return { token, url: `${origin}/p/${token}`, version };
+}
+
+/**
+ * Writes the signed checkpoint that covers a publication and records it in the explanation's stream, so the page
+ * names its anchor outside the database. A retried publish finds the version already anchored and adds nothing.
+ */
+async function anchorPublication(
+  context: ServiceContext,
+  checkpoints: CheckpointService,
+  actor: Actor,
+  id: string,
+  version: number,
+): Promise<void> {
+  const { file } = await checkpoints.checkpoint();
+  const checkpoint: CheckpointRef = {
+    position: file.position,
+    createdAt: file.createdAt,
+    headsHash: file.headsHash,
+    bodyHash: checkpointBodyHash(bodyOf(file)),
+    keyFingerprint: checkpoints.key.fingerprint,
+  };
+  const operation = { opId: undefined, kind: "explanation.anchor", actor, request: { id, version } };
+  await runCommand(context, operation, async (builder) => {
+    const current = await loadExplanation(context, id);
+    if (current.versions.find((published) => published.version === version)?.checkpoint) return;
+    builder.appendTo("explanation", id, current, "explanation.anchored", { version, checkpoint },
+      { actor, occurredAt: builder.recordedAt, source: "live" });
+  });
 }
 
 export async function withdrawExplanation(
@@ -360,7 +393,11 @@ export async function getPublicExplanation(context: ServiceContext, token: strin
     versions: state.versions.map(({ version: number, publishedAt, note }) => ({ version: number, publishedAt, ...(note !== undefined ? { note } : {}) })),
     content: state.withdrawn ? null : { ...shown.content, texts: publishedTextsOnly(shown.content) },
     ...(state.withdrawn ? { withdrawn: state.withdrawn } : {}),
-    integrity: { incidentLogSeq: shown.incidentLogHead.seq, incidentLogHeadHash: shown.incidentLogHead.hash },
+    integrity: {
+      incidentLogSeq: shown.incidentLogHead.seq,
+      incidentLogHeadHash: shown.incidentLogHead.hash,
+      ...(shown.checkpoint ? { checkpoint: shown.checkpoint } : {}),
+    },
   };
 }
 

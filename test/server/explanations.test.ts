@@ -14,8 +14,10 @@ import type {
   PublishResult,
   UserView,
 } from "../../shared/api";
+import type { LogEvent } from "../../shared/events";
 import type { ErrorBody } from "../../shared/errors";
 import { verifyStoreLog } from "../../server/scripts/verifyLog";
+import { bodyOf, checkCheckpointSignature, checkpointBodyHash, listCheckpointNames, readCheckpointFile } from "../../server/core/checkpoints";
 import { startTestServer, type Account, type ApiResponse, type TestServer } from "../helpers/server";
 
 const CALLER_NAME = "Wang Xiuying";
@@ -198,7 +200,22 @@ describe("a public explanation from draft to published page", () => {
     const detail = await must(asAdmin<IncidentDetailView>("GET", `/incidents/${incidentId}`));
     const facts = Object.fromEntries(view.content!.facts.intervals.map((fact) => [fact.name, fact.seconds]));
     expect({ alarmProcessing: facts.callProcessing, turnout: facts.turnout, travel: facts.travel, totalResponse: facts.totalResponse }).toEqual(detail.intervals);
-    expect(view.integrity).toEqual({ incidentLogSeq: detail.lastSeq, incidentLogHeadHash: detail.lastHash });
+    expect(view.integrity).toMatchObject({ incidentLogSeq: detail.lastSeq, incidentLogHeadHash: detail.lastHash });
+    // The publication is anchored outside the database: the page names a signed checkpoint file, on disk in
+    // CHECKPOINT_DIR, that covers the publication event and verifies against the server's key.
+    const anchor = view.integrity.checkpoint;
+    expect(anchor).toBeDefined();
+    const { checkpointDir } = server.server.context.config;
+    const files = listCheckpointNames(checkpointDir)
+      .map((name) => readCheckpointFile(checkpointDir, name))
+      .flatMap((read) => ("file" in read ? [read.file] : []));
+    const file = files.find((candidate) => checkpointBodyHash(bodyOf(candidate)) === anchor?.bodyHash);
+    expect(file).toBeDefined();
+    expect(checkCheckpointSignature(file!, server.server.checkpoints.key.publicKey)).toMatchObject({ ok: true });
+    const log = await must(asAdmin<{ events: LogEvent[] }>("GET", "/events?after=0&limit=1000"));
+    const publication = log.events.find((event) => event.type === "explanation.published" && event.streamId === explanation.id);
+    expect(file!.position).toBeGreaterThanOrEqual(publication!.position);
+    expect(anchor?.keyFingerprint).toBe(server.server.checkpoints.key.fingerprint);
     // node:http, not fetch: fetch marks a conditional request "no-cache", which a server must answer in full.
     const again = await new Promise<number>((resolve, reject) => {
       http.get(`${server.url}/api/v1/public/explanations/${published.token}`, { headers: { "if-none-match": etag! } }, (answer) => {
@@ -221,6 +238,10 @@ describe("a public explanation from draft to published page", () => {
     expect(html).toContain("6 min 10 s");
     expect(html).toContain("<svg");
     expect(html).toContain(`${server.url}/p/${published.token}`);
+    // The signed checkpoint outside the database that covers this publication.
+    const view = await (await fetch(`${server.url}/api/v1/public/explanations/${published.token}`)).json() as PublicExplanationView;
+    expect(html).toContain(`data-testid="checkpoint-hash">${view.integrity.checkpoint?.bodyHash}<`);
+    expect(html).toContain("covered by a signed checkpoint kept outside the database");
     // How to ask a question: the residents' case form, told where the resident came from.
     expect(html).toContain(`href="/cases/new?explanationToken=${published.token}&amp;incident=${incidentNumber}"`);
     expectNoneOf(html, forbiddenStrings([explanation.id, "935 Folsom"]));

@@ -30,6 +30,7 @@ import {
   submitExplanation,
   withdrawExplanation,
 } from "../../services/explanations";
+import type { CheckpointService } from "../../services/checkpoints";
 import { actorOf, param, parse, requireAuth } from "../helpers";
 import { PAGE_CSS, PAGE_CSS_PATH, pageLanguage, renderPublicPage } from "../publicPage";
 
@@ -42,7 +43,7 @@ function originOf(context: ServiceContext, req: Request): string {
 }
 
 /** Staff routes; each names its own auth, because this router is mounted before the catch-all authenticated one. */
-export function explanationRoutes(context: ServiceContext): Router {
+export function explanationRoutes(context: ServiceContext, checkpoints: CheckpointService): Router {
   const router = Router();
   const auth = requireAuth(context);
   const id = (value: string) => parse(Id, value, "explanation id");
@@ -75,7 +76,7 @@ export function explanationRoutes(context: ServiceContext): Router {
   });
   router.post("/explanations/:id/publish", auth, async (req, res) => {
     const { opId } = parse(ExplanationOpBody, req.body, "body");
-    res.json(await publishExplanation(context, actorOf(res), id(param(req, "id")), opId, originOf(context, req)));
+    res.json(await publishExplanation(context, actorOf(res), id(param(req, "id")), opId, originOf(context, req), checkpoints));
   });
   router.post("/explanations/:id/withdraw", auth, async (req, res) => {
     res.json(await withdrawExplanation(context, actorOf(res), id(param(req, "id")), parse(WithdrawExplanationBody, req.body, "body")));
