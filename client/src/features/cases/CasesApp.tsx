@@ -7,11 +7,9 @@ import { STAFF_CHANNELS, type CaseBoardRow, type CaseView, type DecisionLetter }
 import { api } from "../../api/client";
 import type { AuthSession } from "../auth/authStore";
 import { ErrorText } from "../../ui/ErrorText";
-import { LanguageSelector } from "../../ui/LanguageSelector";
-import { LogoutButton } from "../../ui/LogoutButton";
-import { ThemeToggle } from "../../ui/ThemeToggle";
 import { deadlineName, DeadlineList, DecisionLetterView, useCaseDates } from "./CaseParts";
 import "./cases.css";
+import { SessionControls } from "../../ui/SessionControls";
 
 export default function CasesApp({ session }: { session: AuthSession }) {
   const { t } = useTranslation();
@@ -21,10 +19,7 @@ export default function CasesApp({ session }: { session: AuthSession }) {
       <header className="topbar">
         <h1 className="brand">{t("cases.staff.title")}</h1>
         <div className="topbar-right">
-          <ThemeToggle layout="console" />
-          <LanguageSelector />
-          <span className="user">{session.user.displayName ?? session.user.username}</span>
-          <LogoutButton />
+          <SessionControls user={session.user} />
         </div>
       </header>
       <main className="cases-main">

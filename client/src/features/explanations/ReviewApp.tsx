@@ -1,10 +1,8 @@
 // The explanations screen for supervisors and admins (at /explanations): the review queue first.
 import { useTranslation } from "react-i18next";
 import type { AuthSession } from "../auth/authStore";
-import { LanguageSelector } from "../../ui/LanguageSelector";
-import { LogoutButton } from "../../ui/LogoutButton";
-import { ThemeToggle } from "../../ui/ThemeToggle";
 import { ExplanationsWorkspace } from "./ExplanationsWorkspace";
+import { SessionControls } from "../../ui/SessionControls";
 
 export default function ReviewApp({ session }: { session: AuthSession }) {
   const { t } = useTranslation();
@@ -16,10 +14,7 @@ export default function ReviewApp({ session }: { session: AuthSession }) {
           <a className="button" href="/">
             {t("app.title")}
           </a>
-          <ThemeToggle layout="console" />
-          <LanguageSelector />
-          <span className="user">{session.user.displayName ?? session.user.username}</span>
-          <LogoutButton />
+          <SessionControls user={session.user} />
         </div>
       </header>
       <main className="pr-main">

@@ -9,11 +9,9 @@ import { useTimeFormat } from "../../app/useTimeFormat";
 import type { AuthSession } from "../auth/authStore";
 import { formatDuration } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
-import { LanguageSelector } from "../../ui/LanguageSelector";
-import { LogoutButton } from "../../ui/LogoutButton";
-import { ThemeToggle } from "../../ui/ThemeToggle";
 import { usePrRealtime } from "./prRealtime";
 import { ExplanationsWorkspace } from "../explanations/ExplanationsWorkspace";
+import { SessionControls } from "../../ui/SessionControls";
 
 export default function PrApp({ session }: { session: AuthSession }) {
   const { t, i18n } = useTranslation();
@@ -42,10 +40,7 @@ export default function PrApp({ session }: { session: AuthSession }) {
           </button>
         </nav>
         <div className="topbar-right">
-          <ThemeToggle layout="console" />
-          <LanguageSelector />
-          <span className="user">{session.user.displayName ?? session.user.username}</span>
-          <LogoutButton />
+          <SessionControls user={session.user} />
         </div>
       </header>
       <main className="pr-main" hidden={tab !== "explanations"}>
