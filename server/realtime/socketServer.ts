@@ -366,8 +366,14 @@ export async function attachRealtime(
     });
   }
 
-  /** Sends one presented event to a room's sockets on this instance, except those a sync gate holds or covered. */
-  function emitLive(room: string, event: IncidentEvent, presented: IncidentEvent): void {
+  /**
+   * Sends one presented event to a room's sockets on this instance, except those a sync gate holds or covered.
+   * Presents only when the room has a socket here: a center with no pr account online pays nothing for the pr
+   * room (live delivery is local on every instance, so the local room is the whole audience).
+   */
+  function emitLive(room: string, event: IncidentEvent, present: () => IncidentEvent): void {
+    if (!io.of("/").adapter.rooms.get(room)?.size) return;
+    const presented = present();
     const skipped = gates.skip(event, presented, (socketId) => io.of("/").sockets.get(socketId)?.rooms.has(room) ?? false);
     (skipped.length > 0 ? io.local.to(room).except(skipped) : io.local.to(room)).emit("incident.event", presented);
   }
@@ -389,9 +395,9 @@ export async function attachRealtime(
       const personal = personalDataOf(state ?? { calls: [] });
       // Crews on the incident (a few sockets) before the consoles and pr (many): the fireground first.
       // Only crew sockets join incident rooms (through their unit's room), never the consoles room.
-      emitLive(ROOMS.incident(event.streamId), event, presentEvent(event, { kind: "crew" }, personal));
-      emitLive(ROOMS.consoles, event, presentEvent(event, { kind: "console" }, personal));
-      emitLive(ROOMS.pr, event, presentEvent(event, { kind: "pr" }, personal));
+      emitLive(ROOMS.incident(event.streamId), event, () => presentEvent(event, { kind: "crew" }, personal));
+      emitLive(ROOMS.consoles, event, () => presentEvent(event, { kind: "console" }, personal));
+      emitLive(ROOMS.pr, event, () => presentEvent(event, { kind: "pr" }, personal));
       const leaving = (event.type === "unit.status" && releasesUnit(event.payload.status)) || event.type === "unit.reassigned";
       if (leaving) io.local.in(ROOMS.unit(event.payload.unitId)).socketsLeave(ROOMS.incident(event.streamId));
       if (event.type === "incident.merged") {
