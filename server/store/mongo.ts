@@ -8,7 +8,6 @@ import type { ClientSession, Connection, FilterQuery } from "mongoose";
 import { parseStoredEvent, StoredEventError } from "../../shared/eventSchemas";
 import type { Actor, LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { LatLng } from "../../shared/schemas";
-import { lookupKeyOf } from "../../shared/streams";
 import {
   prefixUpperBound,
   StaleWriteError,
@@ -29,6 +28,7 @@ import {
   type UnitRecord,
   type UserRecord,
 } from "./types";
+import { CELL_MONGO, cellsCovering } from "./cells";
 import {
   CALLS,
   fromDocument,
@@ -36,10 +36,10 @@ import {
   OPS,
   SESSIONS,
   STREAMS,
+  storedFields,
   toDocument,
   UNITS,
   USERS,
-  type FieldMapping,
   type MongoDocument,
   type RecordMapping,
 } from "./records";
@@ -94,7 +94,7 @@ const schemaOptions = { autoIndex: false, autoCreate: false, minimize: false, ve
 function schemaFor<R>(mapping: RecordMapping<R>): mongoose.Schema {
   const definition: mongoose.SchemaDefinition = { _id: String };
   const singleKey = mapping.key.length === 1 ? mapping.key[0] : undefined;
-  for (const [field, { codec }] of Object.entries(mapping.fields) as [string, FieldMapping][]) {
+  for (const [field, { codec }] of storedFields(mapping)) {
     if (field === singleKey) continue;
     // The long form throughout: a field named "type" would otherwise be read as mongoose's type key.
     definition[field] = { type: codec === "json" ? Mixed : codec === "number" ? Number : String };
@@ -125,6 +125,7 @@ function buildModels(connection: Connection) {
   events.index({ position: 1 }, { unique: true });
 
   const incidents = schemaFor(INCIDENTS);
+  incidents.index({ cell: 1, receivedAtMs: 1 });
   incidents.index({ receivedAtMs: 1, lat: 1 });
   incidents.index({ addressKey: 1, receivedAtMs: 1 });
   incidents.index({ status: 1, receivedAtMs: 1 });
@@ -139,8 +140,6 @@ function buildModels(connection: Connection) {
 
   const streams = schemaFor(STREAMS);
   streams.index({ streamType: 1, streamId: 1 }, { unique: true });
-  // lookupKeyOf(streamType, state): a published explanation's token. Derived, so not in the record mapping.
-  streams.add({ lookupKey: { type: String } });
   streams.index({ streamType: 1, lookupKey: 1 });
 
   const users = schemaFor(USERS);
@@ -294,6 +293,8 @@ async function migrateDocuments(models: Models): Promise<void> {
     { $unset: "incidentId" },
   ]);
   await models.units.collection.updateMany({ version: { $exists: false } }, { $set: { version: 1 } });
+  // Incidents stored before the duplicate lookup went by grid cell (an update pipeline computes it in place).
+  await models.incidents.collection.updateMany({ cell: { $exists: false } }, [{ $set: { cell: CELL_MONGO } }]);
 }
 /** Driver error classes that mean the cluster cannot be reached or cannot take the write now. */
 const UNAVAILABLE_MONGO_ERRORS = new Set([
@@ -445,7 +446,7 @@ export class MongoStore implements Store {
       if (result.matchedCount !== 1) throw new Error(`call ${move.callId} not found`);
     }
     for (const stream of changes.streams ?? []) {
-      const doc = { ...toDocument(STREAMS, stream), lookupKey: lookupKeyOf(stream.streamType, stream.state) };
+      const doc = toDocument(STREAMS, stream);
       await write("streams", () => models.streams.replaceOne({ _id: doc._id }, doc, { upsert: true, session }).exec());
     }
     for (const unit of changes.units ?? []) {
@@ -542,13 +543,17 @@ export class MongoStore implements Store {
 
   async findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]> {
     if (!(query.limit > 0)) return [];
+    // One index seek per grid cell around the call (cells.ts); a box too wide for cells walks the time window.
+    const cells = cellsCovering(query);
     const docs = await this.m.incidents
       .find({
+        ...(cells ? { cell: { $in: cells } } : {}),
         receivedAtMs: { $gte: query.fromMs, $lte: query.toMs },
         lat: { $gte: query.minLat, $lte: query.maxLat },
         lng: { $gte: query.minLng, $lte: query.maxLng },
         status: { $in: query.statuses },
       })
+      .hint(cells ? { cell: 1, receivedAtMs: 1 } : { receivedAtMs: 1, lat: 1 })
       .sort({ receivedAtMs: -1, _id: -1 })
       .limit(query.limit)
       .lean<MongoDocument[]>()

@@ -2,6 +2,8 @@
 // of every field, and whether its value is stored as is or as JSON. The SQLite adapter derives its rows and
 // statements from these, the MongoDB adapter its documents and schemas; adding a field to a record type does not
 // type-check until its mapping names it.
+import { lookupKeyOf } from "../../shared/streams";
+import { cellOf } from "./cells";
 import type {
   CallRecord,
   IncidentRecord,
@@ -29,6 +31,16 @@ export interface RecordMapping<R> {
    */
   key: readonly (keyof R & string)[];
   fields: { [K in keyof R]-?: FieldMapping };
+  /**
+   * Stored for queries only, computed from the record on every write and never read back: an index needs the
+   * value, the record does not (a grid cell of the position, a stream's lookup key).
+   */
+  derived?: Record<string, DerivedField<R>>;
+}
+
+export interface DerivedField<R> extends FieldMapping {
+  codec: "text" | "number";
+  of: (record: R) => string | number | null;
 }
 
 const text = (column: string): FieldMapping => ({ column, codec: "text" });
@@ -49,6 +61,9 @@ export const INCIDENTS: RecordMapping<IncidentRecord> = {
     addressKey: text("address_key"),
     externalId: text("external_id"),
     state: json("state"),
+  },
+  derived: {
+    cell: { column: "cell", codec: "number", of: (incident) => (incident.lat === null || incident.lng === null ? null : cellOf(incident.lat, incident.lng)) },
   },
 };
 
@@ -93,6 +108,10 @@ export const STREAMS: RecordMapping<StreamRecord> = {
     streamId: text("stream_id"),
     state: json("state"),
     updatedAt: text("updated_at"),
+  },
+  derived: {
+    // A published explanation's token (STREAM_LOOKUP_KEYS), indexed with the stream type.
+    lookupKey: { column: "lookup_key", codec: "text", of: (stream) => lookupKeyOf(stream.streamType, stream.state) },
   },
 };
 
@@ -139,6 +158,15 @@ function entries<R>(mapping: RecordMapping<R>): [keyof R & string, FieldMapping]
   return Object.entries(mapping.fields) as [keyof R & string, FieldMapping][];
 }
 
+function derivedEntries<R>(mapping: RecordMapping<R>): [string, DerivedField<R>][] {
+  return Object.entries(mapping.derived ?? {});
+}
+
+/** Every stored field (mapped and derived) with its column and codec: what a schema or a table declares. */
+export function storedFields<R>(mapping: RecordMapping<R>): [string, FieldMapping][] {
+  return [...entries(mapping), ...derivedEntries(mapping)];
+}
+
 // ---- SQLite: rows and statements ----
 
 export type SqlValue = string | number | null;
@@ -150,6 +178,7 @@ export function toRow<R>(mapping: RecordMapping<R>, record: R): Record<string, S
     const value = record[field] as unknown;
     row[column] = value === undefined || value === null ? null : codec === "json" ? JSON.stringify(value) : (value as SqlValue);
   }
+  for (const [, { column, of }] of derivedEntries(mapping)) row[column] = of(record);
   return row;
 }
 
@@ -164,7 +193,7 @@ export function fromRow<R>(mapping: RecordMapping<R>, row: Record<string, unknow
 }
 
 export function columnsOf<R>(mapping: RecordMapping<R>): string[] {
-  return entries(mapping).map(([, { column }]) => column);
+  return storedFields(mapping).map(([, { column }]) => column);
 }
 
 export function keyColumnsOf<R>(mapping: RecordMapping<R>): string[] {
@@ -202,6 +231,7 @@ export function toDocument<R>(mapping: RecordMapping<R>, record: R): MongoDocume
     const value = record[field] as unknown;
     document[field] = value === undefined || value === null ? null : codec === "json" ? JSON.parse(JSON.stringify(value)) : value;
   }
+  for (const [field, { of }] of derivedEntries(mapping)) document[field] = of(record);
   return document;
 }
 

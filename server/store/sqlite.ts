@@ -6,7 +6,6 @@ import Database from "better-sqlite3";
 import { parseStoredEvent, StoredEventError } from "../../shared/eventSchemas";
 import type { LogEvent, NewLogEvent, StreamEvent, StreamType } from "../../shared/events";
 import type { LatLng } from "../../shared/schemas";
-import { lookupKeyOf } from "../../shared/streams";
 import {
   prefixUpperBound,
   StaleWriteError,
@@ -27,9 +26,10 @@ import {
   type UnitRecord,
   type UserRecord,
 } from "./types";
+import { CELL_SQL, cellsCovering } from "./cells";
 import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, upsertSql, USERS, type SqlValue } from "./records";
 
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 const META = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -68,6 +68,8 @@ CREATE TABLE streams (
 const LOOKUP_INDEXES = `
 CREATE INDEX streams_lookup ON streams (stream_type, lookup_key);
 CREATE INDEX incidents_number ON incidents (number);`;
+
+const CELL_INDEX = `CREATE INDEX incidents_cell ON incidents (cell, received_at_ms);`;
 
 /**
  * Migrations by the version they lead to, each run in one transaction with the version bump. Version 2: the
@@ -119,6 +121,12 @@ CREATE TABLE leases (
   renewed_at_ms INTEGER NOT NULL
 );
 `,
+  // Version 7: the grid cell of an incident's position (cells.ts), indexed with the time for the duplicate lookup.
+  7: `
+ALTER TABLE incidents ADD COLUMN cell INTEGER;
+UPDATE incidents SET cell = ${CELL_SQL} WHERE lat IS NOT NULL AND lng IS NOT NULL;
+${CELL_INDEX}
+`,
 };
 
 /** The current schema, for a new file. */
@@ -133,10 +141,12 @@ CREATE TABLE incidents (
   received_at_ms INTEGER NOT NULL,
   lat REAL,
   lng REAL,
+  cell INTEGER,
   address_key TEXT,
   external_id TEXT,
   state TEXT NOT NULL
 );
+${CELL_INDEX}
 CREATE INDEX incidents_window ON incidents (received_at_ms, lat);
 CREATE INDEX incidents_address ON incidents (address_key, received_at_ms);
 CREATE INDEX incidents_status ON incidents (status, received_at_ms);
@@ -330,9 +340,6 @@ function prepareStatements(db: Database.Database) {
       `SELECT * FROM streams WHERE stream_type = ? AND stream_id = ?`,
     ),
     listStreams: db.prepare<[streamType: string], Row>(`SELECT * FROM streams WHERE stream_type = ? ORDER BY stream_id`),
-    setStreamLookupKey: db.prepare<[key: string | null, streamType: string, streamId: string], void>(
-      `UPDATE streams SET lookup_key = ? WHERE stream_type = ? AND stream_id = ?`,
-    ),
     findStreamByLookupKey: db.prepare<[streamType: string, key: string], Row>(
       `SELECT * FROM streams WHERE stream_type = ? AND lookup_key = ? LIMIT 1`,
     ),
@@ -349,10 +356,23 @@ function prepareStatements(db: Database.Database) {
     ),
 
     getIncident: db.prepare<[id: string], Row>(`SELECT * FROM incidents WHERE id = ?`),
-    // The duplicate lookup of intake, run on every keystroke: a range on the (received_at_ms, lat) index walked
+    // The duplicate lookup of intake, run on every keystroke and for every call: one seek of the (cell,
+    // received_at_ms) index per cell around the call, so it reads the incidents of a few square kilometres, not
+    // those of the whole center in the window (a storm puts thousands there). Cells and statuses come as JSON
+    // arrays so the statement is prepared once whatever their number.
+    findIncidentsInCells: db.prepare<[WindowParams & { cells: string }], Row>(
+      `SELECT * FROM incidents INDEXED BY incidents_cell
+       WHERE cell IN (SELECT value FROM json_each(@cells))
+         AND received_at_ms BETWEEN @fromMs AND @toMs
+         AND lat BETWEEN @minLat AND @maxLat
+         AND lng BETWEEN @minLng AND @maxLng
+         AND status IN (SELECT value FROM json_each(@statuses))
+       ORDER BY received_at_ms DESC, id DESC
+       LIMIT @limit`,
+    ),
+    // A box too wide for cells (a wildland fire's kilometres): a range on the (received_at_ms, lat) index walked
     // newest first, lat checked in the index, the rest on the rows it yields. INDEXED BY because the planner would
-    // otherwise take (status, received_at_ms) and sort every match before the LIMIT. Statuses come as one JSON
-    // array so the statement is prepared once whatever their number.
+    // otherwise take (status, received_at_ms) and sort every match before the LIMIT.
     findIncidentsInWindow: db.prepare<[WindowParams], Row>(
       `SELECT * FROM incidents INDEXED BY incidents_window
        WHERE received_at_ms BETWEEN @fromMs AND @toMs
@@ -604,8 +624,6 @@ export class SqliteStore implements Store {
     for (const incident of changes.incidents ?? []) s.upsertIncident.run(toRow(INCIDENTS, incident));
     for (const stream of changes.streams ?? []) {
       s.upsertStream.run(toRow(STREAMS, stream));
-      // Derived from the state, not a field of the record: every commit of the stream sets it again.
-      s.setStreamLookupKey.run(lookupKeyOf(stream.streamType, stream.state), stream.streamType, stream.streamId);
     }
     for (const call of changes.calls ?? []) s.insertCall.run(toRow(CALLS, call));
     for (const move of changes.callMoves ?? []) {
@@ -718,18 +736,21 @@ export class SqliteStore implements Store {
 
   async findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]> {
     if (!(query.limit > 0)) return [];
-    return this.s.findIncidentsInWindow
-      .all({
-        fromMs: query.fromMs,
-        toMs: query.toMs,
-        minLat: query.minLat,
-        maxLat: query.maxLat,
-        minLng: query.minLng,
-        maxLng: query.maxLng,
-        statuses: JSON.stringify(query.statuses),
-        limit: query.limit,
-      })
-      .map(read.incident);
+    const params: WindowParams = {
+      fromMs: query.fromMs,
+      toMs: query.toMs,
+      minLat: query.minLat,
+      maxLat: query.maxLat,
+      minLng: query.minLng,
+      maxLng: query.maxLng,
+      statuses: JSON.stringify(query.statuses),
+      limit: query.limit,
+    };
+    const cells = cellsCovering(query);
+    const rows = cells
+      ? this.s.findIncidentsInCells.all({ ...params, cells: JSON.stringify(cells) })
+      : this.s.findIncidentsInWindow.all(params);
+    return rows.map(read.incident);
   }
 
   async findIncidentsByAddressKey(

@@ -288,7 +288,10 @@ export interface LogRepository {
 export interface IncidentRepository {
   getIncident(id: string): Promise<IncidentRecord | null>;
   listIncidents(filter: IncidentListFilter): Promise<IncidentRecord[]>;
-  /** Must use an index on (receivedAtMs, lat) or a geo index: it runs on every keystroke of intake. */
+  /**
+   * Must seek an index of the place (the grid cells of cells.ts, or a geo index), falling back to the time window
+   * for a box too wide for cells: it runs on every keystroke of intake and for every call.
+   */
   findIncidentsInWindow(query: IncidentWindowQuery): Promise<IncidentRecord[]>;
   findIncidentsByAddressKey(addressKey: string, fromMs: number, toMs: number, limit: number): Promise<IncidentRecord[]>;
   /**

@@ -494,6 +494,35 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect(first).toEqual(incident("edge-in", { lat: 37.52, lng: 127.02, receivedAtMs: T0 + 180_000 }));
     });
 
+    it("finds incidents by the place's grid cells: across cell edges, and where an incident moved to, not where it was", async () => {
+      // Four incidents around a corner of four cells (0.01 degree apart), one placed elsewhere and moved here.
+      await store.commit({
+        incidents: [
+          incident("sw", { lat: 37.4999, lng: 126.9999, receivedAtMs: T0 }),
+          incident("ne", { lat: 37.5001, lng: 127.0001, receivedAtMs: T0 + 1000 }),
+          incident("nw", { lat: 37.5001, lng: 126.9999, receivedAtMs: T0 + 2000 }),
+          incident("se", { lat: 37.4999, lng: 127.0001, receivedAtMs: T0 + 3000 }),
+          incident("moved", { lat: 31.23, lng: 121.48, receivedAtMs: T0 + 4000 }),
+        ],
+      });
+      const around = (lat: number, lng: number) => ({
+        fromMs: T0,
+        toMs: T0 + 60_000,
+        minLat: lat - 0.001,
+        maxLat: lat + 0.001,
+        minLng: lng - 0.001,
+        maxLng: lng + 0.001,
+        statuses: ["open" as const],
+        limit: 10,
+      });
+      expect(ids(await store.findIncidentsInWindow(around(37.5, 127)))).toEqual(["se", "nw", "ne", "sw"]);
+      expect(ids(await store.findIncidentsInWindow(around(31.23, 121.48)))).toEqual(["moved"]);
+
+      await store.commit({ incidents: [incident("moved", { lat: 37.5, lng: 127, receivedAtMs: T0 + 4000 })] });
+      expect(ids(await store.findIncidentsInWindow(around(37.5, 127)))).toEqual(["moved", "se", "nw", "ne", "sw"]);
+      expect(await store.findIncidentsInWindow(around(31.23, 121.48))).toEqual([]);
+    });
+
     it("finds incidents by address key within the time window, newest first, up to the limit", async () => {
       await store.commit({
         incidents: [
@@ -1116,19 +1145,35 @@ describe("sqlite schema upgrade", () => {
     try {
       const { default: Database } = await import("better-sqlite3");
       const old = new Database(file, { readonly: true });
-      const before = old.prepare<[], { id: string; lat: number }>(`SELECT id, lat FROM incidents ORDER BY id`).all();
+      const before = old
+        .prepare<[], { id: string; lat: number; lng: number; received_at_ms: number }>(`SELECT id, lat, lng, received_at_ms FROM incidents ORDER BY id`)
+        .all();
       old.close();
       expect(before.length).toBeGreaterThan(0);
 
       const store = new SqliteStore(file);
       await store.init();
-      for (const row of before) expect((await store.getIncident(row.id))?.lat).toBe(row.lat);
+      for (const row of before) {
+        expect((await store.getIncident(row.id))?.lat).toBe(row.lat);
+        // Found by the duplicate lookup's grid cells, which the upgrade computed for incidents stored without them.
+        const near = await store.findIncidentsInWindow({
+          fromMs: row.received_at_ms,
+          toMs: row.received_at_ms,
+          minLat: row.lat - 0.0005,
+          maxLat: row.lat + 0.0005,
+          minLng: row.lng - 0.0005,
+          maxLng: row.lng + 0.0005,
+          statuses: ["open", "closed", "merged"],
+          limit: 50,
+        });
+        expect(ids(near)).toContain(row.id);
+      }
       const unplaced = { ...incident("new-1"), lat: null, lng: null };
       await store.commit({ incidents: [unplaced] });
       expect(await store.getIncident("new-1")).toEqual(unplaced);
       await store.close();
       const reopened = new Database(file, { readonly: true });
-      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "6" });
+      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "7" });
       reopened.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
