@@ -255,6 +255,40 @@ describeBrowser("fireground decisions and the water-use guard on the tablet", ()
     );
     const radioed = (await events()).filter((event) => event.type === "incident.decision").at(-1);
     expect(radioed).toMatchObject({ actor: { role: "dispatcher" }, payload: { decisionType: "utilities_cut", recordedFor: { name: "Capt. Liu Yang" } } });
+
+    // Water radioed in: the console asks the same questions as the tablet, and water on an energised (class E)
+    // fire cannot be saved without a reason; it is recorded flagged, for the commander, with the unit named.
+    await consolePage.getByTestId("radioed-water").locator("summary").click();
+    await consolePage.getByTestId("radioed-water-unit").selectOption("E1");
+    await consolePage.getByTestId("radioed-water-flame").selectOption("yes");
+    await consolePage.getByTestId("radioed-water-class").selectOption("E");
+    await poll(() => consolePage.getByTestId("radioed-water-warning").textContent()).toContain("live electrical equipment");
+    expect(await consolePage.getByTestId("radioed-water-submit").isDisabled()).toBe(true);
+    await consolePage.getByTestId("radioed-water-reason").fill("Power to the block confirmed cut by the grid company at 14:05");
+    await consolePage.getByTestId("radioed-water").scrollIntoViewIfNeeded();
+    await screenshot(consolePage, "console-radioed-water-1920x1080");
+    await consolePage.getByTestId("radioed-water-submit").click();
+    await poll(() => consolePage.locator('[data-testid="timeline-event"][data-type="incident.water_use"][data-flagged="true"]').last().textContent()).toContain(
+      "radioed in for Capt. Liu Yang",
+    );
+    const water = (await events()).filter((event) => event.type === "incident.water_use").at(-1);
+    expect(water).toMatchObject({
+      actor: { role: "dispatcher" },
+      payload: { unitId: "E1", fireClass: "E", flagged: true, reason: "Power to the block confirmed cut by the grid company at 14:05", recordedFor: { name: "Capt. Liu Yang" } },
+    });
+
+    // Command handed over by radio: the detail names the new commander at once, in the dispatcher's language.
+    await consolePage.getByTestId("language-select").selectOption("zh-CN");
+    await consolePage.setViewportSize({ width: 1280, height: 800 });
+    await consolePage.getByTestId("radioed-command").locator("summary").click();
+    await consolePage.getByTestId("radioed-command-name").fill("Chief Wang Jun");
+    await consolePage.getByTestId("radioed-command-unit").selectOption("E1");
+    await consolePage.getByTestId("radioed-command").scrollIntoViewIfNeeded();
+    await screenshot(consolePage, "console-radioed-command-zh-CN-1280x800");
+    await consolePage.getByTestId("radioed-command-submit").click();
+    await poll(() => consolePage.getByTestId("detail-command").textContent()).toContain("Chief Wang Jun");
+    const command = (await events()).filter((event) => event.type === "incident.command").at(-1);
+    expect(command).toMatchObject({ actor: { role: "dispatcher" }, payload: { action: "transferred", commanderName: "Chief Wang Jun", unitId: "E1", previous: { name: "Capt. Liu Yang" } } });
     expect([...consoleErrors, ...tabletErrors].filter((error) => !/ERR_UNSAFE_PORT|ERR_INTERNET_DISCONNECTED/.test(error))).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ import { useLostContact } from "../units/useLostContact";
 import { describeEvent } from "./describeEvent";
 import { FiregroundDetails } from "./FiregroundDetails";
 import { RadioedDecision } from "./RadioedDecision";
+import { RadioedCommand, RadioedWaterUse } from "./RadioedFireground";
 import { IntervalTable } from "./IntervalTable";
 
 /**
@@ -464,7 +465,9 @@ export function IncidentDetail() {
       )}
       <ErrorText error={error} />
 
+      <RadioedCommand incident={incident} />
       <RadioedDecision incident={incident} />
+      <RadioedWaterUse incident={incident} />
       <MergeAction incident={incident} />
       <NoteAndClose incident={incident} />
     </section>

@@ -2,7 +2,7 @@
 // only call actions and read stores; the socket listeners deliver the same changes (the store keeps the newer).
 import type { CallIntakeResult, DispatchResult, IncidentView, UnitStatusResult } from "../../../../shared/api";
 import type { IncidentPhase, ReportableUnitStatus } from "../../../../shared/domain";
-import type { CallIntakeBody, DecisionBody, UnitUpsertBody } from "../../../../shared/schemas";
+import type { CallIntakeBody, CommandBody, DecisionBody, UnitUpsertBody, WaterUseBody } from "../../../../shared/schemas";
 import { api } from "../../api/client";
 import { incidentStore, unitStore } from "../../app/stores";
 
@@ -59,6 +59,18 @@ export async function recordRadioedDecision(
   body: Omit<DecisionBody, "opId" | "factors" | "publicCandidate"> & Partial<Pick<DecisionBody, "factors" | "publicCandidate">>,
 ): Promise<IncidentView> {
   const result = await api.decision(incidentId, { ...body, opId: crypto.randomUUID() });
+  return takeIncident(result.incident);
+}
+
+/** Who took command, as radioed in: the record shows the dispatcher who entered it. */
+export async function recordRadioedCommand(incidentId: string, body: Omit<CommandBody, "opId" | "icsRole"> & Partial<Pick<CommandBody, "icsRole">>): Promise<IncidentView> {
+  const result = await api.command(incidentId, { ...body, opId: crypto.randomUUID() });
+  return takeIncident(result.incident);
+}
+
+/** A water or agent use radioed in; the server applies the same guard as on the tablet and marks it `recordedFor`. */
+export async function recordRadioedWaterUse(incidentId: string, body: Omit<WaterUseBody, "opId" | "factors">): Promise<IncidentView> {
+  const result = await api.waterUse(incidentId, { ...body, opId: crypto.randomUUID() });
   return takeIncident(result.incident);
 }
 

@@ -314,6 +314,13 @@ export const en = {
     radioedBy: "Radioed in by (empty: whoever is in command)",
     nameNeeded: "No one is in command yet: name who radioed it in.",
   },
+  radioedCommand: {
+    title: "Record who took command (radioed in)",
+  },
+  radioedWater: {
+    title: "Record water or agent on the fire (radioed in)",
+    unit: "Unit applying it",
+  },
   commandForm: {
     title: "Who is in command",
     name: "Name of the person in command",

@@ -315,6 +315,13 @@ export const zhCN: Messages = {
     radioedBy: "电台报告人（留空：当前现场指挥）",
     nameNeeded: "尚未建立指挥：请填写电台报告人。",
   },
+  radioedCommand: {
+    title: "记录电台报告的指挥权确立",
+  },
+  radioedWater: {
+    title: "记录电台报告的出水或灭火剂使用",
+    unit: "使用单位",
+  },
   commandForm: {
     title: "现场指挥",
     name: "指挥员姓名",

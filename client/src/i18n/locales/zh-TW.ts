@@ -315,6 +315,13 @@ export const zhTW: Messages = {
     radioedBy: "無線電回報人（留空：目前現場指揮官）",
     nameNeeded: "尚未建立指揮：請填寫無線電回報人。",
   },
+  radioedCommand: {
+    title: "記錄無線電回報的指揮權確立",
+  },
+  radioedWater: {
+    title: "記錄無線電回報的出水或滅火劑使用",
+    unit: "使用單位",
+  },
   commandForm: {
     title: "現場指揮",
     name: "指揮官姓名",
