@@ -282,12 +282,21 @@ const read = {
   op: (doc: MongoDocument) => fromDocument(OPS, doc),
 };
 
+/** The unique index of the events of the incident-only log, before streams: { incidentId: 1, seq: 1 }. */
+const LEGACY_EVENT_INDEX = "incidentId_1_seq_1";
+
 /**
  * Brings documents written by an older version up to the current shape, idempotently, before the indexes are
  * synced: events of the incident-only log become incident-stream events (positions, seqs and hashes kept), and
  * units get a version. Uses update pipelines (MongoDB 4.2+) so the values move inside the server.
  */
 async function migrateDocuments(models: Models): Promise<void> {
+  // The incident-only log had a unique { incidentId, seq } index. A unique index keys a document without the field
+  // as null, so once the update below unsets incidentId, the first events of two incidents collide on (null, 1):
+  // the old index goes first (syncIndexes, which would drop it, runs only after the migration).
+  if (await models.events.collection.indexExists(LEGACY_EVENT_INDEX)) {
+    await models.events.collection.dropIndex(LEGACY_EVENT_INDEX);
+  }
   await models.events.collection.updateMany({ streamType: { $exists: false } }, [
     { $set: { streamType: "incident", streamId: "$incidentId" } },
     { $unset: "incidentId" },
