@@ -315,11 +315,12 @@ const UNAVAILABLE_MONGO_ERRORS = new Set([
   "MongoWriteConcernError",
 ]);
 /**
- * Server codes for the same: HostUnreachable 6, HostNotFound 7, NetworkTimeout 89, ShutdownInProgress 91,
- * PrimarySteppedDown 189, WriteConcernFailed 64, NotWritablePrimary 10107, InterruptedAtShutdown 11600,
- * InterruptedDueToReplStateChange 11602, NotPrimaryNoSecondaryOk 13435, NotPrimaryOrSecondary 13436.
+ * Server codes for the same: the retryable-writes codes (HostUnreachable 6, HostNotFound 7, NetworkTimeout 89,
+ * ShutdownInProgress 91, PrimarySteppedDown 189, ExceededTimeLimit 262, SocketException 9001, NotWritablePrimary
+ * 10107, InterruptedAtShutdown 11600, InterruptedDueToReplStateChange 11602, NotPrimaryNoSecondaryOk 13435,
+ * NotPrimaryOrSecondary 13436) and WriteConcernFailed 64 (a majority not reached in time).
  */
-const UNAVAILABLE_MONGO_CODES = new Set([6, 7, 64, 89, 91, 189, 10107, 11600, 11602, 13435, 13436]);
+const UNAVAILABLE_MONGO_CODES = new Set([6, 7, 64, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 const PING_WRITE_TIMEOUT_MS = 5000;
 
 export class MongoStore implements Store {
