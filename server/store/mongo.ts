@@ -102,7 +102,8 @@ function schemaFor<R>(mapping: RecordMapping<R>): mongoose.Schema {
   return new Schema(definition, schemaOptions);
 }
 
-function buildModels(connection: Connection) {
+/** The models over one connection; exported so a test can check the schemas without a database. */
+export function buildModels(connection: Connection) {
   const events = new Schema<EventDoc>(
     {
       position: Number,
@@ -184,7 +185,7 @@ function plain<T>(value: T): T {
  * Unique index -> port key, per collection (an `_id_` duplicate means opId only in ops). Index names are
  * MongoDB's defaults, e.g. `incidentId_1_seq_1`.
  */
-const UNIQUE_KEYS: Partial<Record<CollectionName, Record<string, UniqueViolationError["key"]>>> = {
+export const UNIQUE_KEYS: Partial<Record<CollectionName, Record<string, UniqueViolationError["key"]>>> = {
   events: { streamType_1_streamId_1_seq_1: "event" },
   calls: { intakeId_1: "intakeId" },
   ops: { _id_: "opId" },
@@ -211,7 +212,7 @@ function duplicateIndexName(error: Error & { keyPattern?: unknown }): string | n
   return /index: (\S+)/.exec(error.message)?.[1] ?? null;
 }
 
-function toUniqueViolation(collection: CollectionName, error: unknown): unknown {
+export function toUniqueViolation(collection: CollectionName, error: unknown): unknown {
   if (!isDuplicateKeyError(error)) return error;
   const index = duplicateIndexName(error);
   const key = (index !== null ? UNIQUE_KEYS[collection]?.[index] : undefined) ?? "other";
@@ -254,7 +255,7 @@ function toEvent(doc: EventDoc): LogEvent {
   });
 }
 
-function eventDoc(event: NewLogEvent, position: number): EventDoc {
+export function eventDoc(event: NewLogEvent, position: number): EventDoc {
   return {
     position,
     streamType: event.streamType,
