@@ -46,11 +46,20 @@ function sqliteLeg(): Leg {
   };
 }
 
-/** A fresh database name per leg, kept in the URL's path so the query string (replicaSet=...) survives. */
+/**
+ * A fresh database name per leg, kept in the URL's path so the query string (replicaSet=...) survives. Not through
+ * WHATWG URL: a seed list of several hosts (mongodb://a:27017,b:27017/...) is not a valid URL host to it. The
+ * connection string format has the path after the first "/" past the scheme (user info and hosts percent-encode
+ * "/" and "?").
+ */
+function withDatabase(url: string, database: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/.exec(url);
+  if (!match) throw new Error(`MONGO_URL is not a mongodb:// or mongodb+srv:// connection string: ${url}`);
+  return `${match[1]}/${database}${match[2] ?? ""}`;
+}
+
 function mongoLeg(url: string): Leg {
-  const parsed = new URL(url);
-  parsed.pathname = `/conformance_${randomUUID().replaceAll("-", "")}`;
-  const dbUrl = parsed.toString();
+  const dbUrl = withDatabase(url, `conformance_${randomUUID().replaceAll("-", "")}`);
   return {
     name: "mongodb",
     make: () => new MongoStore(dbUrl),
@@ -1178,5 +1187,17 @@ describe("sqlite schema upgrade", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the MongoDB leg's database URL", () => {
+  it("puts a fresh database in the path of single-host, seed-list and SRV URLs and keeps their options", () => {
+    expect(withDatabase("mongodb://localhost:27017/?replicaSet=rs0", "t1")).toBe("mongodb://localhost:27017/t1?replicaSet=rs0");
+    expect(withDatabase("mongodb://a:27017,b:27017,c:27017/dispatch?replicaSet=rs0&w=majority", "t1")).toBe(
+      "mongodb://a:27017,b:27017,c:27017/t1?replicaSet=rs0&w=majority",
+    );
+    expect(withDatabase("mongodb://user:p%40ss%2F@localhost", "t1")).toBe("mongodb://user:p%40ss%2F@localhost/t1");
+    expect(withDatabase("mongodb+srv://cluster0.example.net/?retryWrites=true", "t1")).toBe("mongodb+srv://cluster0.example.net/t1?retryWrites=true");
+    expect(() => withDatabase("postgres://localhost/x", "t1")).toThrow(/MONGO_URL/);
   });
 });
