@@ -1,6 +1,36 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { CELL_SQL, cellOf, cellsCovering, MAX_CELLS_PER_QUERY } from "../../../server/store/cells";
+import { CELL_MONGO, CELL_SQL, cellOf, cellsCovering, MAX_CELLS_PER_QUERY } from "../../../server/store/cells";
+
+type Expression = unknown;
+
+/**
+ * Evaluates the few aggregation operators CELL_MONGO uses, as the MongoDB manual defines them on doubles, so the
+ * backfill's formula is checked against cellOf here (no MongoDB can run on this machine). An operator it does
+ * not know fails the test rather than passing unchecked.
+ */
+function evaluate(expression: Expression, document: Record<string, unknown>): unknown {
+  if (typeof expression === "string" && expression.startsWith("$")) return document[expression.slice(1)];
+  if (expression === null || typeof expression !== "object") return expression;
+  const [[operator, argument]] = Object.entries(expression) as [[string, Expression]];
+  const args = (Array.isArray(argument) ? argument : [argument]).map((item: Expression) => evaluate(item, document));
+  switch (operator) {
+    case "$cond":
+      return args[0] ? args[1] : args[2];
+    case "$and":
+      return args.every(Boolean);
+    case "$isNumber":
+      return typeof args[0] === "number";
+    case "$add":
+      return (args as number[]).reduce((sum, value) => sum + value, 0);
+    case "$multiply":
+      return (args as number[]).reduce((product, value) => product * value, 1);
+    case "$floor":
+      return Math.floor(args[0] as number);
+    default:
+      throw new Error(`operator ${operator} is not evaluated here`);
+  }
+}
 
 /** Points on and beside cell edges (where rounding would differ first), the poles, the antimeridian, and random ones. */
 function samplePoints(): { lat: number; lng: number }[] {
@@ -30,6 +60,13 @@ describe("grid cells of the duplicate lookup", () => {
     const disagreeing = samplePoints().filter((point) => cellInSql.get(point)?.cell !== cellOf(point.lat, point.lng));
     expect(disagreeing).toEqual([]);
     db.close();
+  });
+
+  it("gives MongoDB's backfill (CELL_MONGO) exactly the cells the server writes, and null without a position", () => {
+    const disagreeing = samplePoints().filter((point) => evaluate(CELL_MONGO, point) !== cellOf(point.lat, point.lng));
+    expect(disagreeing).toEqual([]);
+    expect(evaluate(CELL_MONGO, { lat: null, lng: null })).toBeNull();
+    expect(evaluate(CELL_MONGO, {})).toBeNull();
   });
 
   it("covers every point of a box with the cells it names", () => {
