@@ -205,13 +205,22 @@ export function insertSql<R>(mapping: RecordMapping<R>): string {
   return `INSERT INTO ${mapping.name} (${columns.join(", ")}) VALUES (${columns.map((column) => `@${column}`).join(", ")})`;
 }
 
-/** Insert, or replace every non-key column; `where` guards the update (e.g. an expected version). */
-export function upsertSql<R>(mapping: RecordMapping<R>, where?: string): string {
+function nonKeyColumnsOf<R>(mapping: RecordMapping<R>): string[] {
   const keys = keyColumnsOf(mapping);
-  const updates = columnsOf(mapping)
-    .filter((column) => !keys.includes(column))
-    .map((column) => `${column} = excluded.${column}`);
-  return `${insertSql(mapping)} ON CONFLICT (${keys.join(", ")}) DO UPDATE SET ${updates.join(", ")}${where ? ` WHERE ${where}` : ""}`;
+  return columnsOf(mapping).filter((column) => !keys.includes(column));
+}
+
+/** Insert, or replace every non-key column. */
+export function upsertSql<R>(mapping: RecordMapping<R>): string {
+  const updates = nonKeyColumnsOf(mapping).map((column) => `${column} = excluded.${column}`);
+  return `${insertSql(mapping)} ON CONFLICT (${keyColumnsOf(mapping).join(", ")}) DO UPDATE SET ${updates.join(", ")}`;
+}
+
+/** Replace every non-key column of the stored record with this key, only where `guard` holds (an expected version). */
+export function updateSql<R>(mapping: RecordMapping<R>, guard: string): string {
+  const updates = nonKeyColumnsOf(mapping).map((column) => `${column} = @${column}`);
+  const key = keyColumnsOf(mapping).map((column) => `${column} = @${column}`);
+  return `UPDATE ${mapping.name} SET ${updates.join(", ")} WHERE ${key.join(" AND ")} AND ${guard}`;
 }
 
 // ---- MongoDB: documents ----

@@ -27,7 +27,7 @@ import {
   type UserRecord,
 } from "./types";
 import { CELL_SQL, cellsCovering } from "./cells";
-import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, upsertSql, USERS, type SqlValue } from "./records";
+import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, updateSql, upsertSql, USERS, type SqlValue } from "./records";
 
 const SCHEMA_VERSION = 7;
 
@@ -334,7 +334,10 @@ function prepareStatements(db: Database.Database) {
     insertCall: db.prepare<[Row], void>(insertSql(CALLS)),
     moveCall: db.prepare<[incidentId: string, callId: string], void>(`UPDATE calls SET incident_id = ? WHERE id = ?`),
     // Bound with the new version: the update only applies where the stored unit is still at the one before.
-    upsertUnit: db.prepare<[Row], void>(upsertSql(UNITS, "units.version = excluded.version - 1")),
+    // A unit read at version 0 is new: taken meanwhile, the insert does nothing and the write is stale. One read
+    // at version N is updated only while the stored one is still at N (bound with N + 1); gone, it is stale too.
+    insertUnit: db.prepare<[Row], void>(`${insertSql(UNITS)} ON CONFLICT (id) DO NOTHING`),
+    updateUnit: db.prepare<[Row], void>(updateSql(UNITS, "version = @version - 1")),
     upsertStream: db.prepare<[Row], void>(upsertSql(STREAMS)),
     getStream: db.prepare<[streamType: string, streamId: string], Row>(
       `SELECT * FROM streams WHERE stream_type = ? AND stream_id = ?`,
@@ -631,7 +634,8 @@ export class SqliteStore implements Store {
       if (s.moveCall.run(move.incidentId, move.callId).changes !== 1) throw new Error(`call ${move.callId} not found`);
     }
     for (const unit of changes.units ?? []) {
-      if (s.upsertUnit.run(toRow(UNITS, { ...unit, version: unit.version + 1 })).changes !== 1) {
+      const write = unit.version === 0 ? s.insertUnit : s.updateUnit;
+      if (write.run(toRow(UNITS, { ...unit, version: unit.version + 1 })).changes !== 1) {
         throw new StaleWriteError(`unit ${unit.id} changed since version ${unit.version} was read`);
       }
     }

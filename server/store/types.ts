@@ -126,7 +126,10 @@ export interface Commit {
   calls: CallRecord[];
   /** Move calls to another incident (merge). */
   callMoves: { callId: string; incidentId: string }[];
-  /** Upserted by id, each with the version it was read at (0 for a new unit); stored with version + 1. */
+  /**
+   * Upserted by id, each with the version it was read at (0 for a new unit); stored with version + 1. A new unit
+   * that exists meanwhile, or one read at a version that is no longer stored (changed or gone), is StaleWriteError.
+   */
   units: UnitRecord[];
   /** Inserted; opId must be new. */
   ops: OpRecord[];

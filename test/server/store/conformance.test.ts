@@ -767,6 +767,9 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       });
       await expect(stale).rejects.toBeInstanceOf(StaleWriteError);
       await expect(store.commit({ units: [unit("u1", { callSign: "Twice" })] })).rejects.toBeInstanceOf(StaleWriteError);
+      // Read at a version, but not stored at all: not created behind the writer's back.
+      await expect(store.commit({ units: [{ ...unit("u-never"), version: 3 }] })).rejects.toBeInstanceOf(StaleWriteError);
+      expect(await store.getUnit("u-never")).toBeNull();
       expect(await store.getLastPosition()).toBe(lastPosition);
       expect(await store.getIncident("inc-1")).toBeNull();
       expect(await store.getUnit("u1")).toMatchObject({ status: "available", callSign: "Engine u1", version: 2 });
