@@ -8,6 +8,7 @@ import { api } from "../../api/client";
 import type { AuthSession } from "../auth/authStore";
 import { ErrorText } from "../../ui/ErrorText";
 import { deadlineName, DeadlineList, DecisionLetterView, useCaseDates } from "./CaseParts";
+import { EMPTY_RESIDENT_CASE, ResidentCaseFields, residentCaseBody } from "./ResidentCaseFields";
 import "./cases.css";
 import { SessionControls } from "../../ui/SessionControls";
 
@@ -121,20 +122,17 @@ function RegisterCase({ onRegistered }: { onRegistered: (caseNumber: string) => 
   const { t } = useTranslation();
   const [channel, setChannel] = useState<(typeof STAFF_CHANNELS)[number]>("phone");
   const [receivedOn, setReceivedOn] = useState(new Date().toISOString().slice(0, 10));
-  const [fields, setFields] = useState({ incidentNumber: "", request: "", facts: "", name: "", contact: "" });
+  const [fields, setFields] = useState(EMPTY_RESIDENT_CASE);
   const [error, setError] = useState<unknown>(null);
   const [registered, setRegistered] = useState<{ number: string; code: string } | null>(null);
-  const set = (key: keyof typeof fields) => (event: { target: { value: string } }) => setFields({ ...fields, [key]: event.target.value });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setError(null);
     try {
-      const { incidentNumber, ...rest } = fields;
       // The day it was received, at noon in UTC: the same calendar day in every zone within 12 hours of it.
       const result = await api.registerCase({
-        ...rest,
-        ...(incidentNumber.trim() ? { incidentNumber: incidentNumber.trim() } : {}),
+        ...residentCaseBody(fields),
         channel,
         receivedAt: `${receivedOn}T12:00:00Z`,
       });
@@ -164,28 +162,7 @@ function RegisterCase({ onRegistered }: { onRegistered: (caseNumber: string) => 
             </select>
           </label>
         </div>
-        <label className="field">
-          <span>{t("cases.incidentNumber")}</span>
-          <input value={fields.incidentNumber} onChange={set("incidentNumber")} />
-        </label>
-        <label className="field">
-          <span>{t("cases.request")}</span>
-          <textarea required rows={2} value={fields.request} onChange={set("request")} />
-        </label>
-        <label className="field">
-          <span>{t("cases.facts")}</span>
-          <textarea required rows={3} value={fields.facts} onChange={set("facts")} />
-        </label>
-        <div className="field-row">
-          <label className="field">
-            <span>{t("cases.name")}</span>
-            <input required value={fields.name} onChange={set("name")} />
-          </label>
-          <label className="field">
-            <span>{t("cases.contact")}</span>
-            <input required value={fields.contact} onChange={set("contact")} />
-          </label>
-        </div>
+        <ResidentCaseFields audience="staff" value={fields} onChange={setFields} />
         <ErrorText error={error} />
         <button type="submit" className="button primary">
           {t("cases.staff.register")}

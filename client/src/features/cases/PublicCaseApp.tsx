@@ -9,6 +9,7 @@ import { createHttpClient } from "../../api/http";
 import { ErrorText } from "../../ui/ErrorText";
 import { LanguageSelector } from "../../ui/LanguageSelector";
 import { DeadlineList, DecisionLetterView, useCaseDates } from "./CaseParts";
+import { EMPTY_RESIDENT_CASE, ResidentCaseFields, residentCaseBody } from "./ResidentCaseFields";
 import "./cases.css";
 
 /** The public pages never send a staff token, even on a device where someone is signed in. */
@@ -56,11 +57,7 @@ function CaseForm() {
   const { t } = useTranslation();
   const query = new URLSearchParams(window.location.search);
   const explanationToken = query.get("explanationToken") ?? undefined;
-  const [incidentNumber, setIncidentNumber] = useState(query.get("incident") ?? "");
-  const [request, setRequest] = useState("");
-  const [facts, setFacts] = useState("");
-  const [name, setName] = useState("");
-  const [contact, setContact] = useState("");
+  const [fields, setFields] = useState({ ...EMPTY_RESIDENT_CASE, incidentNumber: query.get("incident") ?? "" });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [filed, setFiled] = useState<CaseFiledResult | null>(null);
@@ -70,14 +67,7 @@ function CaseForm() {
     setBusy(true);
     setError(null);
     try {
-      const result = await publicApi.fileCase({
-        ...(incidentNumber.trim() ? { incidentNumber: incidentNumber.trim() } : {}),
-        ...(explanationToken ? { explanationToken } : {}),
-        request,
-        facts,
-        name,
-        contact,
-      });
+      const result = await publicApi.fileCase({ ...residentCaseBody(fields), ...(explanationToken ? { explanationToken } : {}) });
       sessionStorage.setItem(CODE_KEY(result.caseNumber), result.accessCode);
       setFiled(result);
     } catch (caught) {
@@ -109,27 +99,7 @@ function CaseForm() {
   return (
     <form className="case-card" onSubmit={(event) => void submit(event)} data-testid="case-form">
       <p className="hint">{t("cases.publicIntro")}</p>
-      <label className="field">
-        <span>{t("cases.incidentNumber")}</span>
-        <input name="incidentNumber" maxLength={120} value={incidentNumber} onChange={(event) => setIncidentNumber(event.target.value)} />
-        <small className="hint">{t("cases.incidentHint")}</small>
-      </label>
-      <label className="field">
-        <span>{t("cases.request")}</span>
-        <textarea name="request" required maxLength={4000} rows={3} value={request} onChange={(event) => setRequest(event.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t("cases.facts")}</span>
-        <textarea name="facts" required maxLength={4000} rows={5} value={facts} onChange={(event) => setFacts(event.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t("cases.name")}</span>
-        <input name="name" required maxLength={120} autoComplete="name" value={name} onChange={(event) => setName(event.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t("cases.contact")}</span>
-        <input name="contact" required maxLength={200} value={contact} onChange={(event) => setContact(event.target.value)} />
-      </label>
+      <ResidentCaseFields audience="resident" value={fields} onChange={setFields} />
       <ErrorText error={error} />
       <button type="submit" className="button primary" disabled={busy} data-testid="case-submit">
         {busy ? t("cases.sending") : t("cases.submit")}
