@@ -56,7 +56,7 @@ export function DeadlineList({ clock }: { clock: CaseClock }) {
  * The written decision (art. 32): request, facts found, decision, basis, and how to ask for a review, in the
  * reader's language. `nextLevel` is the review the resident may still ask for after this answer, if any.
  */
-export function DecisionLetterView({ answer, nextLevel, title }: { answer: CaseTimedLetter; nextLevel: ReviewLevel | undefined; title: string }) {
+function DecisionLetterView({ answer, nextLevel, title }: { answer: CaseTimedLetter; nextLevel: ReviewLevel | undefined; title: string }) {
   const { t } = useTranslation();
   const { timeZone, day, dayOf } = useCaseDates();
   const reviewBy = addDays(localDate(answer.at, timeZone), CASE_LIMITS.reviewRequestDays);
@@ -80,5 +80,25 @@ export function DecisionLetterView({ answer, nextLevel, title }: { answer: CaseT
         <dd>{nextLevel ? t("cases.letter.reviewUntil", { level: t(`cases.level.${nextLevel}`), date: day(reviewBy) }) : t("cases.letter.noFurther")}</dd>
       </dl>
     </article>
+  );
+}
+
+/** The answer and each review's answer, in order, as both the resident and the caseworker read them. */
+export function CaseAnswers({ answer, reviews }: { answer: CaseTimedLetter | undefined; reviews: { level: ReviewLevel; answer?: CaseTimedLetter }[] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {answer ? <DecisionLetterView answer={answer} title={t("cases.letter.title")} nextLevel={1} /> : null}
+      {reviews.map((review) =>
+        review.answer ? (
+          <DecisionLetterView
+            key={review.level}
+            answer={review.answer}
+            title={`${t("cases.reviewAnswer")} · ${t(`cases.level.${review.level}`)}`}
+            nextLevel={review.level === 1 ? 2 : undefined}
+          />
+        ) : null,
+      )}
+    </>
   );
 }

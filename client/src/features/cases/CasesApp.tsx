@@ -7,7 +7,7 @@ import { STAFF_CHANNELS, type CaseBoardRow, type CaseView, type DecisionLetter }
 import { api } from "../../api/client";
 import type { AuthSession } from "../auth/authStore";
 import { ErrorText } from "../../ui/ErrorText";
-import { deadlineName, DeadlineList, DecisionLetterView, useCaseDates } from "./CaseParts";
+import { CaseAnswers, deadlineName, DeadlineList, useCaseDates } from "./CaseParts";
 import { EMPTY_RESIDENT_CASE, ResidentCaseFields, residentCaseBody } from "./ResidentCaseFields";
 import "./cases.css";
 import { SessionControls } from "../../ui/SessionControls";
@@ -288,17 +288,7 @@ function CaseDetail({ caseNumber, userId, onBack }: { caseNumber: string; userId
           {view.extension ? <p className="case-note">{t("cases.extended", { days: view.extension.days, reason: view.extension.reason })} ({view.extension.approver})</p> : null}
           {view.clock.paused ? <p className="case-note">{t("cases.paused")}</p> : null}
           {view.referral ? <p className="case-note">{t("cases.referredTo", { to: view.referral.to, reason: view.referral.reason })}</p> : null}
-          {view.answer ? <DecisionLetterView answer={view.answer} title={t("cases.letter.title")} nextLevel={1} /> : null}
-          {view.reviews.map((review) =>
-            review.answer ? (
-              <DecisionLetterView
-                key={review.level}
-                answer={review.answer}
-                title={`${t("cases.reviewAnswer")} · ${t(`cases.level.${review.level}`)}`}
-                nextLevel={review.level === 1 ? 2 : undefined}
-              />
-            ) : null,
-          )}
+          <CaseAnswers answer={view.answer} reviews={view.reviews} />
         </div>
         <div>
           <ErrorText error={error} />

@@ -8,7 +8,7 @@ import { createApi } from "../../api/endpoints";
 import { createHttpClient } from "../../api/http";
 import { ErrorText } from "../../ui/ErrorText";
 import { LanguageSelector } from "../../ui/LanguageSelector";
-import { DeadlineList, DecisionLetterView, useCaseDates } from "./CaseParts";
+import { CaseAnswers, DeadlineList, useCaseDates } from "./CaseParts";
 import { EMPTY_RESIDENT_CASE, ResidentCaseFields, residentCaseBody } from "./ResidentCaseFields";
 import "./cases.css";
 
@@ -202,17 +202,7 @@ function PublicCaseDetails({ view, code, onChange }: { view: PublicCaseView; cod
       ) : null}
       <h3>{t("cases.timeline")}</h3>
       <DeadlineList clock={view.clock} />
-      {view.answer ? <DecisionLetterView answer={view.answer} title={t("cases.letter.title")} nextLevel={1} /> : null}
-      {view.reviews.map((review) =>
-        review.answer ? (
-          <DecisionLetterView
-            key={review.level}
-            answer={review.answer}
-            title={`${t("cases.reviewAnswer")} · ${t(`cases.level.${review.level}`)}`}
-            nextLevel={review.level === 1 ? 2 : undefined}
-          />
-        ) : null,
-      )}
+      <CaseAnswers answer={view.answer} reviews={view.reviews} />
       {view.clock.stage === "final" ? <p className="case-note">{t("cases.final")}</p> : null}
       {view.clock.reviewOpen && view.status === "answered" ? (
         <form className="case-review" onSubmit={(event) => void askReview(event)}>
