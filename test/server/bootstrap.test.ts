@@ -1,40 +1,19 @@
 // First start of the real server process, as a newcomer runs it: `npm start` on an empty data directory.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ClientConfigView, HealthView, LoginResult, UnitView } from "../../shared/api";
 import { distanceMeters } from "../../shared/geo";
+import { startServerProcess, stopProcess, type ServerProcess } from "../helpers/process";
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
 
-async function runUntilListening(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function runUntilListening(env: Record<string, string>): Promise<ServerProcess> {
   const { ADMIN_USERNAME: _user, ADMIN_PASSWORD: _password, TIME_ZONE: _zone, MAP_CENTER: _center, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "server/scripts/start.ts"], {
-    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", BUILD_CLIENT: "never", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
-  });
-  return { child, url, output: () => output };
-}
-
-async function stop(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
+  return startServerProcess({ ...inherited, PORT: "0", HOST: "127.0.0.1", BUILD_CLIENT: "never", ...env }, children);
 }
 
 const login = (url: string, username: string, password: string) =>
@@ -69,13 +48,13 @@ describe("first start on an empty database", () => {
     const admin = (await (await login(first.url, "admin", passwords.get("admin")!)).json()) as LoginResult;
     const health = (await (await fetch(`${first.url}/api/v1/health`, { headers: { authorization: `Bearer ${admin.token}` } })).json()) as HealthView;
     expect(health.store).toMatchObject({ kind: "sqlite", ok: true, location: path.join(dataDir, "dispatch.sqlite") });
-    await stop(first.child);
+    await stopProcess(first.child);
 
     // A restart keeps the accounts and prints no new passwords.
     const second = await runUntilListening({ DATA_DIR: dataDir });
     expect(second.output()).not.toMatch(/Demo data seeded/);
     expect((await login(second.url, "dispatcher", passwords.get("dispatcher")!)).status).toBe(200);
-    await stop(second.child);
+    await stopProcess(second.child);
   });
 
   it("creates only the configured admin when ADMIN_USERNAME and ADMIN_PASSWORD are set", async () => {
@@ -88,6 +67,6 @@ describe("first start on an empty database", () => {
     const units = (await (await fetch(`${started.url}/api/v1/units`, { headers: { authorization: `Bearer ${token}` } })).json()) as { units: UnitView[] };
     expect(units.units).toEqual([]);
     expect((await login(started.url, "dispatcher", "anything")).status).toBe(401);
-    await stop(started.child);
+    await stopProcess(started.child);
   });
 });

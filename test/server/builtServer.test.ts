@@ -1,17 +1,18 @@
 // The production image runs the compiled server (`npm run build:server`) with production dependencies only. Checked
 // here: the build succeeds, every package it imports is in `dependencies` (none only in devDependencies), and the
 // built server starts on SQLite and answers, with no TypeScript at run time.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startServerProcess } from "../helpers/process";
 
 // Inside the repository (test-results/ is ignored by git), so the built files find its node_modules as /app does.
 fs.mkdirSync("test-results", { recursive: true });
 const outDir = fs.mkdtempSync(path.join("test-results", "built-server-"));
-let child: ChildProcess | undefined;
+const children: ChildProcess[] = [];
 afterAll(() => {
-  child?.kill("SIGKILL");
+  children.forEach((child) => child.kill("SIGKILL"));
   fs.rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -39,21 +40,11 @@ describe("the built server", () => {
     // Run it from the repository (its node_modules) with plain node: no tsx loader.
     const entry = path.resolve(built, "start.js");
     const dataDir = path.resolve(outDir, "data-dir");
-    child = spawn(process.execPath, [entry], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "built-test-password", BUILD_CLIENT: "never" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = "";
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/[\w.:-]+)/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      };
-      child!.stdout?.on("data", onData);
-      child!.stderr?.on("data", onData);
-      child!.once("exit", (code) => reject(new Error(`built server exited with ${code}: ${output}`)));
-    });
+    const { url } = await startServerProcess(
+      { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ADMIN_USERNAME: "admin", ADMIN_PASSWORD: "built-test-password", BUILD_CLIENT: "never" },
+      children,
+      [process.execPath, entry],
+    );
     const login = await fetch(`${url}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult, IncidentDetailView, LoginResult, UnitView } from "../../shared/api";
 import { north, opId, phoneCall } from "../helpers/factories";
+import { callApi, startServerProcess } from "../helpers/process";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-crash-"));
 const env = {
@@ -22,57 +23,32 @@ const env = {
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
 
-function startProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/scripts/start.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-}
-
-async function api<T>(url: string, method: string, pathname: string, token?: string, body?: unknown) {
-  const response = await fetch(`${url}/api/v1${pathname}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
 describe("crash safety", () => {
   it("keeps every acknowledged write through a SIGKILL, and the log chains verify after restart", async () => {
-    const first = await startProcess();
-    const login = await api<LoginResult>(first.url, "POST", "/auth/login", undefined, { username: "admin", password: "crash-test-password" });
+    const first = await startServerProcess(env, children);
+    const login = await callApi<LoginResult>(first.url, "POST", "/auth/login", undefined, { username: "admin", password: "crash-test-password" });
     const token = login.body.token;
     const origin = { lat: 39.9, lng: 116.4 };
     for (const id of ["K1", "K2", "K3", "K4"]) {
-      await api(first.url, "PUT", `/units/${id}`, token, { callSign: id, type: "engine", station: "Station K", home: origin });
+      await callApi(first.url, "PUT", `/units/${id}`, token, { callSign: id, type: "engine", station: "Station K", home: origin });
     }
 
     const acknowledgedCalls: CallIntakeResult[] = [];
     for (let i = 0; i < 12; i++) {
-      const response = await api<CallIntakeResult>(first.url, "POST", "/calls", token, phoneCall({ location: north(origin, i * 1000) }));
+      const response = await callApi<CallIntakeResult>(first.url, "POST", "/calls", token, phoneCall({ location: north(origin, i * 1000) }));
       expect(response.status).toBe(201);
       acknowledgedCalls.push(response.body);
     }
     const firstIncident = acknowledgedCalls[0]!.incident.id;
-    expect((await api(first.url, "POST", `/incidents/${firstIncident}/dispatch`, token, { unitIds: ["K1", "K2"], opId: opId() })).status).toBe(200);
-    expect((await api(first.url, "POST", "/units/K1/status", token, { status: "en_route", opId: opId() })).status).toBe(200);
+    expect((await callApi(first.url, "POST", `/incidents/${firstIncident}/dispatch`, token, { unitIds: ["K1", "K2"], opId: opId() })).status).toBe(200);
+    expect((await callApi(first.url, "POST", "/units/K1/status", token, { status: "en_route", opId: opId() })).status).toBe(200);
 
     // Writes in flight at the moment of the kill may or may not land; they must never land half-written.
     // The kill comes as the first of them is answered, so the server is in the middle of the next ones.
     let firstAnswered: () => void = () => undefined;
     const answered = new Promise<void>((resolve) => (firstAnswered = resolve));
     const inFlight = Array.from({ length: 20 }, (_, i) =>
-      api(first.url, "POST", "/calls", token, phoneCall({ location: north(origin, 50_000 + i * 1000) }))
+      callApi(first.url, "POST", "/calls", token, phoneCall({ location: north(origin, 50_000 + i * 1000) }))
         .then(() => firstAnswered())
         .catch(() => null),
     );
@@ -82,23 +58,23 @@ describe("crash safety", () => {
     expect(await exited).toBeNull();
     await Promise.all(inFlight);
 
-    const second = await startProcess();
-    const relogin = await api<LoginResult>(second.url, "POST", "/auth/login", undefined, { username: "admin", password: "crash-test-password" });
+    const second = await startServerProcess(env, children);
+    const relogin = await callApi<LoginResult>(second.url, "POST", "/auth/login", undefined, { username: "admin", password: "crash-test-password" });
     const token2 = relogin.body.token;
     for (const acknowledged of acknowledgedCalls) {
-      const detail = await api<IncidentDetailView>(second.url, "GET", `/incidents/${acknowledged.incident.id}`, token2);
+      const detail = await callApi<IncidentDetailView>(second.url, "GET", `/incidents/${acknowledged.incident.id}`, token2);
       expect(detail.status).toBe(200);
       expect(detail.body.calls.map((call) => call.intakeId)).toContain(acknowledged.call.intakeId);
     }
-    const detail = await api<IncidentDetailView>(second.url, "GET", `/incidents/${firstIncident}`, token2);
+    const detail = await callApi<IncidentDetailView>(second.url, "GET", `/incidents/${firstIncident}`, token2);
     expect(detail.body.assignments.map((entry) => [entry.unitId, entry.status])).toEqual([["K1", "en_route"], ["K2", "dispatched"]]);
     // Incident numbers are taken in the incident's own commit: whatever the kill cut off, the numbering has no hole.
-    const all = await api<{ incidents: { number: string }[] }>(second.url, "GET", "/incidents?status=all&limit=500", token2);
+    const all = await callApi<{ incidents: { number: string }[] }>(second.url, "GET", "/incidents?status=all&limit=500", token2);
     const numbers = all.body.incidents.map((incident) => incident.number).sort();
     const year = numbers[0]?.slice(0, 4) ?? "";
     expect(numbers.length).toBeGreaterThanOrEqual(acknowledgedCalls.length);
     expect(numbers).toEqual(numbers.map((_number, index) => `${year}-${String(index + 1).padStart(5, "0")}`));
-    const units = await api<{ units: UnitView[] }>(second.url, "GET", "/units", token2);
+    const units = await callApi<{ units: UnitView[] }>(second.url, "GET", "/units", token2);
     expect(units.body.units.find((unit) => unit.id === "K1")).toMatchObject({ status: "en_route", incidentId: firstIncident });
     const stopped = new Promise((resolve) => second.child.once("exit", resolve));
     second.child.kill("SIGTERM");

@@ -1,7 +1,7 @@
 // /health tells whether writes can succeed, and only an admin sees where the data is (issue 14, points 2 and 11).
 // The read-only case is the real one: the server process restarted on a database file it may not write (as a
 // non-root user, since root ignores file modes), not a flag inside SQLite.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult, HealthView, LoginResult } from "../../shared/api";
 import type { ErrorBody } from "../../shared/errors";
 import { phoneCall } from "../helpers/factories";
+import { callApi, START_SCRIPT, startServerProcess, stopProcess, type ServerProcess } from "../helpers/process";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 describe("GET /health on a healthy server (point 11)", () => {
@@ -48,7 +49,7 @@ const sqliteFile = path.join(dataDir, "dispatch.sqlite");
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
 
-function startProcess(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startProcess(): Promise<ServerProcess> {
   const env = {
     ...process.env,
     DATA_DIR: dataDir,
@@ -60,52 +61,22 @@ function startProcess(): Promise<{ child: ChildProcess; url: string; output: () 
     LOG_LEVEL: "info",
     HOME: dataDir,
   };
-  const command = [process.execPath, "--import", "tsx", "server/scripts/start.ts"];
-  const [file, ...args] = runAsNobody
-    ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...command]
-    : command;
-  const child = spawn(file!, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1], output: () => output });
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-}
-
-async function stop(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-async function api<T>(url: string, method: string, pathname: string, token?: string, body?: unknown) {
-  const response = await fetch(`${url}/api/v1${pathname}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as T };
+  const command = runAsNobody ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...START_SCRIPT] : START_SCRIPT;
+  return startServerProcess(env, children, command);
 }
 
 describe("a read-only database file (point 2)", () => {
   it("reports unhealthy, and refuses writes with 503 store_unavailable while reads keep working", async () => {
     if (runAsNobody) fs.chownSync(dataDir, NOBODY, NOBODY);
     const first = await startProcess();
-    const admin = await api<LoginResult>(first.url, "POST", "/auth/login", undefined, {
+    const admin = await callApi<LoginResult>(first.url, "POST", "/auth/login", undefined, {
       username: "admin",
       password: "readonly-test-passphrase",
     });
     expect(admin.status).toBe(200);
-    const stored = await api<CallIntakeResult>(first.url, "POST", "/calls", admin.body.token, phoneCall());
+    const stored = await callApi<CallIntakeResult>(first.url, "POST", "/calls", admin.body.token, phoneCall());
     expect(stored.status).toBe(201);
-    await stop(first.child);
+    await stopProcess(first.child);
 
     // What an operator (or a full, remounted or mis-restored volume) does to the file between two starts.
     for (const name of fs.readdirSync(dataDir)) fs.chmodSync(path.join(dataDir, name), 0o444);
@@ -113,17 +84,17 @@ describe("a read-only database file (point 2)", () => {
     const second = await startProcess();
     const token = admin.body.token;
 
-    const anonymous = await api<HealthView>(second.url, "GET", "/health");
+    const anonymous = await callApi<HealthView>(second.url, "GET", "/health");
     expect(anonymous.status).toBe(503);
     expect(anonymous.body).toEqual({ status: "degraded" });
-    const detailed = await api<HealthView>(second.url, "GET", "/health", token);
+    const detailed = await callApi<HealthView>(second.url, "GET", "/health", token);
     expect(detailed.status).toBe(503);
     expect(detailed.body.store).toMatchObject({ kind: "sqlite", ok: false, detail: expect.stringMatching(/readonly/i) });
 
-    const call = await api<ErrorBody>(second.url, "POST", "/calls", token, phoneCall());
+    const call = await callApi<ErrorBody>(second.url, "POST", "/calls", token, phoneCall());
     expect(call.status).toBe(503);
     expect(call.body.code).toBe("store_unavailable");
-    const login = await api<ErrorBody>(second.url, "POST", "/auth/login", undefined, {
+    const login = await callApi<ErrorBody>(second.url, "POST", "/auth/login", undefined, {
       username: "admin",
       password: "readonly-test-passphrase",
     });
@@ -131,13 +102,13 @@ describe("a read-only database file (point 2)", () => {
     expect(login.body.code).toBe("store_unavailable");
 
     // Reads still work: the incident stored before is there, and nothing half-written was added.
-    const incidents = await api<{ incidents: { id: string }[] }>(second.url, "GET", "/incidents?status=all", token);
+    const incidents = await callApi<{ incidents: { id: string }[] }>(second.url, "GET", "/incidents?status=all", token);
     expect(incidents.status).toBe(200);
     expect(incidents.body.incidents.map((incident) => incident.id)).toEqual([stored.body.incident.id]);
 
     // Logged as a store problem for the operator, not as an unexplained crash with a stack.
     expect(second.output()).toMatch(/store unavailable/);
     expect(second.output()).not.toMatch(/unhandled error/);
-    await stop(second.child);
+    await stopProcess(second.child);
   }, 60_000);
 });
