@@ -149,6 +149,15 @@ export async function startTestServer(
   };
 }
 
+/** The body of a set-up request that must succeed with `status`; anything else fails the test with the answer. */
+export async function must<T>(pending: Promise<ApiResponse<T>>, status = 200): Promise<T> {
+  const response = await pending;
+  if (response.status !== status) {
+    throw new Error(`set-up request answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
+
 /** Resolves with the next `event` the socket receives (or rejects after `timeoutMs`). */
 export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: ClientSocket,

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult, IncidentDetailView, UnitView, UserView } from "../../shared/api";
 import type { ErrorBody, ErrorCode } from "../../shared/errors";
 import type { IncidentEvent } from "../../shared/events";
-import { startTestServer, waitForConnect } from "../helpers/server";
+import { opId } from "../helpers/factories";
+import { must, startTestServer, waitForConnect } from "../helpers/server";
 import type { Account, ApiResponse, ClientSocket, TestServer } from "../helpers/server";
 
 let server: TestServer;
@@ -16,7 +17,6 @@ let incidentId: string;
 const UNIT = "BI-E1";
 const CREW_UNIT = "BI-CREW";
 
-const opId = () => `op-${randomUUID()}`;
 const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
 
 function phoneCall(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -33,14 +33,6 @@ function phoneCall(extra: Record<string, unknown> = {}): Record<string, unknown>
 
 function asAdmin<T = unknown>(method: string, pathname: string, body?: unknown): Promise<ApiResponse<T>> {
   return server.api<T>(method, pathname, { token: server.adminToken, ...(body !== undefined ? { body } : {}) });
-}
-
-async function must<T>(pending: Promise<ApiResponse<T>>, status = 200): Promise<T> {
-  const response = await pending;
-  if (response.status !== status) {
-    throw new Error(`set-up request answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`);
-  }
-  return response.body;
 }
 
 /** Everything a bad request could half-write: the event log, units, users, incidents and run cards. */

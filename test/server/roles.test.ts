@@ -20,7 +20,8 @@ import type { IncidentEvent } from "../../shared/events";
 import type { RunCard } from "../../shared/schemas";
 import type { CaseBoardRow, CaseFiledResult, CaseView } from "../../shared/cases";
 import { buildApp } from "../../server/http/app";
-import { emitWithAck, nextEvent, startTestServer, waitForConnect } from "../helpers/server";
+import { opId } from "../helpers/factories";
+import { emitWithAck, must, nextEvent, startTestServer, waitForConnect } from "../helpers/server";
 import type { Account, ApiResponse, ClientSocket, TestServer } from "../helpers/server";
 
 type Principal = Role | "anonymous";
@@ -63,19 +64,10 @@ afterAll(() => server.close());
 
 // ---- helpers that act as the admin to set the scene and to read what was stored ----
 
-const opId = () => `op-${randomUUID()}`;
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
 
 function asAdmin<T = unknown>(method: string, pathname: string, body?: unknown): Promise<ApiResponse<T>> {
   return server.api<T>(method, pathname, { token: server.adminToken, ...(body !== undefined ? { body } : {}) });
-}
-
-async function must<T>(pending: Promise<ApiResponse<T>>, status = 200): Promise<T> {
-  const response = await pending;
-  if (response.status !== status) {
-    throw new Error(`set-up request answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`);
-  }
-  return response.body;
 }
 
 function phoneCall(extra: Record<string, unknown> = {}) {
