@@ -2,12 +2,7 @@
 // (field background: DOMAIN.md "Tactical vocabulary", "Fire classes and agents", "Decisions and the law").
 import { z } from "zod";
 
-/**
- * Decision types. `neris` is the NERIS v1 action/tactic code (value set TypeActionTacticValue) the decision maps
- * onto: `exact` when it is a full code, otherwise the category prefix (the tablet does not ask for the sub-code,
- * e.g. horizontal or vertical ventilation). `null` where NERIS has no code: the reason is exactly what NERIS
- * leaves to its free-text narratives.
- */
+/** Decision types; NERIS_ACTION_TACTIC below gives the NERIS code each one maps onto. */
 export const DECISION_TYPES = [
   "strategy_offensive",
   "strategy_defensive",
@@ -26,6 +21,11 @@ export const DECISION_TYPES = [
 export const DecisionType = z.enum(DECISION_TYPES);
 export type DecisionType = z.infer<typeof DecisionType>;
 
+/**
+ * The NERIS v1 action/tactic code (value set TypeActionTacticValue) a decision maps onto: `exact` when it is a full
+ * code, otherwise the category prefix (the tablet does not ask for the sub-code, e.g. horizontal or vertical
+ * ventilation). `null` where NERIS has no code: the reason is exactly what NERIS leaves to its free-text narratives.
+ */
 export const NERIS_ACTION_TACTIC: Record<DecisionType, { code: string; exact: boolean } | null> = {
   strategy_offensive: { code: "SUPPRESSION||STRUCTURAL_FIRE_SUPPRESSION||INTERIOR", exact: true },
   strategy_defensive: { code: "SUPPRESSION||STRUCTURAL_FIRE_SUPPRESSION||EXTERIOR", exact: true },

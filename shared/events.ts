@@ -185,7 +185,6 @@ export type IncidentEventType = keyof IncidentEventPayloads;
 export interface RunCardEventPayloads {
   "run_card.replaced": { incidentType: IncidentType; levels: { alarmLevel: number; units: { type: UnitType; count: number }[] }[] };
 }
-export type RunCardEventType = keyof RunCardEventPayloads;
 
 /**
  * Public explanations of an incident (stream id: a random id of the explanation): drafts, reviews, publications,
@@ -225,7 +224,6 @@ export interface CheckpointRef {
   /** sha-256 of the signing public key. */
   keyFingerprint: string;
 }
-export type ExplanationEventType = keyof ExplanationEventPayloads;
 
 /** Every stream type of the log, with its event payloads. A new workflow adds its stream here. */
 export interface StreamPayloads {
@@ -268,9 +266,6 @@ export type StreamEvent<S extends StreamType> = NewStreamEvent<S> & { position: 
 
 export type NewIncidentEvent = NewStreamEvent<"incident">;
 export type IncidentEvent = StreamEvent<"incident">;
-export type NewRunCardEvent = NewStreamEvent<"run_card">;
-export type ExplanationLogEvent = StreamEvent<"explanation">;
-export type RunCardEvent = StreamEvent<"run_card">;
 export type CaseEvent = StreamEvent<"case">;
 
 /** Any event of the log. */

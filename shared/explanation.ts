@@ -505,17 +505,6 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Every piece of text that would be published in the chosen languages: what the personal-data check reads. */
-export function publishedTexts(content: ExplanationContent): string[] {
-  const texts: string[] = content.facts.area ? [content.facts.area] : [];
-  for (const language of content.languages) {
-    const text = content.texts[language];
-    for (const field of EXPLANATION_TEXT_FIELDS) texts.push(text[field]);
-    texts.push(...text.decisions);
-  }
-  return texts;
-}
-
 // ---- the fold ----
 
 function expectSeq(state: ExplanationState | undefined, event: NewStreamEvent<"explanation">): void {

@@ -175,8 +175,6 @@ export function caseAudienceOf(actor: PolicyActor): CaseAudience {
  */
 export type Audience = { kind: "console" } | { kind: "crew" } | { kind: "pr" } | { kind: "public" };
 
-export const PUBLIC_AUDIENCE: Audience = { kind: "public" };
-
 /** The audience an authenticated actor reads as. */
 export function audienceOf(actor: PolicyActor): Audience {
   if (actor.role === "crew") return { kind: "crew" };

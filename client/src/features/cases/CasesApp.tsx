@@ -180,7 +180,7 @@ function RegisterCase({ onRegistered }: { onRegistered: (caseNumber: string) => 
   );
 }
 
-/** A collapsible form for one action; `run` returns the body, the action path says where it goes. */
+/** A collapsible form for one case action: `onSubmit` sends it; a refusal shows above the save button. */
 function ActionForm({ title, testId, children, onSubmit }: { title: string; testId: string; children: ReactNode; onSubmit: () => Promise<void> }) {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>(null);
