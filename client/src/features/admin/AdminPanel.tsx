@@ -10,6 +10,7 @@ import { CreateUserBody, UnitUpsertBody, type RunCard } from "../../../../shared
 import { api } from "../../api/client";
 import { unitStore } from "../../app/stores";
 import { ErrorText } from "../../ui/ErrorText";
+import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { saveUnit } from "../incidents/incidentActions";
 import { addLevel, gridOf, setCount, toRunCardBody, type RunCardGrid } from "./runCardGrid";
 
@@ -93,11 +94,7 @@ function UnitsAdmin() {
         <label className="field">
           <span>{t("units.type")}</span>
           <select value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value as UnitType })}>
-            {UNIT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`unitType.${type}`)}
-              </option>
-            ))}
+            <TranslatedOptions values={UNIT_TYPES} prefix="unitType" />
           </select>
         </label>
         <label className="field">
@@ -231,11 +228,7 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
           <label className="field">
             <span>{t("admin.role")}</span>
             <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
-              {ROLES.map((role) => (
-                <option key={role} value={role}>
-                  {t(`role.${role}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={ROLES} prefix="role" />
             </select>
           </label>
           {form.role === "crew" ? (
@@ -312,11 +305,7 @@ function RunCardsAdmin() {
       <label className="field run-card-type">
         <span>{t("intake.incidentType")}</span>
         <select data-testid="run-card-type" value={type} onChange={(event) => setType(event.target.value as IncidentType)}>
-          {INCIDENT_TYPES.map((entry) => (
-            <option key={entry} value={entry}>
-              {t(`incidentType.${entry}`)}
-            </option>
-          ))}
+          <TranslatedOptions values={INCIDENT_TYPES} prefix="incidentType" />
         </select>
       </label>
       <table className="unit-table run-card-grid">

@@ -3,7 +3,7 @@
 // shared/cases.ts; the screen refreshes the board every minute so a limit that passes shows without a reload.
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { STAFF_CHANNELS, type CaseBoardRow, type CaseView, type DecisionLetter } from "../../../../shared/cases";
+import { CASE_DECISIONS, CASE_LINK_KINDS, STAFF_CHANNELS, type CaseBoardRow, type CaseView, type DecisionLetter } from "../../../../shared/cases";
 import { api } from "../../api/client";
 import type { AuthSession } from "../auth/authStore";
 import { ErrorText } from "../../ui/ErrorText";
@@ -11,6 +11,7 @@ import { CaseAnswers, deadlineName, DeadlineList, useCaseDates } from "./CasePar
 import { EMPTY_RESIDENT_CASE, ResidentCaseFields, residentCaseBody } from "./ResidentCaseFields";
 import "./cases.css";
 import { SessionControls } from "../../ui/SessionControls";
+import { TranslatedOptions } from "../../ui/TranslatedOptions";
 
 export default function CasesApp({ session }: { session: AuthSession }) {
   const { t } = useTranslation();
@@ -154,11 +155,7 @@ function RegisterCase({ onRegistered }: { onRegistered: (caseNumber: string) => 
           <label className="field">
             <span>{t("cases.channel.phone")} / {t("cases.channel.letter")} / {t("cases.channel.visit")}</span>
             <select value={channel} onChange={(event) => setChannel(event.target.value as typeof channel)}>
-              {STAFF_CHANNELS.map((value) => (
-                <option key={value} value={value}>
-                  {t(`cases.channel.${value}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={STAFF_CHANNELS} prefix="cases.channel" />
             </select>
           </label>
         </div>
@@ -220,11 +217,7 @@ function LetterFields({ letter, onChange, request }: { letter: DecisionLetter; o
       <label className="field">
         <span>{t("cases.letter.decision")}</span>
         <select name="letter-decision" value={letter.decision} onChange={(event) => onChange({ ...letter, decision: event.target.value as DecisionLetter["decision"] })}>
-          {(["support", "explain", "reject"] as const).map((decision) => (
-            <option key={decision} value={decision}>
-              {t(`cases.decision.${decision}`)}
-            </option>
-          ))}
+          <TranslatedOptions values={CASE_DECISIONS} prefix="cases.decision" />
         </select>
       </label>
       <label className="field">
@@ -315,11 +308,7 @@ function CaseDetail({ caseNumber, userId, onBack }: { caseNumber: string; userId
             <label className="field">
               <span>{t("cases.staff.linkKind")}</span>
               <select {...field("linkKind")}>
-                {(["incident", "decision", "explanation"] as const).map((kind) => (
-                  <option key={kind} value={kind}>
-                    {t(`cases.staff.linkKinds.${kind}`)}
-                  </option>
-                ))}
+                <TranslatedOptions values={CASE_LINK_KINDS} prefix="cases.staff.linkKinds" />
               </select>
             </label>
             <label className="field">

@@ -13,6 +13,7 @@ import { useTimeFormat } from "../../app/useTimeFormat";
 import { consoleUiStore } from "../../console/consoleUiStore";
 import { elapsedSeconds, formatLatLng } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
+import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { DispatchPanel } from "../dispatch/DispatchPanel";
 import { EvidenceBundleButton } from "../evidence/EvidenceButtons";
 import { addNote, closeIncident, loadIncidentDetail, locateIncident, mergeIncident, recordPhase, setUnitStatus } from "../incidents/incidentActions";
@@ -82,11 +83,7 @@ function AssignmentRow({ assignment, lostSeconds }: { assignment: Assignment; lo
               }}
             >
               <option value="">{t("detail.setStatus")}</option>
-              {REPORTABLE_UNIT_STATUSES.filter((status) => status !== current).map((status) => (
-                <option key={status} value={status}>
-                  {t(`unitStatus.${status}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={REPORTABLE_UNIT_STATUSES.filter((status) => status !== current)} prefix="unitStatus" />
             </select>
           ) : null}
         </td>
@@ -248,11 +245,7 @@ function NoteAndClose({ incident }: { incident: IncidentState }) {
           <span className="visually-hidden">{t("detail.phase")}</span>
           <select aria-label={t("detail.phase")} data-testid="phase-select" value={phase} onChange={(event) => setPhase(event.target.value as IncidentPhase | "")}>
             <option value="">{t("detail.phase")}</option>
-            {INCIDENT_PHASES.filter((candidate) => incident.phases[candidate] === undefined).map((candidate) => (
-              <option key={candidate} value={candidate}>
-                {t(`phase.${candidate}`)}
-              </option>
-            ))}
+            <TranslatedOptions values={INCIDENT_PHASES.filter((candidate) => incident.phases[candidate] === undefined)} prefix="phase" />
           </select>
         </label>
         <button type="submit" className="button" data-testid="phase-submit" disabled={!phase}>

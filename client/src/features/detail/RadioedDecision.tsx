@@ -6,6 +6,7 @@ import { DECISION_FACTORS, DECISION_TYPES, LEGAL_BASES, SUGGESTED_LEGAL_BASIS, t
 import type { IncidentState } from "../../../../shared/incident";
 import { LIMITS } from "../../../../shared/schemas";
 import { ErrorText } from "../../ui/ErrorText";
+import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { recordRadioedDecision } from "../incidents/incidentActions";
 
 export function RadioedDecision({ incident }: { incident: IncidentState }) {
@@ -77,11 +78,7 @@ export function RadioedDecision({ incident }: { incident: IncidentState }) {
               }}
             >
               <option value="">—</option>
-              {DECISION_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`decisionType.${type}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={DECISION_TYPES} prefix="decisionType" />
             </select>
           </label>
           <label className="field">
@@ -123,11 +120,7 @@ export function RadioedDecision({ incident }: { incident: IncidentState }) {
             <span>{t("decisionForm.legalBasis")}</span>
             <select data-testid="radioed-legal" value={legalBasis} onChange={(event) => setLegalBasis(event.target.value as LegalBasis | "")}>
               <option value="">{t("decisionForm.noLegalBasis")}</option>
-              {LEGAL_BASES.map((basis) => (
-                <option key={basis} value={basis}>
-                  {t(`legalBasis.${basis}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={LEGAL_BASES} prefix="legalBasis" />
             </select>
           </label>
           <label className="field">

@@ -20,6 +20,7 @@ import { api } from "../../api/client";
 import { useTimeFormat } from "../../app/useTimeFormat";
 import { toSupportedLanguage } from "../../i18n";
 import { ErrorText } from "../../ui/ErrorText";
+import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import type { AuthSession } from "../auth/authStore";
 
 const PAGE_SIZE = 25;
@@ -129,11 +130,7 @@ function IncidentSearch({ onOpen }: { onOpen: (incidentId: string) => void }) {
           {t("explanations.type")}
           <select {...field("incidentType")}>
             <option value="">{t("explanations.anyType")}</option>
-            {INCIDENT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`incidentType.${type}`)}
-              </option>
-            ))}
+            <TranslatedOptions values={INCIDENT_TYPES} prefix="incidentType" />
           </select>
         </label>
         <button type="submit" className="button primary" data-testid="search-submit">

@@ -11,6 +11,7 @@ import { configStore } from "../../app/stores";
 import { consoleUiStore } from "../../console/consoleUiStore";
 import { formatDistance, formatDuration, formatTimeAgo } from "../../format/time";
 import { ErrorText } from "../../ui/ErrorText";
+import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { intakeCall } from "../incidents/incidentActions";
 import { keyIntent, noMatch, noSuggestions, optionId, suggestionsReducer } from "./addressSuggestions";
 import {
@@ -286,11 +287,7 @@ export function IntakePanel() {
             onChange={(event) => update({ incidentType: event.target.value as IntakeDraft["incidentType"] })}
           >
             <option value="">{t("intake.chooseType")}</option>
-            {INCIDENT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`incidentType.${type}`)}
-              </option>
-            ))}
+            <TranslatedOptions values={INCIDENT_TYPES} prefix="incidentType" />
           </select>
           {issueFor("incidentType") ? <small className="field-error">{t("intake.typeRequired")}</small> : null}
         </label>
