@@ -56,6 +56,8 @@ export const IsoTime = z.iso
   }, { message: `must be a real time from the year ${EARLIEST_YEAR} on` });
 export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, "letters, digits and _ . : - only");
 export const OpId = z.string().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only");
+/** Where a write's `occurredAt` comes from: the console now, or recorded history (the SF import). */
+const WriteSource = z.enum(["live", "import"]).default("live");
 
 /** A number from a query string; an empty or blank value is missing, not 0 (`?lat=&lng=` searched at 0,0). */
 const numberFromQuery = (schema: z.ZodNumber) =>
@@ -237,7 +239,7 @@ export const DispatchBody = z.strictObject({
   unitIds: z.array(Id).min(1).max(LIMITS.dispatchUnits),
   opId: OpId,
   occurredAt: IsoTime.optional(),
-  source: z.enum(["live", "import"]).default("live"),
+  source: WriteSource,
   /** Take units that are committed elsewhere (re-routing), recorded on both incidents. */
   reassign: z.boolean().default(false),
   notes: text({ max: LIMITS.description }).optional(),
@@ -254,7 +256,7 @@ export type MergeBody = z.infer<typeof MergeBody>;
 export const CloseBody = z.strictObject({
   opId: OpId,
   occurredAt: IsoTime.optional(),
-  source: z.enum(["live", "import"]).default("live"),
+  source: WriteSource,
   reason: text({ max: LIMITS.reason }).optional(),
 });
 export type CloseBody = z.infer<typeof CloseBody>;
@@ -263,7 +265,7 @@ export const PhaseBody = z.strictObject({
   phase: IncidentPhase,
   opId: OpId,
   occurredAt: IsoTime.optional(),
-  source: z.enum(["live", "import"]).default("live"),
+  source: WriteSource,
   note: text({ max: LIMITS.reason }).optional(),
 });
 export type PhaseBody = z.infer<typeof PhaseBody>;
@@ -386,7 +388,7 @@ export const UnitStatusBody = z.strictObject({
   opId: OpId,
   occurredAt: IsoTime.optional(),
   position: LatLng.optional(),
-  source: z.enum(["live", "import"]).default("live"),
+  source: WriteSource,
   /** Dispatcher/supervisor/admin only: accept an out-of-order step, with the reason logged. */
   override: Override.optional(),
   /**
