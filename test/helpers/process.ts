@@ -1,5 +1,5 @@
-// The real server as a child process, for the tests that must kill it, restart it on the same data, run it as
-// another user or run the built files: what `startTestServer` (in-process) cannot do.
+// Child processes for the tests that need a real one: the server when a test must kill it, restart it on the same
+// data, run it as another user or run the built files (what the in-process `startTestServer` cannot do).
 import { spawn, type ChildProcess } from "node:child_process";
 
 export interface ServerProcess {
@@ -13,10 +13,16 @@ export interface ServerProcess {
 export const START_SCRIPT = [process.execPath, "--import", "tsx", "server/scripts/start.ts"];
 
 /**
- * Spawns `command` and resolves with the URL once it logs "listening on"; rejects with all it wrote if it exits
- * first. The child goes into `children` at once, so the test's afterAll kills it even if it never listens.
+ * Spawns `command` and resolves once its output (stdout and stderr together) matches `ready`; rejects with all it
+ * wrote if it exits first. The child goes into `children` at once, so the test's afterAll kills it even if it never
+ * gets ready.
  */
-export function startServerProcess(env: NodeJS.ProcessEnv, children: ChildProcess[], command: string[] = START_SCRIPT): Promise<ServerProcess> {
+export function spawnUntil(
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  children: ChildProcess[],
+): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
   const [file, ...args] = command;
   if (!file) throw new Error("no command");
   const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -25,13 +31,19 @@ export function startServerProcess(env: NodeJS.ProcessEnv, children: ChildProces
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1], output: () => output });
+      const match = ready.exec(output);
+      if (match) resolve({ child, match, output: () => output });
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+    child.once("exit", (code) => reject(new Error(`${file} exited with ${code}: ${output}`)));
   });
+}
+
+/** The server (by default `npm start` without npm), resolved with the URL it logs once it listens. */
+export async function startServerProcess(env: NodeJS.ProcessEnv, children: ChildProcess[], command: string[] = START_SCRIPT): Promise<ServerProcess> {
+  const { child, match, output } = await spawnUntil(command, env, /listening on (http:\/\/[^\s"]+)/, children);
+  return { child, url: match[1]!, output };
 }
 
 /** One JSON call to the API of a server at `url`. */
