@@ -8,6 +8,7 @@ import { AGENTS, FIRE_CLASSES, ICS_ROLES, NOZZLE_PATTERNS, waterUseConcerns, typ
 import { activeAssignments, type IncidentState } from "../../../../shared/incident";
 import { LIMITS } from "../../../../shared/schemas";
 import { ErrorText } from "../../ui/ErrorText";
+import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { recordRadioedCommand, recordRadioedWaterUse } from "../incidents/incidentActions";
 
 /** Runs one save at a time and keeps its error for the form. */
@@ -72,11 +73,7 @@ export function RadioedCommand({ incident }: { incident: IncidentState }) {
           <label className="field">
             <span>{t("commandForm.role")}</span>
             <select data-testid="radioed-command-role" value={icsRole} onChange={(event) => setIcsRole(event.target.value as IcsRole)}>
-              {ICS_ROLES.map((role) => (
-                <option key={role} value={role}>
-                  {t(`icsRole.${role}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={ICS_ROLES} prefix="icsRole" />
             </select>
           </label>
           <UnitSelect incident={incident} value={unitId} onChange={setUnitId} testId="radioed-command-unit" label={t("commandForm.unit")} />
@@ -155,11 +152,7 @@ export function RadioedWaterUse({ incident }: { incident: IncidentState }) {
             <span>{t("waterForm.fireClass")}</span>
             <select data-testid="radioed-water-class" value={fireClass} onChange={(event) => setFireClass(event.target.value as FireClass | "")}>
               <option value="">—</option>
-              {FIRE_CLASSES.map((value) => (
-                <option key={value} value={value}>
-                  {t(`fireClass.${value}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={FIRE_CLASSES} prefix="fireClass" />
             </select>
           </label>
         </div>
@@ -167,21 +160,13 @@ export function RadioedWaterUse({ incident }: { incident: IncidentState }) {
           <label className="field">
             <span>{t("waterForm.agent")}</span>
             <select data-testid="radioed-water-agent" value={agent} onChange={(event) => setAgent(event.target.value as Agent)}>
-              {AGENTS.map((value) => (
-                <option key={value} value={value}>
-                  {t(`agent.${value}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={AGENTS} prefix="agent" />
             </select>
           </label>
           <label className="field">
             <span>{t("waterForm.nozzle")}</span>
             <select value={nozzle} onChange={(event) => setNozzle(event.target.value as NozzlePattern)}>
-              {NOZZLE_PATTERNS.map((value) => (
-                <option key={value} value={value}>
-                  {t(`nozzle.${value}`)}
-                </option>
-              ))}
+              <TranslatedOptions values={NOZZLE_PATTERNS} prefix="nozzle" />
             </select>
           </label>
           <label className="field">
