@@ -41,5 +41,3 @@ export function createAlertStore() {
     },
   }));
 }
-
-export type AlertStore = ReturnType<typeof createAlertStore>;

@@ -57,5 +57,3 @@ export function createAuthStore(storage: StorageLike, now: () => number = Date.n
     },
   }));
 }
-
-export type AuthStore = ReturnType<typeof createAuthStore>;

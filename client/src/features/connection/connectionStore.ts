@@ -43,5 +43,3 @@ export function createConnectionStore() {
     },
   }));
 }
-
-export type ConnectionStore = ReturnType<typeof createConnectionStore>;

@@ -40,5 +40,3 @@ export function createIncidentStore() {
     },
   }));
 }
-
-export type IncidentStore = ReturnType<typeof createIncidentStore>;

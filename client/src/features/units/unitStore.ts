@@ -59,5 +59,3 @@ export function createUnitStore() {
     },
   }));
 }
-
-export type UnitStore = ReturnType<typeof createUnitStore>;
