@@ -1,6 +1,7 @@
 // The one place that answers "may this actor do or see this". The server's services ask it before every action
 // and the realtime layer asks it before putting a socket in a room; the client asks the same functions to decide
-// which screens and controls to show. A role is never compared anywhere else.
+// which screens and controls to show. A role is never compared anywhere else to decide anything (refusal
+// messages may name it).
 import type { Role } from "./domain";
 
 export interface PolicyActor {
@@ -80,6 +81,8 @@ export const ROLE_PERMISSIONS = {
   placeIncidents: OPERATORS,
   /** Evidence bundles and the daily checkpoint digest: who answers for the records in a dispute. */
   exportEvidence: ["supervisor", "admin"],
+  /** `GET /health` with store and instance details; anyone gets the bare answer a load balancer needs. */
+  readHealthDetails: ["admin"],
   /** Receives every incident event live, with personal data (the control room). */
   joinConsoleStream: OPERATORS,
   /** Receives every incident event live, presented without personal data. */
@@ -136,6 +139,12 @@ export const can = {
     if (actor.role === "crew") {
       return incident.assignments.some((assignment) => assignment.active && assignment.unitId === actor.unitId);
     }
+    return allows(actor.role, "recordFiregroundForCommander");
+  },
+
+  /** Water use is recorded for a unit: a crew for its own, the control room for any unit on the incident. */
+  recordWaterUseOf(actor: PolicyActor, unitId: string): boolean {
+    if (actor.role === "crew") return actor.unitId === unitId;
     return allows(actor.role, "recordFiregroundForCommander");
   },
 

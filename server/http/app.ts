@@ -6,6 +6,7 @@ import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import type { ClientConfigView, HealthView } from "../../shared/api";
+import { can } from "../../shared/policy";
 import { hasLoneSurrogate, LIMITS } from "../../shared/schemas";
 import { AppError, errors, toErrorBody } from "../core/errors";
 import { runWithLogContext } from "../logger";
@@ -168,7 +169,7 @@ async function isAdmin(context: ServiceContext, authorization: string | undefine
   if (!token) return false;
   // A bad token or a failing store just means no details: /health must answer either way.
   const session = await authenticate(context, token).catch(() => null);
-  return session?.actor.role === "admin";
+  return session ? can.readHealthDetails(session.actor) : false;
 }
 
 /**

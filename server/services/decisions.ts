@@ -48,7 +48,7 @@ function unitFor(actor: Actor, unitId: string | undefined): string {
  * command at the time. A crew's tablet records for itself and may not claim to record for someone else.
  */
 function radioRecord(actor: Actor, named: RadioedFor | undefined, commander: CommanderRef | null): { recordedFor?: RadioedFor } {
-  if (actor.role === "crew") {
+  if (!can.recordFiregroundForCommander(actor)) {
     if (named) throw errors.validation("A crew records its own decisions; recordedFor is for dispatchers.", [{ path: "recordedFor", message: "not for crew accounts" }]);
     return {};
   }
@@ -143,7 +143,7 @@ export async function recordWaterUse(
     authorizeFireground(actor, record, "record water use");
     requireOpen(record);
     const unitId = unitFor(actor, body.unitId);
-    if (actor.role === "crew" && unitId !== actor.unitId) {
+    if (!can.recordWaterUseOf(actor, unitId)) {
       throw errors.forbidden("A crew records its own unit's water use.");
     }
     const unit = workingUnit(record, unitId);
