@@ -29,6 +29,23 @@ export interface PresenceLink {
   broadcast(changes: UnitPresence[]): void;
 }
 
+/**
+ * Asks every instance (fetchSockets), within `ms`: socket.io's own timeout only starts once Redis has answered how
+ * many instances there are, and a disconnected Redis client queues that question until it is back.
+ */
+export async function askInstances<T>(connected: boolean, ask: () => Promise<T>, ms = PRESENCE_FETCH_TIMEOUT_MS): Promise<T> {
+  if (!connected) throw new Error("redis is not connected");
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`the instances did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([ask(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Each unit online anywhere, with the time its earliest socket connected. */
 function onlineUnits(tablets: readonly ConnectedTablet[]): Map<string, string> {
   const online = new Map<string, string>();
@@ -44,13 +61,16 @@ export class ClusterPresence {
   private readonly announced = new Map<string, UnitPresence>();
   /** Differences seen by the last sweep, waiting for a second sighting. */
   private readonly pending = new Map<string, { online: boolean; since: string }>();
-  private lastFetch: { at: number; result: Promise<ConnectedTablet[]> } | undefined;
+  private lastFetch: { at: number; generation: number; result: Promise<ConnectedTablet[]> } | undefined;
+  /** Counts recorded changes: a fetch from before the latest one is not reused. */
+  private generation = 0;
 
   constructor(private readonly link: PresenceLink) {}
 
   /** Changes announced by another instance. */
   record(changes: readonly UnitPresence[]): void {
     for (const change of changes) this.announced.set(change.unitId, change);
+    this.generation += 1;
   }
 
   /** A change on this instance: recorded here, sent to every console and every other instance. */
@@ -62,9 +82,9 @@ export class ClusterPresence {
 
   private tablets(fresh: boolean): Promise<ConnectedTablet[]> {
     const now = Date.now();
-    if (fresh || !this.lastFetch || now - this.lastFetch.at >= FETCH_REUSE_MS) {
-      this.lastFetch = { at: now, result: this.link.fetchTablets() };
-    }
+    const last = this.lastFetch;
+    if (!fresh && last && last.generation === this.generation && now - last.at < FETCH_REUSE_MS) return last.result;
+    this.lastFetch = { at: now, generation: this.generation, result: this.link.fetchTablets() };
     return this.lastFetch.result;
   }
 

@@ -33,7 +33,7 @@ import { startAlertTicks } from "./alertLease";
 import { AlertMonitor, buildAlert } from "./alerts";
 import { PresenceTracker } from "./presence";
 import type { ClusterLink } from "./cluster";
-import { ClusterPresence, PRESENCE_FETCH_TIMEOUT_MS, PRESENCE_SWEEP_MS, TABLETS_ROOM } from "./clusterPresence";
+import { askInstances, ClusterPresence, PRESENCE_FETCH_TIMEOUT_MS, PRESENCE_SWEEP_MS, TABLETS_ROOM } from "./clusterPresence";
 import { CLUSTER_COVER_MS, LiveGates } from "./liveGate";
 import { OrderedDelivery, type CommittedRange } from "./orderedDelivery";
 import { replayToLiveStream } from "./replay";
@@ -127,7 +127,7 @@ export async function attachRealtime(
   const clusterPresence = cluster
     ? new ClusterPresence({
         fetchTablets: async () =>
-          (await io.in(TABLETS_ROOM).timeout(PRESENCE_FETCH_TIMEOUT_MS).fetchSockets()).flatMap((remote) => {
+          (await askInstances(cluster.link.connected(), () => io.in(TABLETS_ROOM).timeout(PRESENCE_FETCH_TIMEOUT_MS).fetchSockets())).flatMap((remote) => {
             const unitId = remote.data.session?.actor.unitId;
             return unitId && remote.data.connectedAt ? [{ unitId, connectedAt: remote.data.connectedAt }] : [];
           }),
@@ -158,7 +158,9 @@ export async function attachRealtime(
    */
   async function sessionSocketsElsewhere(tokenHash: string): Promise<number> {
     try {
-      const sockets = await io.in(sessionRoom(tokenHash)).timeout(PRESENCE_FETCH_TIMEOUT_MS).fetchSockets();
+      const sockets = await askInstances(cluster?.link.connected() ?? false, () =>
+        io.in(sessionRoom(tokenHash)).timeout(PRESENCE_FETCH_TIMEOUT_MS).fetchSockets(),
+      );
       const local = io.of("/").sockets;
       return sockets.filter((remote) => !local.has(remote.id)).length;
     } catch (error) {

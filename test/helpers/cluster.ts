@@ -46,6 +46,7 @@ export interface AppProcess {
 export class Cluster {
   private readonly children: ChildProcess[] = [];
   redisUrl = "";
+  private redis: ChildProcess | undefined;
 
   /** Starts a child and resolves once its output matches `ready`. */
   private startChild(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
@@ -74,9 +75,19 @@ export class Cluster {
       process.env,
       /Ready to accept connections/i,
     );
-    await matched;
+    const { child } = await matched;
+    this.redis = child;
     this.redisUrl = `redis://127.0.0.1:${port}`;
     return this.redisUrl;
+  }
+
+  /** Kills the Redis server (SIGKILL) and waits for it to be gone. */
+  async stopRedis(): Promise<void> {
+    const child = this.redis;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
   }
 
   /** An app instance (`server/scripts/start.ts`) with REDIS_URL and the given environment. */

@@ -1,7 +1,8 @@
 // Two app processes on one SQLite file with a real Redis: what a console is told about crew tablets, and the cap on
 // sockets per session, hold across instances. A console on A sees the tablets connected to B in its snapshot; when
 // B dies (SIGKILL) its tablets are announced offline to A's consoles, and a console connecting afterwards does not
-// see them online. A session holding the cap on both instances together is refused a socket on either.
+// see them online. A session holding the cap on both instances together is refused a socket on either. With Redis
+// gone, consoles still connect and sync.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -100,6 +101,12 @@ describe.runIf(haveRedis)("tablet presence and the socket cap across instances",
     const later = await openConsole(a, dispatcher, []);
     expect(stateOf(later.snapshot, "P1")).toBe(false);
     expect(stateOf(later.snapshot, "P2")).toBe(true);
+    later.socket.disconnect();
+
+    // Redis gone: a handshake and a console's sync do not wait for it (this instance's sockets and what was announced).
+    await cluster.stopRedis();
+    const withoutRedis = await openConsole(a, dispatcher, []);
+    expect(stateOf(withoutRedis.snapshot, "P2")).toBe(true);
     await a.stop();
   }, 90_000);
 });
