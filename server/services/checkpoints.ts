@@ -194,6 +194,13 @@ export class CheckpointService {
 
   /** Returns the checkpoint that covers the log; null only for a periodic one skipped (several instances). */
   private async checkpointInQueue(periodic: boolean): Promise<CheckpointSnapshot | null> {
+    if (this.cluster) {
+      // The wait for this turn of the queue may have outlasted the lease: renew it, so no other instance can have
+      // taken it while this one reads the newest file and writes the next.
+      const nowMs = this.context.clock().getTime();
+      const { acquired } = await this.context.store.acquireLease(CHECKPOINT_LEASE, this.cluster.instanceId, nowMs, LOCK_TTL_MS);
+      if (!acquired) throw errors.storeUnavailable();
+    }
     await this.catchUp();
     if (this.cluster) {
       const newest = await this.followDisk();
