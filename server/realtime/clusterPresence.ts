@@ -25,6 +25,8 @@ export interface ConnectedTablet {
 export interface PresenceLink {
   /** The crew sockets connected to any instance; rejects when an instance does not answer in time. */
   fetchTablets(): Promise<ConnectedTablet[]>;
+  /** How many sockets of one unit are connected to any instance (its room only: a mass disconnect stays cheap). */
+  countUnitSockets(unitId: string): Promise<number>;
   /** Sends changes to the consoles of every instance and to the other instances' records. */
   broadcast(changes: UnitPresence[]): void;
 }
@@ -91,7 +93,7 @@ export class ClusterPresence {
   /** Whether any socket of the unit is connected to any instance (false when that cannot be told). */
   async connectedAnywhere(unitId: string): Promise<boolean> {
     try {
-      return (await this.tablets(true)).some((tablet) => tablet.unitId === unitId);
+      return (await this.link.countUnitSockets(unitId)) > 0;
     } catch {
       return false;
     }

@@ -131,6 +131,8 @@ export async function attachRealtime(
             const unitId = remote.data.session?.actor.unitId;
             return unitId && remote.data.connectedAt ? [{ unitId, connectedAt: remote.data.connectedAt }] : [];
           }),
+        countUnitSockets: async (unitId) =>
+          (await askInstances(cluster.link.connected(), () => io.in(ROOMS.unit(unitId)).timeout(PRESENCE_FETCH_TIMEOUT_MS).fetchSockets())).length,
         broadcast: (changes) => {
           io.to(ROOMS.consoles).emit("unit.presence", changes);
           io.serverSideEmit("unit.presence", changes);

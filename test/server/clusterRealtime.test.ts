@@ -1,5 +1,6 @@
 // Two app processes on one SQLite file with a real Redis: what a console is told about crew tablets, and the cap on
-// sockets per session, hold across instances. A console on A sees the tablets connected to B in its snapshot; when
+// sockets per session, hold across instances. A console on A sees the tablets connected to B in its snapshot; a unit's
+// tablet closing on B while it has another on A is not announced offline; when
 // B dies (SIGKILL) its tablets are announced offline to A's consoles, and a console connecting afterwards does not
 // see them online. A session holding the cap on both instances together is refused a socket on either. With Redis
 // gone, consoles still connect and sync.
@@ -11,7 +12,7 @@ import { io as connectSocket } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
 import type { UserView } from "../../shared/api";
 import type { UnitPresence } from "../../shared/socket";
-import { Cluster, api, haveRedis, login, REDIS_SERVER, waitFor, type AppProcess } from "../helpers/cluster";
+import { Cluster, api, haveRedis, login, REDIS_SERVER, sleep, waitFor, type AppProcess } from "../helpers/cluster";
 import type { ClientSocket } from "../helpers/server";
 
 const ADMIN_PASSWORD = "cluster-realtime-password";
@@ -80,7 +81,8 @@ describe.runIf(haveRedis)("tablet presence and the socket cap across instances",
     }
     const dispatcher = await account("dispatcher");
     await open(b, await account("crew", "P1")); // P1's tablet on B
-    await open(a, await account("crew", "P2")); // P2's tablet on A
+    const crewP2 = await account("crew", "P2");
+    await open(a, crewP2); // P2's tablet on A
 
     // A console on A: its snapshot lists the tablet on B as online, not only A's own.
     const onA: UnitPresence[][] = [];
@@ -92,6 +94,12 @@ describe.runIf(haveRedis)("tablet presence and the socket cap across instances",
     await openConsole(b, dispatcher, []);
     await expect(open(b, dispatcher)).rejects.toThrow("too_many_connections");
     await expect(open(a, dispatcher)).rejects.toThrow("too_many_connections");
+
+    // P2's second tablet, on B, closes: P2 still has one on A, so it is not announced offline.
+    const secondP2 = await open(b, crewP2);
+    secondP2.disconnect();
+    await sleep(1_500);
+    expect(onA.some((changes) => stateOf(changes, "P2") === false)).toBe(false);
 
     // B dies: nobody says goodbye for P1's tablet, yet A's console is told it is offline.
     await b.kill();
