@@ -1,9 +1,10 @@
 // Several real app processes over one SQLite file and a real Redis (Debian's redis-server on a free loopback port),
 // for the tests of what must hold across instances. Every process started here is killed by stopAll().
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import type { LoginResult } from "../../shared/api";
+import { callApi, spawnUntil, startServerProcess } from "./process";
 
 export const REDIS_SERVER = "/usr/bin/redis-server";
 export const haveRedis = fs.existsSync(REDIS_SERVER);
@@ -45,37 +46,18 @@ export interface AppProcess {
 
 export class Cluster {
   private readonly children: ChildProcess[] = [];
-  redisUrl = "";
   private redis: ChildProcess | undefined;
-
-  /** Starts a child and resolves once its output matches `ready`. */
-  private startChild(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    this.children.push(child);
-    let output = "";
-    const matched = new Promise<{ child: ChildProcess; match: RegExpExecArray }>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = ready.exec(output);
-        if (match) resolve({ child, match });
-      };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
-    });
-    return { matched, output: () => output };
-  }
+  redisUrl = "";
 
   async startRedis(): Promise<string> {
     const port = await freePort();
     // No persistence, loopback only: a throw-away server for this test.
-    const { matched } = this.startChild(
-      REDIS_SERVER,
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    const { child } = await spawnUntil(
+      [REDIS_SERVER, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
       process.env,
       /Ready to accept connections/i,
+      this.children,
     );
-    const { child } = await matched;
     this.redis = child;
     this.redisUrl = `redis://127.0.0.1:${port}`;
     return this.redisUrl;
@@ -90,22 +72,19 @@ export class Cluster {
     await exited;
   }
 
-  /** An app instance (`server/scripts/start.ts`) with REDIS_URL and the given environment. */
+  /** An app instance (`npm start` without npm) with REDIS_URL and the given environment. */
   async startApp(name: string, env: NodeJS.ProcessEnv): Promise<AppProcess> {
-    const started = this.startChild(
-      process.execPath,
-      ["--import", "tsx", "server/scripts/start.ts"],
+    const { child, url, output } = await startServerProcess(
       { ...process.env, PORT: "0", HOST: "127.0.0.1", BUILD_CLIENT: "never", LOG_LEVEL: "info", REDIS_URL: this.redisUrl, ...env },
-      /listening on (http:\/\/[\w.:-]+)/,
+      this.children,
     );
-    const { child, match } = await started.matched;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const ended = () => child.exitCode !== null || child.signalCode !== null;
     return {
       name,
-      url: match[1]!,
+      url,
       child,
-      output: started.output,
+      output,
       stop: async () => {
         if (!ended()) child.kill("SIGTERM");
         await exited;
@@ -122,15 +101,7 @@ export class Cluster {
   }
 }
 
-export async function api<T>(url: string, method: string, pathname: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${url}/api/v1${pathname}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+export const api = callApi;
 
 export async function login(url: string, username: string, password: string): Promise<string> {
   const response = await api<LoginResult>(url, "POST", "/auth/login", undefined, { username, password });

@@ -1,12 +1,10 @@
 // With REDIS_URL, the rate limits of the public routes (residents' case lookups, published explanations and their
 // pages) hold across app instances: two real servers share one real redis-server, started here on a free loopback
 // port. A client the load balancer spreads over both gets no more requests than from one.
-import type { ChildProcess } from "node:child_process";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../shared/errors";
-import { freePort, REDIS_SERVER } from "../helpers/cluster";
+import { Cluster, REDIS_SERVER } from "../helpers/cluster";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 const describeRedis = fs.existsSync(REDIS_SERVER) ? describe : describe.skip;
@@ -16,37 +14,21 @@ if (!fs.existsSync(REDIS_SERVER)) {
   console.warn(message);
 }
 
-async function startRedis(): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/ready to accept connections/i.test(output)) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-  });
-  return { child, url: `redis://127.0.0.1:${port}` };
-}
-
 const CASE_LIMIT = 6;
 const PAGE_LIMIT = 3;
 const UNKNOWN_TOKEN = "A".repeat(24);
 
 describeRedis("public rate limits shared in Redis", () => {
-  let redis: { child: ChildProcess; url: string };
+  const cluster = new Cluster();
   let first: TestServer;
   let second: TestServer;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    const redisUrl = await cluster.startRedis();
     // Each test is a client of its own (X-Forwarded-For from the loopback proxy): the case limiter also counts the
     // explanation API (every /api/v1/public request), with a higher limit than the explanations' own.
     const env = {
-      REDIS_URL: redis.url,
+      REDIS_URL: redisUrl,
       TRUST_PROXY: "loopback",
       PUBLIC_RATE_LIMIT: String(CASE_LIMIT),
       PUBLIC_REQUESTS_PER_MINUTE: String(PAGE_LIMIT),
@@ -57,7 +39,7 @@ describeRedis("public rate limits shared in Redis", () => {
   afterAll(async () => {
     await first?.close();
     await second?.close();
-    redis?.child.kill("SIGTERM");
+    cluster.stopAll();
   });
 
   /** `limit` requests alternating between the instances, then one more on each: both refuse it. */
@@ -81,9 +63,7 @@ describeRedis("public rate limits shared in Redis", () => {
   });
 
   it("with Redis gone, refuses case lookups (503) but still serves public pages", async () => {
-    const exited = new Promise((resolve) => redis.child.once("exit", resolve));
-    redis.child.kill("SIGKILL");
-    await exited;
+    await cluster.stopRedis();
     const headers = { "x-forwarded-for": "203.0.113.2" };
     const lookup = await second.api<ErrorBody>("GET", "/public/cases/2026-X-00001", { headers: { ...headers, "x-access-code": "nope" } });
     expect(lookup.status).toBe(503);
