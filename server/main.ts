@@ -57,7 +57,9 @@ export async function startServer(
     await store.close();
     throw error;
   }
-  const checkpoints = await CheckpointService.start(context);
+  // Several instances (REDIS_URL): one id for this process in the store's leases (alerts, checkpoints).
+  const instanceId = config.redisUrl ? newInstanceId() : undefined;
+  const checkpoints = await CheckpointService.start(context, instanceId ? { instanceId } : null);
   // The first checkpoint reads the whole log once; requests queue behind it rather than delay the start.
   checkpoints.checkpoint().catch((error: unknown) => logger.error("checkpoint failed", { error: String(error) }));
 
@@ -77,7 +79,7 @@ export async function startServer(
   realtime = await attachRealtime(
     httpServer,
     context,
-    clusterLink ? { cluster: { link: clusterLink, instanceId: newInstanceId() } } : {},
+    clusterLink && instanceId ? { cluster: { link: clusterLink, instanceId } } : {},
   );
   const stopMaintenance = startMaintenance(context);
   await new Promise<void>((resolve, reject) => {

@@ -210,6 +210,15 @@ export function readCheckpointFile(dir: string, name: string): ReadCheckpoint {
   }
 }
 
+/** The newest checkpoint file in `dir` that parses (by name: highest position, then latest time), if any. */
+export function newestReadableCheckpoint(dir: string): { name: string; file: CheckpointFile } | null {
+  for (const name of listCheckpointNames(dir).reverse()) {
+    const entry = readCheckpointFile(dir, name);
+    if ("file" in entry) return entry;
+  }
+  return null;
+}
+
 /** Every checkpoint file in `dir`, oldest first. Unreadable ones are reported, not skipped. */
 export function readCheckpointDir(dir: string): ReadCheckpoint[] {
   return listCheckpointNames(dir).map((name) => readCheckpointFile(dir, name));

@@ -27,7 +27,7 @@ const VERSION = "0.1.0";
 const HEALTH_PROBE_REUSE_MS = 1000;
 
 export interface AppOptions {
-  /** Shared login rate-limit counters (REDIS_URL). */
+  /** Shared rate-limit counters (REDIS_URL): logins and the public routes. */
   redis?: RedisConnection;
 }
 
@@ -70,7 +70,7 @@ export function buildApp(
     next();
   });
   // Before the API's body parser: public requests are rate-limited before their bodies are read.
-  app.use("/api/v1", publicCaseRoutes(context));
+  app.use("/api/v1", publicCaseRoutes(context, options.redis));
   app.use("/api", express.json({ limit: LIMITS.bodyBytes, strict: true, type: () => true, reviver: refuseLoneSurrogates }));
 
   const api = express.Router();
@@ -116,7 +116,7 @@ export function buildApp(
   });
   api.use(authRoutes(context, realtime, loginLimiters(context.config, context.logger, options.redis)));
   api.use(firegroundRoutes(context));
-  api.use(publicApiRoutes(context));
+  api.use(publicApiRoutes(context, options.redis));
   api.use(explanationRoutes(context, checkpoints));
   api.use(evidenceRoutes(context, checkpoints));
   api.use(operationRoutes(context));
@@ -129,7 +129,7 @@ export function buildApp(
     throw errors.notFound("This API version");
   });
 
-  app.use(publicPageRoutes(context));
+  app.use(publicPageRoutes(context, options.redis));
 
   // The built client, with the SPA fallback so deep links and reloads work.
   const indexFile = path.join(context.config.clientDir, "index.html");

@@ -45,6 +45,14 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
   };
 }
 
+/**
+ * A rate-limit counter in Redis, shared by every app instance (REDIS_URL). Each limiter needs its own prefix:
+ * express-rate-limit refuses two limiters on one store.
+ */
+export function sharedLimitStore(redis: RedisConnection, prefix: string): RateLimitStore {
+  return new RedisStore({ prefix, sendCommand: (...args: string[]) => redis.sendCommand(args) as Promise<RedisReply> });
+}
+
 function accountKey(req: Request): string | null {
   const username = (req.body as { username?: unknown } | undefined)?.username;
   return typeof username === "string" && username.trim() ? username.trim().toLowerCase() : null;
@@ -58,8 +66,7 @@ function refuse(req: Request, _res: Response, next: NextFunction, options: Optio
 
 /** Both limiters for POST /auth/login, address first; a successful login is not counted. */
 export function loginLimiters(config: AppConfig, logger: Logger, redis?: RedisConnection): RequestHandler[] {
-  const store = (prefix: string): { store?: RateLimitStore } =>
-    redis ? { store: new RedisStore({ prefix, sendCommand: (...args: string[]) => redis.sendCommand(args) as Promise<RedisReply> }) } : {};
+  const store = (prefix: string): { store?: RateLimitStore } => (redis ? { store: sharedLimitStore(redis, prefix) } : {});
   const common: Partial<Options> = {
     windowMs: config.loginWindowSeconds * 1000,
     skipSuccessfulRequests: true,

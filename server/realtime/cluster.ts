@@ -6,6 +6,8 @@ import type { Logger } from "../logger";
 
 export interface ClusterLink {
   adapter: NonNullable<ServerOptions["adapter"]>;
+  /** Whether Redis is connected now: asking the other instances (fetchSockets) waits for it otherwise. */
+  connected(): boolean;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function connectCluster(redisUrl: string, logger: Logger): Promise<
   logger.info(`cluster: socket.io over redis at ${describeRedis(redisUrl)}`);
   return {
     adapter: createAdapter(client) as NonNullable<ServerOptions["adapter"]>,
+    connected: () => client.isReady,
     close: async () => {
       if (client.isOpen) await client.close();
     },

@@ -25,6 +25,11 @@ export class PresenceTracker {
     return { unitId, online: false, since: at.toISOString() };
   }
 
+  /** Whether a tablet of the unit is connected to this instance. */
+  isOnline(unitId: string): boolean {
+    return (this.sockets.get(unitId) ?? 0) > 0;
+  }
+
   /** Every unit whose tablet was seen since the server started (units without a tablet are not listed). */
   snapshot(): UnitPresence[] {
     return [...this.since].map(([unitId, since]) => ({ unitId, online: (this.sockets.get(unitId) ?? 0) > 0, since }));

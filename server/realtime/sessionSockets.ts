@@ -11,6 +11,11 @@ export class SessionSocketLimit {
 
   constructor(private readonly maxPerSession: number) {}
 
+  /** The places the session holds on this instance (open sockets and handshakes under way). */
+  count(tokenHash: string): number {
+    return this.open.get(tokenHash) ?? 0;
+  }
+
   /**
    * Takes a place for one more socket of the session, or returns null when it holds the maximum already. Call the
    * returned release when the socket (or its handshake) ends; calling it again does nothing.

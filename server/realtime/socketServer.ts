@@ -19,7 +19,7 @@ import {
   UnitStatusPayload,
   WaterUsePayload,
 } from "../../shared/schemas";
-import { ROOMS, type ClientToServerEvents, type ServerToClientEvents, type SyncResult } from "../../shared/socket";
+import { ROOMS, type ClientToServerEvents, type ServerToClientEvents, type SyncResult, type UnitPresence } from "../../shared/socket";
 import type { z } from "zod";
 import { AppError, errors, fromZodError, toErrorBody } from "../core/errors";
 import { authenticate, type AuthenticatedSession } from "../services/auth";
@@ -33,6 +33,7 @@ import { startAlertTicks } from "./alertLease";
 import { AlertMonitor, buildAlert } from "./alerts";
 import { PresenceTracker } from "./presence";
 import type { ClusterLink } from "./cluster";
+import { askInstances, ClusterPresence, PRESENCE_FETCH_TIMEOUT_MS, PRESENCE_SWEEP_MS, TABLETS_ROOM } from "./clusterPresence";
 import { CLUSTER_COVER_MS, LiveGates } from "./liveGate";
 import { OrderedDelivery, type CommittedRange } from "./orderedDelivery";
 import { replayToLiveStream } from "./replay";
@@ -40,16 +41,20 @@ import { atExpiry, SessionSocketLimit } from "./sessionSockets";
 import type { Realtime } from "./types";
 import { runWithLogContext } from "../logger";
 
+/** Plain data only: with several instances fetchSockets sends it through Redis (a function would not encode). */
 interface SocketData {
   session: AuthenticatedSession;
-  /** Gives back this socket's place under MAX_SOCKETS_PER_SESSION. */
-  releaseSlot: () => void;
   /** A sync is replaying: a second one is refused until it answers. */
   syncing: boolean;
+  /** When a crew socket connected (tablet presence across instances). */
+  connectedAt?: string;
 }
-/** Between server instances (REDIS_URL): each commit's incident events, delivered by every instance to its sockets. */
+/** Between server instances (REDIS_URL). */
 interface InterServerEvents {
+  /** Each commit's incident events, delivered by every instance to its sockets. */
   "incident.events": (change: CommittedRange) => void;
+  /** Tablet presence changes another instance announced to the consoles. */
+  "unit.presence": (changes: UnitPresence[]) => void;
 }
 type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -118,6 +123,28 @@ export async function attachRealtime(
     }
   }
   const presence = new PresenceTracker();
+  // Several instances: what is online is asked of all of them, and changes are recorded by all (clusterPresence.ts).
+  const clusterPresence = cluster
+    ? new ClusterPresence({
+        fetchTablets: async () =>
+          (await askInstances(cluster.link.connected(), () => io.in(TABLETS_ROOM).timeout(PRESENCE_FETCH_TIMEOUT_MS).fetchSockets())).flatMap((remote) => {
+            const unitId = remote.data.session?.actor.unitId;
+            return unitId && remote.data.connectedAt ? [{ unitId, connectedAt: remote.data.connectedAt }] : [];
+          }),
+        countUnitSockets: async (unitId) =>
+          (await askInstances(cluster.link.connected(), () => io.in(ROOMS.unit(unitId)).timeout(PRESENCE_FETCH_TIMEOUT_MS).fetchSockets())).length,
+        broadcast: (changes) => {
+          io.to(ROOMS.consoles).emit("unit.presence", changes);
+          io.serverSideEmit("unit.presence", changes);
+        },
+      })
+    : null;
+  if (clusterPresence) io.on("unit.presence", (changes) => clusterPresence.record(changes));
+  /** This instance's tablets' changes: straight to the consoles, or through the cluster's record. */
+  const announcePresence = (change: UnitPresence) =>
+    clusterPresence ? clusterPresence.announce([change]) : io.to(ROOMS.consoles).emit("unit.presence", [change]);
+  /** The places taken under MAX_SOCKETS_PER_SESSION, by socket id, given back when the socket ends. */
+  const releaseSlots = new Map<string, () => void>();
   const ticks = startAlertTicks(
     context,
     alerts,
@@ -127,12 +154,30 @@ export async function attachRealtime(
   const gates = new LiveGates(cluster ? CLUSTER_COVER_MS : 0);
   const positions = new PositionReports(context, (update) => io.to(ROOMS.consoles).volatile.emit("unit.position", update));
 
+  /**
+   * The session's sockets connected to other instances, asked of them all (fetchSockets on the session's room).
+   * An instance that does not answer in time is not counted: a handshake is not held up by a sick instance.
+   */
+  async function sessionSocketsElsewhere(tokenHash: string): Promise<number> {
+    try {
+      const sockets = await askInstances(cluster?.link.connected() ?? false, () =>
+        io.in(sessionRoom(tokenHash)).timeout(PRESENCE_FETCH_TIMEOUT_MS).fetchSockets(),
+      );
+      const local = io.of("/").sockets;
+      return sockets.filter((remote) => !local.has(remote.id)).length;
+    } catch (error) {
+      context.logger.warn("socket cap: an instance did not answer; counting this instance's sockets only", { error: String(error) });
+      return 0;
+    }
+  }
+
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     authenticate(context, typeof token === "string" ? token : undefined)
-      .then((session) => {
-        const release = socketLimit.reserve(session.tokenHash);
-        if (!release) {
+      .then(async (session) => {
+        // Not kept on the socket: with several instances fetchSockets sends each socket's handshake through Redis.
+        delete (socket.handshake.auth as Record<string, unknown>).token;
+        const refuseTooMany = () => {
           context.logger.warn("socket handshake refused", {
             socketId: socket.id,
             code: "too_many_connections",
@@ -140,7 +185,13 @@ export async function attachRealtime(
             userId: session.actor.userId,
           });
           next(new Error("too_many_connections"));
-          return;
+        };
+        const release = socketLimit.reserve(session.tokenHash);
+        if (!release) return refuseTooMany();
+        // Several instances: the session's sockets on the others count too.
+        if (cluster && socketLimit.count(session.tokenHash) + (await sessionSocketsElsewhere(session.tokenHash)) > context.config.maxSocketsPerSession) {
+          release();
+          return refuseTooMany();
         }
         // The transport closing covers a handshake abandoned before "connection" (no "disconnect" follows then).
         if (socket.conn.readyState !== "open") {
@@ -148,9 +199,13 @@ export async function attachRealtime(
           next(new Error("unauthenticated"));
           return;
         }
-        socket.conn.once("close", release);
+        const releaseSlot = () => {
+          releaseSlots.delete(socket.id);
+          release();
+        };
+        socket.conn.once("close", releaseSlot);
+        releaseSlots.set(socket.id, releaseSlot);
         socket.data.session = session;
-        socket.data.releaseSlot = release;
         socket.data.syncing = false;
         next();
       })
@@ -181,17 +236,23 @@ export async function attachRealtime(
     socket.once("disconnect", () => {
       gates.close(socket.id);
       cancelExpiry();
-      socket.data.releaseSlot();
+      releaseSlots.get(socket.id)?.();
     });
     if (actor.role === "crew" && actor.unitId) {
       const unitId = actor.unitId;
-      void socket.join(ROOMS.unit(unitId));
+      socket.data.connectedAt = context.clock().toISOString();
+      void socket.join([ROOMS.unit(unitId), TABLETS_ROOM]);
       // Consoles show a tablet that has lost contact; presence is ephemeral, like positions.
       const online = presence.connected(unitId, context.clock());
-      if (online) io.to(ROOMS.consoles).emit("unit.presence", [online]);
+      if (online) announcePresence(online);
       socket.on("disconnect", () => {
         const offline = presence.disconnected(unitId, context.clock());
-        if (offline) io.to(ROOMS.consoles).emit("unit.presence", [offline]);
+        if (!offline) return;
+        if (!clusterPresence) return announcePresence(offline);
+        // The unit may still have a tablet on another instance (or one reconnected here meanwhile).
+        void clusterPresence.connectedAnywhere(unitId).then((elsewhere) => {
+          if (!elsewhere && !presence.isOnline(unitId)) announcePresence(offline);
+        });
       });
     }
 
@@ -318,9 +379,11 @@ export async function attachRealtime(
           }
         },
         connected: () => socket.connected,
-      }).then(({ position, more }) => {
-        // A console also learns which crew tablets are connected (lost contact is shown from it).
-        if (stream.room === ROOMS.consoles) socket.emit("unit.presence", presence.snapshot());
+      }).then(async ({ position, more }) => {
+        // A console also learns which crew tablets are connected (lost contact is shown from it), on every instance.
+        if (stream.room === ROOMS.consoles) {
+          socket.emit("unit.presence", clusterPresence ? await clusterPresence.snapshot(context.clock()) : presence.snapshot());
+        }
         return { replayed, position, more };
       });
     }
@@ -448,6 +511,21 @@ export async function attachRealtime(
     }
   }
 
+  // The alert lease holder puts right what the consoles were told about tablets of an instance that died.
+  let sweeping: Promise<void> | null = null;
+  const presenceSweep = clusterPresence
+    ? setInterval(() => {
+        if (sweeping || !ticks.holding()) return;
+        sweeping = clusterPresence
+          .sweep(context.clock())
+          .catch((error: unknown) => context.logger.error("presence sweep failed", { error: String(error) }))
+          .finally(() => {
+            sweeping = null;
+          });
+      }, PRESENCE_SWEEP_MS)
+    : undefined;
+  presenceSweep?.unref();
+
   function disconnectRoom(room: string): void {
     io.to(room).emit("session.revoked");
     io.in(room).disconnectSockets(true);
@@ -459,6 +537,8 @@ export async function attachRealtime(
     endSession: (tokenHash) => disconnectRoom(sessionRoom(tokenHash)),
     endUserSessions: (userId) => disconnectRoom(userRoom(userId)),
     close: async () => {
+      clearInterval(presenceSweep);
+      await sweeping;
       await ticks.stop();
       await positions.flush();
       await new Promise<void>((resolve) => void io.close(() => resolve()));

@@ -9,6 +9,7 @@ import type { Clock } from "../../core/time";
 import { actOnCase, caseBoard, fileCaseOnline, getCase, readCaseAsResident, registerCase, requestReviewOnline } from "../../services/cases";
 import type { ServiceContext } from "../../services/context";
 import { actorOf, param, parse, requireAuth } from "../helpers";
+import { sharedLimitStore, type RedisConnection } from "../loginLimits";
 
 /** Public bodies are a few kilobytes of text at most. */
 const PUBLIC_BODY_LIMIT = "16kb";
@@ -65,18 +66,31 @@ function accessCodeOf(req: Request): string | undefined {
   return typeof query === "string" ? query.slice(0, 64) : undefined;
 }
 
-export function publicCaseRoutes(context: ServiceContext): Router {
+/**
+ * `redis` (REDIS_URL): the counters are shared by every instance, so a client the load balancer spreads over them
+ * gets no more tries at case codes than from one. If Redis cannot be reached the lookups are refused (503), like
+ * logins: the limit guards the access codes, and must not lapse with Redis.
+ */
+export function publicCaseRoutes(context: ServiceContext, redis?: RedisConnection): Router {
   const router = Router();
   const limiter = rateLimit({
     windowMs: context.config.publicRateWindowSeconds * 1000,
     limit: context.config.publicRateLimit,
     standardHeaders: "draft-7",
     legacyHeaders: false,
-    store: new ClockRateLimitStore(context.clock),
+    store: redis ? sharedLimitStore(redis, "public-cases:") : new ClockRateLimitStore(context.clock),
     handler: (_req: Request, _res: Response, next: NextFunction) =>
       next(new AppError("rate_limited", "Too many requests from this address; try again later.")),
   });
-  router.use("/public", limiter, express.json({ limit: PUBLIC_BODY_LIMIT, strict: true, type: () => true }));
+  const failClosed = (req: Request, res: Response, next: NextFunction) =>
+    limiter(req, res, (error?: unknown) => {
+      if (!error || error instanceof AppError) return next(error);
+      context.logger.warn("public case limiter unavailable", { error: error instanceof Error ? error.message : String(error) });
+      // The other public routes (published explanations) have their own limiter, which lets them through meanwhile.
+      if (!/\/public\/cases(\/|$)/.test(`${req.baseUrl}${req.path}`)) return next();
+      next(new AppError("store_unavailable", "Cases cannot be looked up right now; try again shortly."));
+    });
+  router.use("/public", failClosed, express.json({ limit: PUBLIC_BODY_LIMIT, strict: true, type: () => true }));
 
   router.post("/public/cases", async (req, res) => {
     res.status(201).json(await fileCaseOnline(context, parse(PublicCaseBody, req.body, "body")));

@@ -32,6 +32,7 @@ import {
 } from "../../services/explanations";
 import type { CheckpointService } from "../../services/checkpoints";
 import { actorOf, param, parse, requireAuth } from "../helpers";
+import { sharedLimitStore, type RedisConnection } from "../loginLimits";
 import { PAGE_CSS, PAGE_CSS_PATH, pageLanguage, renderPublicPage } from "../publicPage";
 
 /** Published versions never change; a correction is a new version, a withdrawal shows within a minute. */
@@ -84,20 +85,30 @@ export function explanationRoutes(context: ServiceContext, checkpoints: Checkpoi
   return router;
 }
 
-function publicLimiter(context: ServiceContext) {
+/**
+ * Per client address. With REDIS_URL (`redis`) the counters are shared by every instance under `prefix`; if Redis
+ * cannot be reached the pages are served unlimited meanwhile (they are public and carry nothing secret), and that
+ * is logged.
+ */
+function publicLimiter(context: ServiceContext, redis: RedisConnection | undefined, prefix: string) {
   return rateLimit({
     windowMs: 60_000,
     limit: context.config.publicRequestsPerMinute,
     standardHeaders: "draft-8",
     legacyHeaders: false,
+    ...(redis ? { store: sharedLimitStore(redis, prefix), passOnStoreError: true } : {}),
+    logger: {
+      warn: (error, message) => context.logger.warn(message ?? "public page limiter warning", { error: String(error) }),
+      error: (error, message) => context.logger.warn(message ?? "public page limiter unavailable", { error: String(error) }),
+    },
     handler: (_req, _res, next) => next(new AppError("rate_limited", "Too many requests for public pages; try again in a minute.")),
   });
 }
 
 /** `GET /api/v1/public/explanations/:token`: mounted on the API router, no login. */
-export function publicApiRoutes(context: ServiceContext): Router {
+export function publicApiRoutes(context: ServiceContext, redis?: RedisConnection): Router {
   const router = Router();
-  router.get("/public/explanations/:token", publicLimiter(context), async (req, res) => {
+  router.get("/public/explanations/:token", publicLimiter(context, redis, "public-explanations:"), async (req, res) => {
     const token = parse(Token, param(req, "token"), "page address");
     const { version } = parse(PublicExplanationQuery, req.query, "query");
     const view = await getPublicExplanation(context, token, version);
@@ -108,7 +119,7 @@ export function publicApiRoutes(context: ServiceContext): Router {
 }
 
 /** `GET /p/:token`: the page itself, server-rendered, readable with JavaScript off. */
-export function publicPageRoutes(context: ServiceContext): Router {
+export function publicPageRoutes(context: ServiceContext, redis?: RedisConnection): Router {
   const router = Router();
   const PageQuery = z.strictObject({
     lang: z.string().max(10).optional(),
@@ -118,7 +129,7 @@ export function publicPageRoutes(context: ServiceContext): Router {
     res.type("text/css").setHeader("cache-control", "public, max-age=3600");
     res.send(PAGE_CSS);
   });
-  router.get("/p/:token", publicLimiter(context), async (req, res) => {
+  router.get("/p/:token", publicLimiter(context, redis, "public-pages:"), async (req, res) => {
     const token = parse(Token, param(req, "token"), "page address");
     const query = parse(PageQuery, req.query, "query");
     const view = await getPublicExplanation(context, token, query.v);
