@@ -6,7 +6,7 @@ import { releasesUnit } from "../../shared/domain";
 import type { AckResult } from "../../shared/errors";
 import { isIncidentEvent, type Actor, type IncidentEvent } from "../../shared/events";
 import type { IncidentState } from "../../shared/incident";
-import { can, seesPersonalData } from "../../shared/policy";
+import { audienceOf, can, seesPersonalData } from "../../shared/policy";
 import {
   CommandPayload,
   DecisionPayload,
@@ -238,7 +238,7 @@ export async function attachRealtime(
       cancelExpiry();
       releaseSlots.get(socket.id)?.();
     });
-    if (actor.role === "crew" && actor.unitId) {
+    if (audienceOf(actor).kind === "crew" && actor.unitId) {
       const unitId = actor.unitId;
       socket.data.connectedAt = context.clock().toISOString();
       void socket.join([ROOMS.unit(unitId), TABLETS_ROOM]);
@@ -389,7 +389,7 @@ export async function attachRealtime(
     }
     return context.queue.run(async () => {
       const position = await context.store.getLastPosition();
-      if (actor.role === "crew" && actor.unitId) {
+      if (audienceOf(actor).kind === "crew" && actor.unitId) {
         // Live events for this tablet (another instance's among them) wait until its replay has been sent.
         gates.hold(socket.id);
         const sent = new Set<string>();
