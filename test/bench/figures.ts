@@ -299,16 +299,21 @@ async function storm(
 }
 
 /** Figure 5: what a crew's tablet downloads from the server on its first load, up to the tablet screen. */
-async function tabletFirstLoad(ours: Ours, crewUsername: string, crewPassword: string): Promise<{ wire: number; decoded: number; requests: number }> {
+interface TabletLoad {
+  wire: number;
+  decoded: number;
+  requests: number;
+  /** Each response from our server, in the order they finished: what to cut when the figure grows. */
+  responses: { path: string; wire: number; decoded: number; encoding: string }[];
+}
+async function tabletFirstLoad(ours: Ours, crewUsername: string, crewPassword: string): Promise<TabletLoad> {
   const browser = await launchBrowser();
   try {
     const context = await browser.newContext({ baseURL: ours.url, viewport: { width: 1280, height: 800 }, serviceWorkers: "block" });
     const page = await context.newPage();
     // Map tiles come from the tile server, not from us.
     await page.route((url) => !url.href.startsWith(ours.url), (route) => route.abort());
-    let wire = 0;
-    let decoded = 0;
-    let requests = 0;
+    const responses: TabletLoad["responses"] = [];
     const pending: Promise<void>[] = [];
     page.on("requestfinished", (req) => {
       if (!req.url().startsWith(ours.url)) return;
@@ -317,9 +322,12 @@ async function tabletFirstLoad(ours: Ours, crewUsername: string, crewPassword: s
           const sizes = await req.sizes();
           const response = await req.response();
           const body = response ? await response.body().catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
-          wire += sizes.responseBodySize + sizes.responseHeadersSize;
-          decoded += body.length;
-          requests += 1;
+          responses.push({
+            path: new URL(req.url()).pathname,
+            wire: sizes.responseBodySize + sizes.responseHeadersSize,
+            decoded: body.length,
+            encoding: (await response?.headerValue("content-encoding")) ?? "identity",
+          });
         })(),
       );
     });
@@ -331,9 +339,61 @@ async function tabletFirstLoad(ours: Ours, crewUsername: string, crewPassword: s
     await page.waitForLoadState("networkidle");
     await Promise.all(pending);
     await context.close();
-    return { wire, decoded, requests };
+    const sum = (pick: (response: TabletLoad["responses"][number]) => number) => responses.reduce((total, response) => total + pick(response), 0);
+    return { wire: sum((response) => response.wire), decoded: sum((response) => response.decoded), requests: responses.length, responses };
   } finally {
     await browser.close();
+  }
+}
+
+/** Figure 5 as a row of the table, for a crew of a fresh unit T1; undefined without a system Chromium. */
+async function tabletRow(ours: Ours, adminToken: string): Promise<{ row: Row; load: TabletLoad } | undefined> {
+  await ours.api("PUT", "/units/T1", { callSign: "T1", type: "engine", station: "Station 1", home: randomPoint() }, adminToken);
+  const tabletUser = { username: `crew-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` };
+  await ours.api("POST", "/users", { ...tabletUser, role: "crew", unitId: "T1" }, adminToken);
+  if (!chromiumAvailable()) {
+    console.log(`  no Chromium at the system path: tablet first load skipped`);
+    return undefined;
+  }
+  const load = await tabletFirstLoad(ours, tabletUser.username, tabletUser.password);
+  const row: Row = {
+    figure: "tablet first load, bytes on the wire",
+    measured: `${(load.wire / 1024).toFixed(0)} KB (${load.requests} requests)`,
+    floor: `- (${(load.decoded / 1024).toFixed(0)} KB decoded)`,
+    ratio: `${(load.decoded / load.wire).toFixed(1)}x compressed`,
+    goal: `<= ${GOAL.tabletBytes / 1024} KB`,
+    ok: load.wire <= GOAL.tabletBytes,
+  };
+  return { row, load };
+}
+
+function buildClientUnlessKept(): void {
+  // Measured on the client as it is now (BENCH_SKIP_BUILD=1 keeps dist/client).
+  if (process.env.BENCH_SKIP_BUILD !== "1" || !fs.existsSync(path.join(CLIENT_DIR, "index.html"))) {
+    console.log("building the client for the tablet's first load...");
+    buildClient();
+  }
+}
+
+/**
+ * BENCH_ONLY=tablet: figure 5 alone (a few seconds after the build), with what each response weighed, so a change to
+ * the client can be judged without the consoles' figures.
+ */
+export async function benchTabletFirstLoad(): Promise<boolean> {
+  buildClientUnlessKept();
+  const ours = await startOurs();
+  try {
+    const tablet = await tabletRow(ours, await ours.login("admin", ADMIN_PASSWORD));
+    if (!tablet) return true;
+    console.log("tablet first load, response by response (bytes on the wire incl. headers / decoded body):");
+    for (const response of tablet.load.responses) {
+      console.log(`  ${(response.wire / 1024).toFixed(1).padStart(6)} KB  ${(response.decoded / 1024).toFixed(1).padStart(6)} KB  ${response.encoding.padEnd(8)} ${response.path}`);
+    }
+    printTable([tablet.row]);
+    return tablet.row.ok;
+  } finally {
+    await ours.stop();
+    fs.rmSync(ours.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -348,11 +408,7 @@ function printTable(rows: Row[]): void {
 
 export async function benchIssueFigures(): Promise<boolean> {
   const started = performance.now();
-  // The tablet's first load is measured on the client as it is now (BENCH_SKIP_BUILD=1 keeps dist/client).
-  if (process.env.BENCH_SKIP_BUILD !== "1" || !fs.existsSync(path.join(CLIENT_DIR, "index.html"))) {
-    console.log("building the client for the tablet's first load...");
-    buildClient();
-  }
+  buildClientUnlessKept();
   const bare = await startProcess("test/bench/bareServer.ts", {}, "/health");
   const ours = await startOurs();
   const rows: Row[] = [];
@@ -393,22 +449,8 @@ export async function benchIssueFigures(): Promise<boolean> {
     console.log(`  intake done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 
     // 5. The tablet's first load, over the real server with compression.
-    await ours.api("PUT", "/units/T1", { callSign: "T1", type: "engine", station: "Station 1", home: randomPoint() }, adminToken);
-    const tabletUser = { username: `crew-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}` };
-    await ours.api("POST", "/users", { ...tabletUser, role: "crew", unitId: "T1" }, adminToken);
-    if (chromiumAvailable()) {
-      const load = await tabletFirstLoad(ours, tabletUser.username, tabletUser.password);
-      rows.push({
-        figure: "tablet first load, bytes on the wire",
-        measured: `${(load.wire / 1024).toFixed(0)} KB (${load.requests} requests)`,
-        floor: `- (${(load.decoded / 1024).toFixed(0)} KB decoded)`,
-        ratio: `${(load.decoded / load.wire).toFixed(1)}x compressed`,
-        goal: `<= ${GOAL.tabletBytes / 1024} KB`,
-        ok: load.wire <= GOAL.tabletBytes,
-      });
-    } else {
-      console.log(`  no Chromium at the system path: tablet first load skipped`);
-    }
+    const tablet = await tabletRow(ours, adminToken);
+    if (tablet) rows.push(tablet.row);
 
     // Consoles: CONSOLES on each server, ours synced and live.
     const consoles = new Fleet(ours.url, { token: dispatcherToken });

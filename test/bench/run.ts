@@ -22,7 +22,7 @@ import type { IncidentRecord } from "../../server/store/types";
 import { north, opId, phoneCall } from "../helpers/factories";
 import { startTestServer } from "../helpers/server";
 import { describePrecision, measureDuplicatePrecision } from "./duplicatePrecision";
-import { benchIssueFigures } from "./figures";
+import { benchIssueFigures, benchTabletFirstLoad } from "./figures";
 import { syntheticIncident } from "./seed";
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
@@ -217,11 +217,13 @@ async function benchDuplicatePrecision(): Promise<boolean> {
   return falseStrongOk && firstOk;
 }
 
-// BENCH_ONLY=figures runs only the five figures of issue 12 (or =store for the store figures after them).
+// BENCH_ONLY=figures runs only the five figures of issue 12 (=tablet only the tablet's first load among them, =store
+// the store figures after them).
 const only = process.env.BENCH_ONLY;
 const results = [
-  ...(only !== "store" ? [await benchIssueFigures()] : []),
-  ...(only !== "figures"
+  ...(only === "tablet" ? [await benchTabletFirstLoad()] : []),
+  ...(only !== "store" && only !== "tablet" ? [await benchIssueFigures()] : []),
+  ...(only !== "figures" && only !== "tablet"
     ? [await benchDuplicateLookup(), await benchIntake(), await benchStorage(), await benchDuplicatePrecision()]
     : []),
 ];
