@@ -1,6 +1,5 @@
 // Fireground decisions, command and the water-use guard: the vocabulary and the pure rules both sides apply
 // (field background: DOMAIN.md "Tactical vocabulary", "Fire classes and agents", "Decisions and the law").
-import { z } from "zod";
 
 /** Decision types; NERIS_ACTION_TACTIC below gives the NERIS code each one maps onto. */
 export const DECISION_TYPES = [
@@ -18,8 +17,7 @@ export const DECISION_TYPES = [
   "utilities_cut",
   "other",
 ] as const;
-export const DecisionType = z.enum(DECISION_TYPES);
-export type DecisionType = z.infer<typeof DecisionType>;
+export type DecisionType = (typeof DECISION_TYPES)[number];
 
 /**
  * The NERIS v1 action/tactic code (value set TypeActionTacticValue) a decision maps onto: `exact` when it is a full
@@ -75,8 +73,7 @@ export const DECISION_FACTORS = [
   "fire_class",
   "water_damage_avoided",
 ] as const;
-export const DecisionFactor = z.enum(DECISION_FACTORS);
-export type DecisionFactor = z.infer<typeof DecisionFactor>;
+export type DecisionFactor = (typeof DECISION_FACTORS)[number];
 
 /** Fire Protection Law of the PRC (2021) art. 45: the commander's powers that may owe compensation. */
 export const LEGAL_BASES = [
@@ -85,8 +82,7 @@ export const LEGAL_BASES = [
   "art45_cut_utilities",
   "art45_evacuate",
 ] as const;
-export const LegalBasis = z.enum(LEGAL_BASES);
-export type LegalBasis = z.infer<typeof LegalBasis>;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
 
 /** The power a decision type usually rests on, offered first on the tablet (never assumed by the server). */
 export const SUGGESTED_LEGAL_BASIS: Partial<Record<DecisionType, LegalBasis>> = {
@@ -106,21 +102,17 @@ export const ICS_ROLES = [
   "company_officer",
   "safety_officer",
 ] as const;
-export const IcsRole = z.enum(ICS_ROLES);
-export type IcsRole = z.infer<typeof IcsRole>;
+export type IcsRole = (typeof ICS_ROLES)[number];
 
 /** GB/T 4968-2008: A solids, B liquids, C gases, D metals, E energised electrical, F cooking oils and fats. */
 export const FIRE_CLASSES = ["A", "B", "C", "D", "E", "F"] as const;
-export const FireClass = z.enum(FIRE_CLASSES);
-export type FireClass = z.infer<typeof FireClass>;
+export type FireClass = (typeof FIRE_CLASSES)[number];
 
 export const AGENTS = ["water", "foam", "dry_powder", "co2", "wet_chemical", "special_powder", "other"] as const;
-export const Agent = z.enum(AGENTS);
-export type Agent = z.infer<typeof Agent>;
+export type Agent = (typeof AGENTS)[number];
 
 export const NOZZLE_PATTERNS = ["straight", "fog", "foam"] as const;
-export const NozzlePattern = z.enum(NOZZLE_PATTERNS);
-export type NozzlePattern = z.infer<typeof NozzlePattern>;
+export type NozzlePattern = (typeof NOZZLE_PATTERNS)[number];
 
 /** Classes on which a water jet is wrong: spreading (B), reaction (D), electrocution (E), boil-over (F). */
 export const WATER_UNSAFE_CLASSES: readonly FireClass[] = ["B", "D", "E", "F"];

@@ -1,5 +1,4 @@
 // Vocabulary of the 119 domain shared by server and client (field background: DOMAIN.md beside this repository).
-import { z } from "zod";
 
 export const INCIDENT_TYPES = [
   "structure_fire",
@@ -13,8 +12,7 @@ export const INCIDENT_TYPES = [
   "service",
   "other",
 ] as const;
-export const IncidentType = z.enum(INCIDENT_TYPES);
-export type IncidentType = z.infer<typeof IncidentType>;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
 
 export const UNIT_TYPES = [
   "engine",
@@ -29,8 +27,7 @@ export const UNIT_TYPES = [
   "support",
   "other",
 ] as const;
-export const UnitType = z.enum(UNIT_TYPES);
-export type UnitType = z.infer<typeof UnitType>;
+export type UnitType = (typeof UNIT_TYPES)[number];
 
 /** Statuses in the order a crew normally walks through them. */
 export const UNIT_STATUSES = [
@@ -44,15 +41,11 @@ export const UNIT_STATUSES = [
   "returning",
   "out_of_service",
 ] as const;
-export const UnitStatus = z.enum(UNIT_STATUSES);
-export type UnitStatus = z.infer<typeof UnitStatus>;
+export type UnitStatus = (typeof UNIT_STATUSES)[number];
 
 /** Statuses a unit reports by itself; `dispatched` only comes from a dispatch. */
 export const REPORTABLE_UNIT_STATUSES = UNIT_STATUSES.filter((status) => status !== "dispatched");
-export const ReportableUnitStatus = z.enum(
-  REPORTABLE_UNIT_STATUSES as [Exclude<UnitStatus, "dispatched">, ...Exclude<UnitStatus, "dispatched">[]],
-);
-export type ReportableUnitStatus = z.infer<typeof ReportableUnitStatus>;
+export type ReportableUnitStatus = Exclude<UnitStatus, "dispatched">;
 
 /** Statuses in which a unit is committed to an incident. */
 export const COMMITTED_STATUSES: readonly UnitStatus[] = [
@@ -92,14 +85,12 @@ export function isAllowedTransition(from: UnitStatus, to: UnitStatus): boolean {
 }
 
 export const ROLES = ["dispatcher", "crew", "supervisor", "pr", "admin", "integration", "caseworker"] as const;
-export const Role = z.enum(ROLES);
-export type Role = z.infer<typeof Role>;
+export type Role = (typeof ROLES)[number];
 
 // What each role may do is decided in policy.ts, nowhere else.
 
 export const CALL_SOURCES = ["phone", "transfer", "import"] as const;
-export const CallSource = z.enum(CALL_SOURCES);
-export type CallSource = z.infer<typeof CallSource>;
+export type CallSource = (typeof CALL_SOURCES)[number];
 
 /** Where an event's `occurredAt` came from: a live device/console clock or recorded history. */
 export const EVENT_SOURCES = ["live", "transfer", "import"] as const;
@@ -121,8 +112,7 @@ export const INCIDENT_PHASES = [
   "extrication_complete",
   "par_check",
 ] as const;
-export const IncidentPhase = z.enum(INCIDENT_PHASES);
-export type IncidentPhase = z.infer<typeof IncidentPhase>;
+export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
 
 export const INCIDENT_STATUSES = ["open", "closed", "merged"] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];

@@ -3,25 +3,36 @@
 import { z } from "zod";
 import { EXPLANATION_STATUSES, ExplanationLanguage } from "./explanation";
 import {
-  CallSource,
-  IncidentPhase,
-  IncidentType,
-  ReportableUnitStatus,
-  Role,
-  UnitType,
+  CALL_SOURCES,
+  INCIDENT_PHASES,
+  INCIDENT_TYPES,
+  REPORTABLE_UNIT_STATUSES,
+  ROLES,
+  UNIT_STATUSES,
+  UNIT_TYPES,
+  type ReportableUnitStatus as ReportableUnitStatusValue,
 } from "./domain";
-import { Agent, DecisionFactor, DecisionType, FireClass, IcsRole, LegalBasis, NozzlePattern } from "./decisions";
+import { AGENTS, DECISION_FACTORS, DECISION_TYPES, FIRE_CLASSES, ICS_ROLES, LEGAL_BASES, NOZZLE_PATTERNS } from "./decisions";
+import { LIMITS } from "./limits";
 
-export const LIMITS = {
-  shortText: 120,
-  address: 300,
-  description: 4000,
-  reason: 1000,
-  dispatchUnits: 30,
-  /** Incidents one tablet `sync` may name. */
-  syncIncidents: 50,
-  bodyBytes: 64 * 1024,
-} as const;
+export { isPlaced, LIMITS, positionOf } from "./limits";
+
+// The domain's vocabularies as schemas. They live here, not beside the lists in domain.ts and decisions.ts, so a
+// screen that needs only the lists (the crew tablet, the login shell) does not load zod.
+export const IncidentType = z.enum(INCIDENT_TYPES);
+export const UnitType = z.enum(UNIT_TYPES);
+export const UnitStatus = z.enum(UNIT_STATUSES);
+export const ReportableUnitStatus = z.enum(REPORTABLE_UNIT_STATUSES as [ReportableUnitStatusValue, ...ReportableUnitStatusValue[]]);
+export const Role = z.enum(ROLES);
+export const CallSource = z.enum(CALL_SOURCES);
+export const IncidentPhase = z.enum(INCIDENT_PHASES);
+export const DecisionType = z.enum(DECISION_TYPES);
+export const DecisionFactor = z.enum(DECISION_FACTORS);
+export const LegalBasis = z.enum(LEGAL_BASES);
+export const IcsRole = z.enum(ICS_ROLES);
+export const FireClass = z.enum(FIRE_CLASSES);
+export const Agent = z.enum(AGENTS);
+export const NozzlePattern = z.enum(NOZZLE_PATTERNS);
 
 /** A lone UTF-16 surrogate cannot be stored as text: drivers silently turn it into U+FFFD. */
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -111,15 +122,6 @@ export type UnplacedLocation = z.infer<typeof UnplacedLocation>;
 /** Where an incident or call is: placed (coordinates) or, for some transfers, an address still to be placed. */
 export const IncidentLocation = z.union([Location, UnplacedLocation]);
 export type IncidentLocation = Location | UnplacedLocation;
-
-export function isPlaced(location: IncidentLocation): location is Location {
-  return "lat" in location && typeof location.lat === "number";
-}
-
-/** The point on the map, or null while the position is not confirmed. */
-export function positionOf(location: IncidentLocation): LatLng | null {
-  return isPlaced(location) ? { lat: location.lat, lng: location.lng } : null;
-}
 
 export const PhoneNumber = z
   .string()
@@ -419,7 +421,7 @@ export const RunCardBody = z.strictObject({
   levels: z.array(RunCardLevel).min(1).max(5),
 });
 export type RunCardBody = z.infer<typeof RunCardBody>;
-export type RunCard = RunCardBody & { incidentType: IncidentType };
+export type RunCard = RunCardBody & { incidentType: z.infer<typeof IncidentType> };
 
 // ---- reports ----
 export const ResponseTimeQuery = z.strictObject({

@@ -1,5 +1,6 @@
 // Times in the center's time zone on a 24-hour clock, whatever the device's zone or locale says.
-import { isPlaced, type IncidentLocation } from "../../../shared/schemas";
+import { isPlaced } from "../../../shared/limits";
+import type { IncidentLocation } from "../../../shared/schemas";
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(locale: string, timeZone: string, withDate: boolean): Intl.DateTimeFormat {

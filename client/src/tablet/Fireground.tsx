@@ -25,7 +25,7 @@ import {
 import { INCIDENT_PHASES, type IncidentPhase } from "../../../shared/domain";
 import type { IncidentEvent } from "../../../shared/events";
 import { activeAssignments, type DecisionRecord, type IncidentState } from "../../../shared/incident";
-import { LIMITS } from "../../../shared/schemas";
+import { LIMITS } from "../../../shared/limits";
 import { incidentStore } from "../app/stores";
 import { useTimeFormat } from "../app/useTimeFormat";
 import { describeEvent } from "../features/detail/describeEvent";

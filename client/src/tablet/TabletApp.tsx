@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import { isAllowedTransition, COMMITTED_STATUSES, type UnitStatus } from "../../../shared/domain";
 import { activeAssignments } from "../../../shared/incident";
-import { positionOf } from "../../../shared/schemas";
+import { positionOf } from "../../../shared/limits";
 import type { AppSocket } from "../api/socket";
 import { cacheLoadedAssets } from "../app/serviceWorker";
 import { configStore, incidentStore, unitStore } from "../app/stores";

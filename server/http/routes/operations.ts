@@ -10,6 +10,7 @@ import {
   EventsQuery,
   Id,
   IncidentListQuery,
+  IncidentType,
   LocateBody,
   MergeBody,
   NoteBody,
@@ -19,7 +20,6 @@ import {
   UnitStatusBody,
   UnitUpsertBody,
 } from "../../../shared/schemas";
-import { IncidentType } from "../../../shared/domain";
 import { suggestAddresses } from "../../services/addresses";
 import { authorize, type ServiceContext } from "../../services/context";
 import { findDuplicates } from "../../services/duplicates";

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import { activeAssignments, type Assignment, type IncidentCall, type IncidentState } from "../../../../shared/incident";
-import { isPlaced } from "../../../../shared/schemas";
+import { isPlaced } from "../../../../shared/limits";
 import { INCIDENT_PHASES, REPORTABLE_UNIT_STATUSES, type IncidentPhase, type ReportableUnitStatus } from "../../../../shared/domain";
 import { ApiError } from "../../api/http";
 import { incidentStore } from "../../app/stores";

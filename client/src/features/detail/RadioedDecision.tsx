@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { DECISION_FACTORS, DECISION_TYPES, LEGAL_BASES, SUGGESTED_LEGAL_BASIS, type DecisionFactor, type DecisionType, type LegalBasis } from "../../../../shared/decisions";
 import type { IncidentState } from "../../../../shared/incident";
-import { LIMITS } from "../../../../shared/schemas";
+import { LIMITS } from "../../../../shared/limits";
 import { ErrorText } from "../../ui/ErrorText";
 import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { recordRadioedDecision } from "../incidents/incidentActions";

@@ -1,9 +1,9 @@
 // The call form as plain data: what the dispatcher typed, how it becomes a CallIntakeBody, and how a
 // transferred record fills it so nobody asks the caller again.
 import { z } from "zod";
-import { INCIDENT_TYPES, IncidentType as IncidentTypeSchema, type IncidentType } from "../../../../shared/domain";
+import { INCIDENT_TYPES, type IncidentType } from "../../../../shared/domain";
 import type { AddressMatch } from "../../../../shared/api";
-import { CallIntakeBody, TransferRecord, type LatLng } from "../../../../shared/schemas";
+import { CallIntakeBody, IncidentType as IncidentTypeSchema, TransferRecord, type LatLng } from "../../../../shared/schemas";
 import { parseLatLng } from "../../format/time";
 import { describeIssues } from "../../lib/validation";
 
