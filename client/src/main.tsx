@@ -24,8 +24,6 @@ const PublicCaseApp = lazy(() => import("./features/cases/PublicCaseApp"));
 const PUBLIC_CASE_PATH = /^\/cases\/[^/]+\/?$/;
 const ReviewApp = lazy(() => import("./features/explanations/ReviewApp"));
 
-initI18n();
-
 function loadConfig() {
   api
     .config()
@@ -115,11 +113,16 @@ if (import.meta.env.PROD) {
   window.addEventListener("load", () => registerServiceWorker());
 }
 
+// The first paint waits for the language's table (one small chunk) so no screen shows raw keys; a table that
+// cannot be fetched leaves the keys visible rather than a blank page.
 const root = document.getElementById("root");
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <Shell />
-    </StrictMode>,
-  );
-}
+void initI18n()
+  .catch(() => undefined)
+  .then(() => {
+    if (!root) return;
+    createRoot(root).render(
+      <StrictMode>
+        <Shell />
+      </StrictMode>,
+    );
+  });

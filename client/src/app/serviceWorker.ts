@@ -1,6 +1,8 @@
 // Registers the offline shell and hands it the files this page already loaded (they were fetched before the
 // worker existed, and lazily loaded layouts come later). <html data-offline-ready> is set once every asset
 // the page has loaded so far is in the worker's cache, so the page would start again without a network.
+import { loadAllLanguages } from "../i18n";
+
 const cached = new Set<string>();
 
 function loadedAssets(): string[] {
@@ -37,7 +39,9 @@ export function registerServiceWorker(): void {
   navigator.serviceWorker
     .register("/sw.js")
     .then(() => navigator.serviceWorker.ready)
-    .then(postLoadedAssets)
+    // The first load fetched one language's table; with a worker to keep them, fetch the other two as well, so a
+    // switch of language still works after an offline reload.
+    .then((registration) => loadAllLanguages().then(() => postLoadedAssets(registration), () => postLoadedAssets(registration)))
     .catch(() => undefined);
 }
 
