@@ -49,6 +49,27 @@ export function gzipSize(files: string[]): number {
   return files.reduce((total, file) => total + gzipSync(fs.readFileSync(path.join(CLIENT_DIR, file)), { level: 9 }).length, 0);
 }
 
+/**
+ * The shell's chunk: the module script index.html loads. (The shell's chunk is a manual chunk holding main.tsx, so
+ * Vite's manifest does not mark it as the entry; index.html is what the browser follows anyway.)
+ */
+export function shellKey(manifest: Manifest): string {
+  const html = fs.readFileSync(path.join(CLIENT_DIR, "index.html"), "utf8");
+  const src = /<script type="module"[^>]* src="\/([^"]+)"/.exec(html)?.[1];
+  const key = Object.keys(manifest).find((candidate) => manifest[candidate]?.file === src);
+  if (!key) throw new Error(`no manifest entry for index.html's script ${src}`);
+  return key;
+}
+
+/** Built JS files whose text contains `marker` (a library's class name survives minification). */
+export function filesContaining(marker: string): string[] {
+  const dir = path.join(CLIENT_DIR, "assets");
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".js") && fs.readFileSync(path.join(dir, name), "utf8").includes(marker))
+    .map((name) => `assets/${name}`);
+}
+
 export function entryKey(manifest: Manifest, srcSuffix: string): string {
   const key = Object.keys(manifest).find((candidate) => candidate.endsWith(srcSuffix));
   if (!key) throw new Error(`no chunk for ${srcSuffix}`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncidentDetailView, UnitStatusResult, UnitView } from "../../shared/api";
 import type { IncidentEvent } from "../../shared/events";
 import { startTestServer, type Account, type TestServer } from "../helpers/server";
-import { buildClient, CLIENT_DIR, entryKey, gzipSize, readManifest, staticClosure } from "./build";
+import { buildClient, CLIENT_DIR, entryKey, filesContaining, gzipSize, readManifest, shellKey, staticClosure } from "./build";
 import { chromiumAvailable, launchBrowser, login, newContext, screenshot, watchErrors } from "./browser";
 
 const FIRE = { lat: 37.7801, lng: -122.4102 };
@@ -75,12 +75,20 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await server?.close();
   });
 
-  it("keeps the tablet's first load small and free of the console", () => {
+  it("keeps the tablet's first load small and free of the console, zod and the other languages", () => {
     const manifest = readManifest();
-    const shell = entryKey(manifest, "index.html");
+    const shell = shellKey(manifest);
     const tablet = staticClosure(manifest, [shell, entryKey(manifest, "src/tablet/TabletApp.tsx")]);
     const consoleChunk = manifest[entryKey(manifest, "src/console/ConsoleApp.tsx")]?.file;
     expect(tablet).not.toContain(consoleChunk);
+    // The tablet validates nothing with zod (the server does); the console and the cases screens do.
+    const zodChunks = filesContaining("$ZodType");
+    expect(zodChunks.length).toBeGreaterThan(0);
+    expect(tablet.filter((file) => zodChunks.includes(file))).toEqual([]);
+    // Each language's table is fetched when it is used, never as part of the shell.
+    const tables = ["en", "zh-CN", "zh-TW"].map((code) => manifest[entryKey(manifest, `src/i18n/locales/${code}.ts`)]?.file);
+    expect(tables.filter((file) => file !== undefined)).toHaveLength(3);
+    expect(tablet.filter((file) => tables.includes(file))).toEqual([]);
     const bytes = gzipSize(tablet.filter((file) => file.endsWith(".js")));
     console.log(`tablet first load: ${(bytes / 1024).toFixed(1)} KB gzipped JS in ${tablet.length} files`);
     expect(bytes).toBeLessThan(250 * 1024);
@@ -216,6 +224,8 @@ describeBrowser("dispatcher console and crew tablet", () => {
     await screenshot(crewPage, "tablet-portrait-800x1280");
     expect(crewErrors.filter((error) => !error.includes("ERR_UNSAFE_PORT"))).toEqual([]);
     expect(crewRequests.filter((pathname) => pathname.includes("ConsoleApp"))).toEqual([]);
+    const zodChunks = filesContaining("$ZodType").map((file) => `/${file}`);
+    expect(crewRequests.filter((pathname) => zodChunks.includes(pathname))).toEqual([]);
 
     // An out-of-order step asks first; the server refuses it for a crew, and the tablet says so plainly.
     await crewPage.setViewportSize({ width: 1280, height: 800 });
