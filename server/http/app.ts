@@ -15,6 +15,7 @@ import { authenticate } from "../services/auth";
 import type { CheckpointService } from "../services/checkpoints";
 import type { ServiceContext } from "../services/context";
 import { loginLimiters, type RedisConnection } from "./loginLimits";
+import { precompressedAssets } from "./staticAssets";
 import { bearerToken } from "./helpers";
 import { authRoutes } from "./routes/auth";
 import { firegroundRoutes } from "./routes/fireground";
@@ -134,7 +135,17 @@ export function buildApp(
   // The built client, with the SPA fallback so deep links and reloads work.
   const indexFile = path.join(context.config.clientDir, "index.html");
   if (fs.existsSync(indexFile)) {
-    app.use(express.static(context.config.clientDir, { index: false, maxAge: "1h" }));
+    app.use(precompressedAssets(context.config.clientDir));
+    app.use(
+      express.static(context.config.clientDir, {
+        index: false,
+        maxAge: "1h",
+        // Hashed build output never changes under its name; sw.js, the icon and the page itself do.
+        setHeaders: (res, filePath) => {
+          if (path.basename(path.dirname(filePath)) === "assets") res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+        },
+      }),
+    );
     // A missing file (/favicon.ico, an old asset) is a 404, not the page: only routes without an extension are the app's.
     app.get(/^\/(?!api\/|socket\.io\/)[^.]*\.[a-z0-9]+$/i, (_req, res) => {
       res.status(404).type("text").send("Not found");
