@@ -29,6 +29,11 @@ export interface UnitView {
   statusSince: string;
   incidentId: string | null;
   position: (LatLng & { at: string }) | null;
+  /**
+   * The store's version of the unit, bumped by every write: the order of updates. Not `statusSince`, which is the
+   * source time of the status and may be earlier than the last one's (a dispatch or status recorded as radioed).
+   */
+  version: number;
 }
 
 export interface IncidentView extends IncidentState {

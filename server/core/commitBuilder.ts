@@ -123,8 +123,18 @@ export class CommitBuilder {
     return advance.to;
   }
 
+  /** The units as read and changed: the commit carries the version each was read at (the store's check). */
   changedUnits(): UnitRecord[] {
     return [...this.units.values()];
+  }
+
+  /**
+   * The units as the store holds them once this commit is in (the store writes version + 1): what answers and
+   * broadcasts present, so a client can order copies of a unit by version (a copy from GET /units and one from
+   * `unit.updated` of the same write carry the same number).
+   */
+  writtenUnits(): UnitRecord[] {
+    return this.changedUnits().map((unit) => ({ ...unit, version: unit.version + 1 }));
   }
 
   build(): Commit {

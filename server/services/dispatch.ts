@@ -142,7 +142,7 @@ export async function dispatchUnits(
     }
     const result: DispatchResult = {
       incident: presentIncident(state, incidentAudienceOf(actor)),
-      units: builder.changedUnits().map(presentUnit),
+      units: builder.writtenUnits().map(presentUnit),
     };
     return result;
   });

@@ -122,6 +122,7 @@ export function presentUnit(unit: UnitRecord): UnitView {
     statusSince: unit.statusSince,
     incidentId: unit.incidentId,
     position: unit.position,
+    version: unit.version,
   };
 }
 

@@ -36,7 +36,7 @@ export interface Operation {
 export async function commitAndPublish(context: ServiceContext, builder: CommitBuilder): Promise<LogEvent[]> {
   const commit = builder.build();
   const events = await context.store.commit(commit);
-  const change = { events, units: commit.units, incidents: commit.incidents.map((record) => record.state) };
+  const change = { events, units: builder.writtenUnits(), incidents: commit.incidents.map((record) => record.state) };
   context.queue.whenDurable(() => context.notifier.committed(change));
   return events;
 }

@@ -44,7 +44,7 @@ export async function upsertUnit(
           version: 0,
         };
     builder.putUnit(unit);
-    return { unit: presentUnit(unit), created: !existing };
+    return { unit: presentUnit(builder.writtenUnits()[0] ?? unit), created: !existing };
   });
 }
 
@@ -139,7 +139,7 @@ export async function changeUnitStatus(
         updatedAt: builder.recordedAt,
       });
     }
-    const updated = builder.changedUnits()[0] ?? unit;
+    const updated = builder.writtenUnits()[0] ?? unit;
     const result: UnitStatusResult = {
       unit: presentUnit(updated),
       incident: incident ? presentIncident(incident, incidentAudienceOf(actor)) : null,

@@ -23,7 +23,7 @@ const { alertStore, connectionStore, incidentStore, unitStore } = await import("
 const { authStore } = await import("../../client/src/api/client");
 
 const me = { id: "u-me", username: "me", role: "dispatcher" as const };
-const unit = (id: string, status: UnitView["status"], statusSince = "2026-11-22T06:00:00.000Z"): UnitView => ({
+const unit = (id: string, status: UnitView["status"], statusSince = "2026-11-22T06:00:00.000Z", version = 1): UnitView => ({
   id,
   callSign: id,
   type: "engine",
@@ -33,6 +33,7 @@ const unit = (id: string, status: UnitView["status"], statusSince = "2026-11-22T
   statusSince,
   incidentId: null,
   position: null,
+  version,
 });
 
 describe("console realtime", () => {
@@ -59,7 +60,7 @@ describe("console realtime", () => {
     socket.serverEmit("incident.event", dispatchedEvent("i1", 2, "E1", "2026-11-22T06:00:30.000Z"));
     expect(incidentStore.getState().byId.i1?.assignments.map((a) => a.unitId)).toEqual(["E1"]);
     expect(incidentStore.getState().position).toBe(12);
-    socket.serverEmit("unit.updated", { ...unit("E1", "dispatched", "2026-11-22T06:00:30.000Z"), incidentId: "i1" });
+    socket.serverEmit("unit.updated", { ...unit("E1", "dispatched", "2026-11-22T06:00:30.000Z", 2), incidentId: "i1" });
     expect(unitStore.getState().byId.E1?.status).toBe("dispatched");
     socket.serverEmit("unit.position", { unitId: "E1", lat: 37.79, lng: -122.41, at: "2026-11-22T06:00:40.000Z" });
     expect(unitStore.getState().byId.E1?.position).toEqual({ lat: 37.79, lng: -122.41, at: "2026-11-22T06:00:40.000Z" });
@@ -105,7 +106,7 @@ describe("console realtime", () => {
     socket.lifecycle("disconnect");
     expect(connectionStore.getState().phase).toBe("reconnecting");
 
-    api.listUnits.mockResolvedValue({ units: [unit("E1", "out_of_service", "2026-11-22T07:00:00.000Z")] });
+    api.listUnits.mockResolvedValue({ units: [unit("E1", "out_of_service", "2026-11-22T07:00:00.000Z", 3)] });
     socket.answer = async () => {
       // The server replays what was missed before acking.
       socket.serverEmit("incident.event", dispatchedEvent("i1", 2, "E1", "2026-11-22T06:00:30.000Z"));

@@ -19,6 +19,7 @@ const savedUnit: UnitView = {
   statusSince: "2026-11-22T06:00:30.000Z",
   incidentId: "i1",
   position: null,
+  version: 4,
 };
 const device = memoryStorage({ [STORAGE_KEYS.tabletSnapshot]: JSON.stringify({ unit: savedUnit, incident: savedIncident, alert: null }) });
 vi.stubGlobal("localStorage", device);
@@ -83,7 +84,7 @@ describe("tablet realtime", () => {
 
   it("delivers queued taps once connected and takes the server's answer into the stores", async () => {
     stop = startTabletRealtime("tok", "E1").stop;
-    const answered: UnitStatusResult = { unit: { ...savedUnit, status: "acknowledged", statusSince: "2026-11-22T06:00:40.000Z" }, incident: null };
+    const answered: UnitStatusResult = { unit: { ...savedUnit, status: "acknowledged", statusSince: "2026-11-22T06:00:40.000Z", version: 5 }, incident: null };
     socket.answer = async (event) => (event === "sync" ? { ok: true, data: { replayed: 0, position: 2 } } : { ok: true, data: answered });
     socket.lifecycle("connect");
     for (let i = 0; i < 5; i++) await flushPromises();

@@ -13,6 +13,7 @@ describe("unit board grouping", () => {
       statusSince: "2026-11-22T06:00:00.000Z",
       incidentId: null,
       position: null,
+      version: 1,
     });
     const groups = groupByStation([unit("E13", "Station 13"), unit("E2", "Station 2"), unit("T2", "Station 2"), unit("E10", "Station 2")]);
     expect(groups.map(([station, units]) => [station, units.map((u) => u.id)])).toEqual([

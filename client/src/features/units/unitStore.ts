@@ -15,9 +15,14 @@ export interface UnitStoreState {
   reset(): void;
 }
 
-/** A unit record is newer when its status changed later; equal times take the incoming copy. */
+/**
+ * A copy is stale when the store wrote it before the one we hold: the unit's version orders writes. `statusSince`
+ * does not: it is the status's source time, and a dispatch or status recorded as radioed in begins before the
+ * status it follows (ordering by it kept such a unit "available" until a reload). Equal versions take the
+ * incoming copy (a replayed answer is the same write).
+ */
 function isStale(current: UnitView | undefined, incoming: UnitView): boolean {
-  return current !== undefined && Date.parse(current.statusSince) > Date.parse(incoming.statusSince);
+  return current !== undefined && current.version > incoming.version;
 }
 
 export function createUnitStore() {
@@ -32,8 +37,14 @@ export function createUnitStore() {
       set({ presence });
     },
     replaceAll(units) {
+      // A load lists every unit (one it omits was deleted), but a live update that overtook the load's answer
+      // is newer than the load's copy of that unit.
+      const current = get().byId;
       const byId: Record<string, UnitView> = {};
-      for (const unit of units) byId[unit.id] = unit;
+      for (const unit of units) {
+        const held = current[unit.id];
+        byId[unit.id] = held && isStale(held, unit) ? held : unit;
+      }
       set({ byId, loaded: true });
     },
     upsert(unit) {
