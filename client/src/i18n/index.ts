@@ -48,7 +48,8 @@ const lazyTables: BackendModule = {
     const load = TABLES[toSupportedLanguage(language)];
     load().then(
       (table) => callback(null, table),
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), false),
+      // `true` asks i18next to try again (up to 5 times, backing off): a flaky network should not leave raw keys.
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), true),
     );
   },
 };
