@@ -6,7 +6,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AGENTS, FIRE_CLASSES, ICS_ROLES, NOZZLE_PATTERNS, waterUseConcerns, type Agent, type FireClass, type IcsRole, type NozzlePattern } from "../../../../shared/decisions";
 import { activeAssignments, type IncidentState } from "../../../../shared/incident";
-import { LIMITS } from "../../../../shared/schemas";
+import { LIMITS } from "../../../../shared/limits";
 import { ErrorText } from "../../ui/ErrorText";
 import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { recordRadioedCommand, recordRadioedWaterUse } from "../incidents/incidentActions";
