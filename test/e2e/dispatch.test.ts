@@ -91,7 +91,9 @@ describeBrowser("dispatcher console and crew tablet", () => {
     expect(tablet.filter((file) => tables.includes(file))).toEqual([]);
     const bytes = gzipSize(tablet.filter((file) => file.endsWith(".js")));
     console.log(`tablet first load: ${(bytes / 1024).toFixed(1)} KB gzipped JS in ${tablet.length} files`);
-    expect(bytes).toBeLessThan(250 * 1024);
+    // Gzip 9 is about 10 % more than the Brotli 11 the server sends; of the 250 KB goal the rest goes to the CSS,
+    // the language table, the API answers and the headers (`BENCH_ONLY=tablet npm run bench` measures the whole).
+    expect(bytes).toBeLessThan(200 * 1024);
   });
 
   it("takes a call, links a nearby second call to it and dispatches the recommended units", async () => {
