@@ -1,5 +1,7 @@
 // Fireground decisions, command and the water-use guard: the vocabulary and the pure rules both sides apply
 // (field background: DOMAIN.md "Tactical vocabulary", "Fire classes and agents", "Decisions and the law").
+// No zod here: the login shell and the crew tablet import these lists, and zod would ride along into their
+// first load (issue 12). The lists' schemas (`IncidentType`, `DecisionType`, ...) are in schemas.ts.
 
 /** Decision types; NERIS_ACTION_TACTIC below gives the NERIS code each one maps onto. */
 export const DECISION_TYPES = [

@@ -1,4 +1,6 @@
 // Vocabulary of the 119 domain shared by server and client (field background: DOMAIN.md beside this repository).
+// No zod here: the login shell and the crew tablet import these lists, and zod would ride along into their
+// first load (issue 12). The lists' schemas (`IncidentType`, `DecisionType`, ...) are in schemas.ts.
 
 export const INCIDENT_TYPES = [
   "structure_fire",
