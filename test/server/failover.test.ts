@@ -4,9 +4,7 @@
 // gap and no duplicate, every acknowledged write is there, alerts and overdue flags come exactly once (one made
 // while both run, one made during the failover), and the survivor takes the alert lease over. Before that, a
 // logout on one instance ends the session's sockets on both.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -17,68 +15,29 @@ import type { AckResult } from "../../shared/errors";
 import type { IncidentEvent } from "../../shared/events";
 import { applyIncidentEvent, type IncidentState } from "../../shared/incident";
 import type { DispatchAlert, DispatchOverdue } from "../../shared/socket";
+import { Cluster, haveRedis, REDIS_SERVER, sleep, waitFor, type AppProcess } from "../helpers/cluster";
 import { north, opId, phoneCall } from "../helpers/factories";
+import { callApi } from "../helpers/process";
 import type { ClientSocket } from "../helpers/server";
 
-const REDIS_SERVER = "/usr/bin/redis-server";
-const haveRedis = fs.existsSync(REDIS_SERVER);
 const ADMIN_PASSWORD = "failover-test-password";
 const LEASE_SECONDS = 3;
 const OVERDUE_SECONDS = 4;
 const base = { lat: 30.5, lng: 114.3 };
 
-const processes: ChildProcess[] = [];
+const cluster = new Cluster();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-failover-"));
 afterAll(() => {
-  for (const child of processes) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  cluster.stopAll();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts a child process and resolves once its output matches `ready`. */
-function startChild(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  processes.push(child);
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) resolve({ child, match });
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
-  });
-}
-
-interface Instance {
-  name: string;
-  url: string;
-  child: ChildProcess;
+interface Instance extends AppProcess {
   dead: boolean;
 }
 
-async function api<T>(instance: Instance, method: string, pathname: string, token?: string, body?: unknown) {
-  const response = await fetch(`${instance.url}/api/v1${pathname}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const api = <T>(instance: Instance, method: string, pathname: string, token?: string, body?: unknown) =>
+  callApi<T>(instance.url, method, pathname, token, body);
 
 /**
  * A client that behaves like the console or the tablet: folds what it receives with the shared fold, keeps its
@@ -218,16 +177,6 @@ function leaseHolder(file: string): string | null {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 if (!haveRedis) {
   console.warn(
     `\n*** FAILOVER TEST SKIPPED: ${REDIS_SERVER} is missing (apt-get install redis-server). It FAILS under CI=true. ***\n`,
@@ -242,34 +191,19 @@ describe.runIf(!haveRedis && process.env.CI === "true")("failover across instanc
 
 describe.runIf(haveRedis)("failover across instances", () => {
   it("survives kill -9 of the lease holder mid-burst: clients catch up on the other instance, nothing acknowledged is lost, alerts come once", async () => {
-    const redisPort = await freePort();
-    await startChild(
-      REDIS_SERVER,
-      ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      process.env,
-      /Ready to accept connections/,
-    );
+    await cluster.startRedis();
     const sqliteFile = path.join(dataDir, "dispatch.sqlite");
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
       DATA_DIR: dataDir,
-      PORT: "0",
-      HOST: "127.0.0.1",
       ADMIN_USERNAME: "admin",
       ADMIN_PASSWORD,
-      BUILD_CLIENT: "never",
-      LOG_LEVEL: "info",
       LOGIN_MAX_ATTEMPTS: "1000",
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       ALERT_LEASE_SECONDS: String(LEASE_SECONDS),
       OVERDUE_SECONDS: String(OVERDUE_SECONDS),
       // Long enough that no re-send falls inside the test: each alert counted is a first alert or a duplicate.
       REALERT_SECONDS: "600",
     };
-    const startApp = async (name: string): Promise<Instance> => {
-      const { child, match } = await startChild(process.execPath, ["--import", "tsx", "server/scripts/start.ts"], env, /listening on (http:\/\/[\w.:-]+)/);
-      return { name, url: match[1]!, child, dead: false };
-    };
+    const startApp = async (name: string): Promise<Instance> => ({ ...(await cluster.startApp(name, env)), dead: false });
 
     const a = await startApp("A");
     const admin = (await api<LoginResult>(a, "POST", "/auth/login", undefined, { username: "admin", password: ADMIN_PASSWORD })).body.token;
@@ -454,8 +388,6 @@ describe.runIf(haveRedis)("failover across instances", () => {
     expect(consoleOnB.overdue.filter((flag) => flag.unitId === freeUnit).length).toBe(1);
 
     for (const client of clients) client.close();
-    const stopped = new Promise((resolve) => b.child.once("exit", resolve));
-    b.child.kill("SIGTERM");
-    await stopped;
+    await b.stop();
   }, 120_000);
 });
