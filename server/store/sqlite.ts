@@ -20,6 +20,7 @@ import {
   type LeaseRecord,
   type OpRecord,
   type ScannedEvent,
+  type PasswordChange,
   type SessionRecord,
   type Store,
   type StreamRecord,
@@ -455,6 +456,12 @@ function prepareStatements(db: Database.Database) {
     revokeSession: db.prepare<[at: string, tokenHash: string], void>(
       `UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL`,
     ),
+    replacePasswordHash: db.prepare<[newHash: string, userId: string, expectedHash: string], void>(
+      `UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?`,
+    ),
+    revokeOtherSessions: db.prepare<[at: string, userId: string, keep: string], void>(
+      `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash <> ?`,
+    ),
     revokeUserSessions: db.prepare<[at: string, userId: string], void>(
       `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`,
     ),
@@ -874,6 +881,18 @@ export class SqliteStore implements Store {
 
   async setUserPasswordHash(userId: string, passwordHash: string): Promise<void> {
     this.open().prepare(`UPDATE users SET password_hash = ? WHERE id = ?`).run(passwordHash, userId);
+  }
+
+  async replacePassword(change: PasswordChange): Promise<number | null> {
+    const statements = this.s;
+    // BEGIN IMMEDIATE: the compare-and-set and the revocation hold the write lock together.
+    const replace = this.open().transaction((): number | null => {
+      if (statements.replacePasswordHash.run(change.newHash, change.userId, change.expectedHash).changes !== 1) return null;
+      return change.keepSession === null
+        ? statements.revokeUserSessions.run(change.at, change.userId).changes
+        : statements.revokeOtherSessions.run(change.at, change.userId, change.keepSession).changes;
+    });
+    return replace.immediate();
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
