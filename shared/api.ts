@@ -13,6 +13,18 @@ export interface UserView {
   displayName?: string;
 }
 
+/** `POST /auth/password`: the password changed; every other session of the user was ended. */
+export interface PasswordChangeResult {
+  /** How many other sessions were ended. */
+  revokedSessions: number;
+}
+
+/** `POST /users/:id/password`: the password was set; every session of that user was ended. */
+export interface PasswordResetResult {
+  userId: string;
+  revokedSessions: number;
+}
+
 export interface LoginResult {
   token: string;
   user: UserView;

@@ -153,6 +153,19 @@ export type CreateUserBody = z.infer<typeof CreateUserBody>;
 
 export const RevokeBody = z.strictObject({ userId: Id });
 
+/** A user's own change: the current password proves it is the user at the keyboard, not a stolen token. */
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: text({ min: 1, max: 200, trim: false }),
+  newPassword: text({ min: 1, max: 200, trim: false }),
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+/** An admin sets another account's password (a forgotten password, a machine's rotated secret). */
+export const ResetPasswordBody = z.strictObject({
+  newPassword: text({ min: 1, max: 200, trim: false }),
+});
+export type ResetPasswordBody = z.infer<typeof ResetPasswordBody>;
+
 // ---- calls ----
 /**
  * A transferred record from another center. Field names follow our API; README maps them onto NENA EIDO.
