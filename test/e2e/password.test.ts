@@ -153,4 +153,31 @@ describeBrowser("changing one's own password", () => {
       await context.close();
     }
   });
+
+  it("lets an admin set another account's password from the accounts table, ending that account's sessions", async () => {
+    const dispatcher = await server.createAccount("dispatcher");
+    const context = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 }, locale: "en-US" });
+    const page = await context.newPage();
+    await login(page, server.adminUsername, server.adminPassword);
+    await page.getByTestId("console").waitFor();
+    await page.getByTestId("admin-tab").click();
+    const row = page.locator(`[data-testid="account-row"][data-username="${dispatcher.username}"]`);
+    await row.getByTestId("reset-password").click();
+    // The admin's own row has no such button: that is a change with the current password.
+    expect(await page.locator(`[data-testid="account-row"][data-username="${server.adminUsername}"]`).getByTestId("reset-password").count()).toBe(0);
+
+    await page.getByTestId("reset-password-input").fill(dispatcher.username);
+    await page.getByTestId("reset-password-submit").click();
+    expect(await page.getByTestId("reset-password-problem").textContent()).toBe("The new password must not be the username.");
+    await page.getByTestId("reset-password-input").fill("Mission-street-ladder-9");
+    await page.getByTestId("reset-password-submit").click();
+    await page.getByTestId("reset-password-done").waitFor();
+    expect(await page.getByTestId("reset-password-done").textContent()).toContain(dispatcher.username);
+    await screenshot(page, "password-admin-reset-1280x800-en");
+
+    expect((await server.api("GET", "/auth/me", { token: dispatcher.token })).status).toBe(401);
+    const relogin = await server.api("POST", "/auth/login", { body: { username: dispatcher.username, password: "Mission-street-ladder-9" } });
+    expect(relogin.status).toBe(200);
+    await context.close();
+  });
 });

@@ -249,36 +249,38 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
               <td>{user.unitId ?? ""}</td>
               <td>{user.displayName ?? ""}</td>
               <td>
-                <button
-                  type="button"
-                  className="button"
-                  data-testid="revoke"
-                  title={t("admin.revokeHint")}
-                  onClick={() => {
-                    if (!window.confirm(t("admin.revokeConfirm", { name: user.username }))) return;
-                    api
-                      .revoke(user.id)
-                      .then((result) => setCreated(t("admin.revoked", { name: user.username, count: result.revoked })))
-                      .catch(setError);
-                  }}
-                >
-                  {t("admin.revoke")}
-                </button>
-                {mayReset(user) ? (
+                <div className="account-actions">
                   <button
                     type="button"
                     className="button"
-                    data-testid="reset-password"
-                    title={t("admin.resetPasswordHint")}
-                    aria-expanded={resetting === user.id}
+                    data-testid="revoke"
+                    title={t("admin.revokeHint")}
                     onClick={() => {
-                      setResetDone(null);
-                      setResetting(resetting === user.id ? null : user.id);
+                      if (!window.confirm(t("admin.revokeConfirm", { name: user.username }))) return;
+                      api
+                        .revoke(user.id)
+                        .then((result) => setCreated(t("admin.revoked", { name: user.username, count: result.revoked })))
+                        .catch(setError);
                     }}
                   >
-                    {t("admin.resetPassword")}
+                    {t("admin.revoke")}
                   </button>
-                ) : null}
+                  {mayReset(user) ? (
+                    <button
+                      type="button"
+                      className="button"
+                      data-testid="reset-password"
+                      title={t("admin.resetPasswordHint")}
+                      aria-expanded={resetting === user.id}
+                      onClick={() => {
+                        setResetDone(null);
+                        setResetting(resetting === user.id ? null : user.id);
+                      }}
+                    >
+                      {t("admin.resetPassword")}
+                    </button>
+                  ) : null}
+                </div>
               </td>
             </tr>,
             resetting === user.id ? (

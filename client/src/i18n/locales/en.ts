@@ -473,7 +473,7 @@ export const en = {
     resetPasswordHint: "Set a new password for this account (forgotten password, a machine's secret); ends every session of it",
     resetPasswordFor: "New password for {{name}}",
     resetPasswordSubmit: "Set password",
-    passwordReset: "Set a new password for {{name}} and ended {{count}} sessions: tell them the new password",
+    passwordReset: "Set a new password for {{name}}; sessions ended: {{count}}. Tell them the new password.",
   },
   cases: {
     publicTitle: "Ask a question or make a complaint",
