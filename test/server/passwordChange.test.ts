@@ -1,7 +1,9 @@
 // Password changes by the user (POST /auth/password) and resets by an admin (POST /users/:id/password), through the
 // real HTTP API and real sockets of a real server: who keeps a session, whose sockets are cut off, which password
 // logs in afterwards, and that a refused change writes nothing and a wrong current password counts like a failed login.
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../server/logger";
 import type { LoginResult, PasswordChangeResult, PasswordResetResult, UserView } from "../../shared/api";
 import type { ErrorBody } from "../../shared/errors";
 import { emitWithAck, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
@@ -259,5 +261,34 @@ describe("an admin resets another account's password", () => {
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe("forbidden");
     expect((await login(server, account.username, account.password)).status).toBe(200);
+  });
+});
+
+describe("the log of password changes", () => {
+  it("records who changed or reset a password, and never a password, even one passed to the logger by mistake", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const logger = createLogger("info", sink);
+    const server = await startTestServer({ logger });
+    try {
+      const account = await server.createAccount("dispatcher");
+      expect((await changePassword(server, account.token, account.password, NEW_PASSWORD)).status).toBe(200);
+      expect((await resetPassword(server, server.adminToken, account.user.id, "Reset-password-for-log-9")).status).toBe(200);
+      logger.info("a careless line", { body: { currentPassword: account.password, newPassword: NEW_PASSWORD } });
+
+      const changed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(changed.find((line) => line.msg === "password changed by its user")).toMatchObject({ userId: account.user.id, revokedSessions: 0 });
+      expect(changed.find((line) => line.msg === "password reset by an admin")).toMatchObject({ userId: account.user.id, revokedSessions: 1 });
+      const all = lines.join("\n");
+      for (const secret of [account.password, NEW_PASSWORD, "Reset-password-for-log-9"]) expect(all).not.toContain(secret);
+      expect(all).toContain("[redacted]");
+    } finally {
+      await server.close();
+    }
   });
 });
