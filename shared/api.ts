@@ -11,6 +11,8 @@ export interface UserView {
   role: Role;
   unitId?: string;
   displayName?: string;
+  /** An admin chose this account's password and asked the person to choose their own: the client asks first. */
+  mustChangePassword?: true;
 }
 
 /** `POST /auth/password`: the password changed; every other session of the user was ended. */

@@ -142,6 +142,7 @@ export async function createUser(context: ServiceContext, actor: Actor | null, b
     unitId: body.unitId ?? null,
     displayName: body.displayName ?? null,
     createdAt: context.clock().toISOString(),
+    passwordChangeRequiredAt: body.mustChangePassword ? context.clock().toISOString() : null,
   };
   try {
     await context.store.createUser(user);
@@ -189,6 +190,8 @@ export async function changeOwnPassword(
     newHash: await hashPassword(body.newPassword),
     at: context.clock().toISOString(),
     keepSession: session.tokenHash,
+    // The person chose it: whatever an admin asked is done.
+    passwordChangeRequiredAt: null,
   });
   // Another change (another session of the user, or an admin's reset) landed since the current password was checked.
   if (revoked === null) throw new AppError("invalid_credentials", "The password was changed meanwhile; log in again with the new one.");
@@ -212,6 +215,11 @@ export async function resetPassword(
     if (!can.resetPasswordOf(actor, target)) {
       throw new AppError("protected_account", "Change your own password with POST /auth/password: it asks for the current one.");
     }
+    if (body.mustChangePassword && target.role === "integration") {
+      throw errors.validation("An integration account never changes its own password (it has no screen).", [
+        { path: "mustChangePassword", message: "not for an integration account" },
+      ]);
+    }
     if (newHash === undefined) {
       checkPasswordPolicy(body.newPassword, target.username, "newPassword");
       newHash = await hashPassword(body.newPassword);
@@ -222,6 +230,7 @@ export async function resetPassword(
       newHash,
       at: context.clock().toISOString(),
       keepSession: null,
+      passwordChangeRequiredAt: body.mustChangePassword ? context.clock().toISOString() : null,
     });
     if (revoked !== null) {
       context.logger.info("password reset by an admin", { userId: target.id, by: actor.userId, revokedSessions: revoked });

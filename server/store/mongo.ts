@@ -746,7 +746,11 @@ export class MongoStore implements Store {
     return this.conn.transaction(
       async (session) => {
         const replaced = await models.users
-          .updateOne({ _id: change.userId, passwordHash: change.expectedHash }, { $set: { passwordHash: change.newHash } }, { session })
+          .updateOne(
+            { _id: change.userId, passwordHash: change.expectedHash },
+            { $set: { passwordHash: change.newHash, passwordChangeRequiredAt: change.passwordChangeRequiredAt } },
+            { session },
+          )
           .exec();
         if (replaced.modifiedCount !== 1) return null;
         const sessions = change.keepSession === null ? { userId: change.userId } : { userId: change.userId, _id: { $ne: change.keepSession } };

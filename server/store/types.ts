@@ -80,6 +80,11 @@ export interface UserRecord {
   unitId: string | null;
   displayName: string | null;
   createdAt: string;
+  /**
+   * Set when an admin gave the account its password (at creation or by a reset) and asked the person to choose
+   * their own at the next login; cleared by the person's own change. Null: nothing asked.
+   */
+  passwordChangeRequiredAt: string | null;
 }
 
 export interface SessionRecord {
@@ -101,6 +106,8 @@ export interface PasswordChange {
   at: string;
   /** The session that made the change and keeps working (the user's own change); null revokes every session. */
   keepSession: string | null;
+  /** `UserRecord.passwordChangeRequiredAt` from now on: null for the user's own change. */
+  passwordChangeRequiredAt: string | null;
 }
 
 /** Result of an idempotent operation, so a retried opId returns the first answer. */

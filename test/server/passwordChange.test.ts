@@ -254,6 +254,54 @@ describe("an admin resets another account's password", () => {
     }
   });
 
+  it("asks for the person's own password at the next login when the admin says so, until the person changed it", async () => {
+    const account = await server.createAccount("pr");
+    const plain = await resetPassword(server, server.adminToken, account.user.id, NEW_PASSWORD);
+    expect(plain.status).toBe(200);
+    expect((await login(server, account.username, NEW_PASSWORD)).body.user.mustChangePassword).toBeUndefined();
+
+    const asked = await server.api<Answer>("POST", `/users/${account.user.id}/password`, {
+      token: server.adminToken,
+      body: { newPassword: "Chosen-by-the-admin-1", mustChangePassword: true },
+    });
+    expect(asked.status).toBe(200);
+    const first = await login(server, account.username, "Chosen-by-the-admin-1");
+    expect(first.body.user.mustChangePassword).toBe(true);
+    expect((await server.api<UserView>("GET", "/auth/me", { token: first.body.token })).body.mustChangePassword).toBe(true);
+
+    expect((await changePassword(server, first.body.token, "Chosen-by-the-admin-1", "Chosen-by-the-person-2")).status).toBe(200);
+    expect((await server.api<UserView>("GET", "/auth/me", { token: first.body.token })).body.mustChangePassword).toBeUndefined();
+    expect((await login(server, account.username, "Chosen-by-the-person-2")).body.user.mustChangePassword).toBeUndefined();
+  });
+
+  it("asks for it at the first login of an account created so, and never of an integration account", async () => {
+    const created = await server.api<UserView>("POST", "/users", {
+      token: server.adminToken,
+      body: { username: "first-login", password: "Initial-password-77", role: "dispatcher", mustChangePassword: true },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.mustChangePassword).toBe(true);
+    expect((await login(server, "first-login", "Initial-password-77")).body.user.mustChangePassword).toBe(true);
+
+    const machineCreated = await server.api<ErrorBody>("POST", "/users", {
+      token: server.adminToken,
+      body: { username: "feed-machine", password: "Initial-password-77", role: "integration", mustChangePassword: true },
+    });
+    expect(machineCreated.status).toBe(400);
+    expect(machineCreated.body.code).toBe("validation_failed");
+    expect(await server.server.store.getUserByUsername("feed-machine")).toBeNull();
+
+    const machine = await server.createAccount("integration");
+    const hashBefore = await storedHash(server, machine.user.id);
+    const machineReset = await server.api<ErrorBody>("POST", `/users/${machine.user.id}/password`, {
+      token: server.adminToken,
+      body: { newPassword: NEW_PASSWORD, mustChangePassword: true },
+    });
+    expect(machineReset.status).toBe(400);
+    expect(machineReset.body.code).toBe("validation_failed");
+    expect(await storedHash(server, machine.user.id)).toBe(hashBefore);
+  });
+
   it("refuses a supervisor with 403 forbidden and writes nothing", async () => {
     const supervisor = await server.createAccount("supervisor");
     const account = await server.createAccount("dispatcher");

@@ -225,6 +225,7 @@ function user(id: string, username: string): UserRecord {
     unitId: null,
     displayName: `User ${id}`,
     createdAt: iso(T0),
+    passwordChangeRequiredAt: null,
   };
 }
 
@@ -953,7 +954,13 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       await store.createSession(session("revoked-before", "user-1", iso(T0 + 5)));
       await store.createSession(session("lee", "user-2"));
 
-      const change = { userId: "user-1", expectedHash: kim.passwordHash, newHash: "$argon2id$v=19$changed", at: iso(T0 + 10) };
+      const change = {
+        userId: "user-1",
+        expectedHash: kim.passwordHash,
+        newHash: "$argon2id$v=19$changed",
+        at: iso(T0 + 10),
+        passwordChangeRequiredAt: null,
+      };
       expect(await store.replacePassword({ ...change, keepSession: "mine" })).toBe(2);
       expect((await store.getUser("user-1"))?.passwordHash).toBe("$argon2id$v=19$changed");
       expect((await store.getSession("mine"))?.revokedAt).toBeNull();
@@ -967,10 +974,15 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect((await store.getUser("user-1"))?.passwordHash).toBe("$argon2id$v=19$changed");
       expect((await store.getSession("mine"))?.revokedAt).toBeNull();
 
-      // An admin's reset keeps no session.
+      // An admin's reset keeps no session, and may ask for the person's own password at the next login.
       const reset = { ...change, expectedHash: "$argon2id$v=19$changed", newHash: "$argon2id$v=19$reset", at: iso(T0 + 20) };
-      expect(await store.replacePassword({ ...reset, keepSession: null })).toBe(1);
+      expect(await store.replacePassword({ ...reset, keepSession: null, passwordChangeRequiredAt: iso(T0 + 20) })).toBe(1);
       expect((await store.getSession("mine"))?.revokedAt).toBe(iso(T0 + 20));
+      expect(await store.getUser("user-1")).toEqual({ ...kim, passwordHash: "$argon2id$v=19$reset", passwordChangeRequiredAt: iso(T0 + 20) });
+      // The person's own change clears it.
+      const own = { ...change, expectedHash: "$argon2id$v=19$reset", newHash: "$argon2id$v=19$own", at: iso(T0 + 30) };
+      expect(await store.replacePassword({ ...own, keepSession: null })).toBe(0);
+      expect((await store.getUser("user-1"))?.passwordChangeRequiredAt).toBeNull();
       expect((await store.getUser("user-2"))).toEqual(user("user-2", "lee"));
     });
   });
@@ -1219,9 +1231,15 @@ describe("sqlite schema upgrade", () => {
       const unplaced = { ...incident("new-1"), lat: null, lng: null };
       await store.commit({ incidents: [unplaced] });
       expect(await store.getIncident("new-1")).toEqual(unplaced);
+      // Accounts made before version 8 were asked nothing; accounts made after keep what they were asked.
+      const users = await store.listUsers();
+      expect(users.length).toBeGreaterThan(0);
+      for (const old of users) expect(old.passwordChangeRequiredAt).toBeNull();
+      await store.createUser({ ...user("user-new", "new-kim"), passwordChangeRequiredAt: iso(T0) });
+      expect((await store.getUser("user-new"))?.passwordChangeRequiredAt).toBe(iso(T0));
       await store.close();
       const reopened = new Database(file, { readonly: true });
-      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "7" });
+      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "8" });
       reopened.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
