@@ -154,7 +154,7 @@ describeBrowser("changing one's own password", () => {
     }
   });
 
-  it("lets an admin set another account's password from the accounts table, ending that account's sessions", async () => {
+  it("lets an admin set another account's password from the accounts table; the person chooses their own at the next login", async () => {
     const dispatcher = await server.createAccount("dispatcher");
     const context = await newContext(browser, server.url, { viewport: { width: 1280, height: 800 }, locale: "en-US" });
     const page = await context.newPage();
@@ -169,6 +169,8 @@ describeBrowser("changing one's own password", () => {
     await page.getByTestId("reset-password-input").fill(dispatcher.username);
     await page.getByTestId("reset-password-submit").click();
     expect(await page.getByTestId("reset-password-problem").textContent()).toBe("The new password must not be the username.");
+    expect(await page.getByTestId("reset-password-must-change").isChecked()).toBe(true);
+    await screenshot(page, "password-admin-reset-form-1280x800-en");
     await page.getByTestId("reset-password-input").fill("Mission-street-ladder-9");
     await page.getByTestId("reset-password-submit").click();
     await page.getByTestId("reset-password-done").waitFor();
@@ -176,8 +178,28 @@ describeBrowser("changing one's own password", () => {
     await screenshot(page, "password-admin-reset-1280x800-en");
 
     expect((await server.api("GET", "/auth/me", { token: dispatcher.token })).status).toBe(401);
-    const relogin = await server.api("POST", "/auth/login", { body: { username: dispatcher.username, password: "Mission-street-ladder-9" } });
-    expect(relogin.status).toBe(200);
     await context.close();
+
+    // "Ask for their own password at the next login" was ticked (the default): on a phone in zh-CN, the person's
+    // first screen is the change, and the console comes after it.
+    const phone = await newContext(browser, server.url, { viewport: { width: 390, height: 844 }, locale: "zh-CN" });
+    const person = await phone.newPage();
+    await login(person, dispatcher.username, "Mission-street-ladder-9");
+    await person.getByTestId("password-dialog").waitFor();
+    expect(await person.getByTestId("password-dialog").textContent()).toContain("设置您自己的密码");
+    expect(await person.getByTestId("console").count()).toBe(0);
+    expect(await person.getByTestId("password-cancel").count()).toBe(0);
+    await screenshot(person, "password-required-390x844-zh-CN");
+    await fillDialog(person, "Mission-street-ladder-9", "Chosen-by-myself-2026");
+    await person.getByTestId("console").waitFor();
+    await person.reload();
+    await person.getByTestId("console").waitFor();
+    expect(await person.getByTestId("password-dialog").count()).toBe(0);
+    const relogin = await server.api<{ user: { mustChangePassword?: true } }>("POST", "/auth/login", {
+      body: { username: dispatcher.username, password: "Chosen-by-myself-2026" },
+    });
+    expect(relogin.status).toBe(200);
+    expect(relogin.body.user.mustChangePassword).toBeUndefined();
+    await phone.close();
   });
 });

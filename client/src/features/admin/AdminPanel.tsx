@@ -130,6 +130,9 @@ function UnitsAdmin() {
 function ResetPasswordRow({ user, onDone, onCancel }: { user: UserView; onDone: (count: number) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const [password, setPassword] = useState("");
+  // An integration account has no screen to choose its own; a person should choose theirs.
+  const canAsk = user.role !== "integration";
+  const [mustChange, setMustChange] = useState(canAsk);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -142,7 +145,7 @@ function ResetPasswordRow({ user, onDone, onCancel }: { user: UserView; onDone: 
     }
     setBusy(true);
     api
-      .resetPassword(user.id, { newPassword: password })
+      .resetPassword(user.id, { newPassword: password, ...(canAsk && mustChange ? { mustChangePassword: true } : {}) })
       .then((result) => onDone(result.revokedSessions))
       .catch((error: unknown) => setProblem(describePasswordRefusal(t, error, password, user.username)))
       .finally(() => setBusy(false));
@@ -164,6 +167,12 @@ function ResetPasswordRow({ user, onDone, onCancel }: { user: UserView; onDone: 
               onChange={(event) => setPassword(event.target.value)}
             />
           </label>
+          {canAsk ? (
+            <label className="check">
+              <input type="checkbox" checked={mustChange} data-testid="reset-password-must-change" onChange={(e) => setMustChange(e.target.checked)} />
+              <span>{t("admin.mustChangePassword")}</span>
+            </label>
+          ) : null}
           <button type="submit" className="button primary" disabled={busy} data-testid="reset-password-submit">
             {t("admin.resetPasswordSubmit")}
           </button>
@@ -188,7 +197,7 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
   const unitOptions = useMemo(() => Object.values(units).sort((a, b) => a.callSign.localeCompare(b.callSign, undefined, { numeric: true })), [units]);
   const [users, setUsers] = useState<UserView[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const [form, setForm] = useState({ username: "", password: "", role: "dispatcher" as Role, unitId: "", displayName: "" });
+  const [form, setForm] = useState({ username: "", password: "", role: "dispatcher" as Role, unitId: "", displayName: "", mustChange: true });
   const [created, setCreated] = useState<string | null>(null);
   const [resetting, setResetting] = useState<string | null>(null);
   const [resetDone, setResetDone] = useState<string | null>(null);
@@ -210,6 +219,7 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
       role: form.role,
       ...(form.role === "crew" ? { unitId: form.unitId } : {}),
       ...(form.displayName.trim() ? { displayName: form.displayName } : {}),
+      ...(form.mustChange && form.role !== "integration" ? { mustChangePassword: true } : {}),
     });
     if (!body.success) {
       setError(new Error(describeIssues(body.error)));
@@ -345,6 +355,12 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
             <span>{t("admin.displayName")}</span>
             <input value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} />
           </label>
+          {form.role !== "integration" ? (
+            <label className="check">
+              <input type="checkbox" checked={form.mustChange} data-testid="account-must-change" onChange={(e) => setForm({ ...form, mustChange: e.target.checked })} />
+              <span>{t("admin.mustChangePassword")}</span>
+            </label>
+          ) : null}
           <button type="submit" className="button primary" data-testid="create-account-submit">
             {t("admin.create")}
           </button>

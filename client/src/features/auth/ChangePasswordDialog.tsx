@@ -1,16 +1,26 @@
 // The change-password dialog (POST /auth/password). The shared policy is checked here first, so most refusals need
 // no round trip; the server checks again, with the common password list this page does not load. Loaded on the
-// first click (ChangePasswordButton), so the tablet's first load does not carry it.
+// first click (ChangePasswordButton), so the tablet's first load does not carry it. `required`: an admin asked for
+// the person's own password (mustChangePassword), so it comes before the screen and cannot be put off (log out only).
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useStore } from "zustand";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_DISTINCT, PASSWORD_MIN_LENGTH, passwordProblemKind } from "../../../../shared/passwordPolicy";
 import { api, authStore } from "../../api/client";
+import { LogoutButton } from "../../ui/LogoutButton";
 import { describePasswordRefusal, describePolicyProblem } from "./passwordMessages";
 import type { PasswordLayout } from "./ChangePasswordButton";
 import "./password.css";
 
-export default function ChangePasswordDialog({ layout, onClose }: { layout: PasswordLayout; onClose: () => void }) {
+export default function ChangePasswordDialog({
+  layout,
+  onClose,
+  required = false,
+}: {
+  layout: PasswordLayout;
+  onClose: () => void;
+  required?: boolean;
+}) {
   const { t } = useTranslation();
   const username = useStore(authStore, (state) => state.session?.user.username ?? "");
   const [form, setForm] = useState({ current: "", next: "", again: "" });
@@ -26,11 +36,11 @@ export default function ChangePasswordDialog({ layout, onClose }: { layout: Pass
   }, [done]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") onClose();
+      if (event.key === "Escape" && !required) onClose();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
+  }, [onClose, required]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -47,6 +57,8 @@ export default function ChangePasswordDialog({ layout, onClose }: { layout: Pass
       .then((result) => {
         setDone(result.revokedSessions);
         setForm({ current: "", next: "", again: "" });
+        // Done what was asked: on to the screen.
+        if (required) onClose();
       })
       .catch((error: unknown) => setProblem(describePasswordRefusal(t, error, form.next, username)))
       .finally(() => setBusy(false));
@@ -68,9 +80,10 @@ export default function ChangePasswordDialog({ layout, onClose }: { layout: Pass
   );
 
   return (
-    <div className="password-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+    <div className="password-backdrop" onMouseDown={(event) => !required && event.target === event.currentTarget && onClose()}>
       <div className={layout === "tablet" ? "password-dialog password-dialog-tablet" : "password-dialog"} role="dialog" aria-modal="true" aria-labelledby="password-title" data-testid="password-dialog">
-        <h2 id="password-title">{t("password.title")}</h2>
+        <h2 id="password-title">{t(required ? "password.requiredTitle" : "password.title")}</h2>
+        {required && done === null ? <p className="password-intro">{t("password.requiredIntro")}</p> : null}
         {done === null ? (
           <form onSubmit={submit} noValidate>
             {/* The username lets a password manager file the new password under the right account. */}
@@ -90,9 +103,13 @@ export default function ChangePasswordDialog({ layout, onClose }: { layout: Pass
               <button type="submit" className="button primary" disabled={busy} data-testid="password-submit">
                 {busy ? t("password.changing") : t("password.submit")}
               </button>
-              <button type="button" className="button" onClick={onClose} data-testid="password-cancel">
-                {t("common.cancel")}
-              </button>
+              {required ? (
+                <LogoutButton />
+              ) : (
+                <button type="button" className="button" onClick={onClose} data-testid="password-cancel">
+                  {t("common.cancel")}
+                </button>
+              )}
             </div>
           </form>
         ) : (

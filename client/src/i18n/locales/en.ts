@@ -469,6 +469,7 @@ export const en = {
     createAccount: "Create an account",
     create: "Create account",
     created: "Created {{name}}",
+    mustChangePassword: "Ask for their own password at the next login",
     resetPassword: "Set password",
     resetPasswordHint: "Set a new password for this account (forgotten password, a machine's secret); ends every session of it",
     resetPasswordFor: "New password for {{name}}",
@@ -670,6 +671,8 @@ export const en = {
     failed: "Could not get it: {{message}}",
   },
   password: {
+    requiredTitle: "Choose your own password",
+    requiredIntro: "An admin set the password you logged in with. Choose your own before you continue; nobody else will know it.",
     open: "Password",
     title: "Change your password",
     current: "Current password",

@@ -470,6 +470,7 @@ export const zhCN: Messages = {
     createAccount: "新建账号",
     create: "创建账号",
     created: "已创建 {{name}}",
+    mustChangePassword: "下次登录时要求本人设置自己的密码",
     resetPassword: "设置密码",
     resetPasswordHint: "为此账户设置新密码（忘记密码、接口账户轮换密钥）；同时结束其全部会话",
     resetPasswordFor: "{{name}} 的新密码",
@@ -671,6 +672,8 @@ export const zhCN: Messages = {
     failed: "无法获取：{{message}}",
   },
   password: {
+    requiredTitle: "设置您自己的密码",
+    requiredIntro: "您刚才使用的是管理员设置的密码。请先设置您自己的密码再继续，此密码只有您知道。",
     open: "密码",
     title: "修改密码",
     current: "当前密码",

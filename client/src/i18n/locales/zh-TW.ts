@@ -470,6 +470,7 @@ export const zhTW: Messages = {
     createAccount: "新增帳號",
     create: "建立帳號",
     created: "已建立 {{name}}",
+    mustChangePassword: "下次登入時要求本人設定自己的密碼",
     resetPassword: "設定密碼",
     resetPasswordHint: "為此帳戶設定新密碼（忘記密碼、介接帳戶輪換金鑰）；同時結束其所有工作階段",
     resetPasswordFor: "{{name}} 的新密碼",
@@ -671,6 +672,8 @@ export const zhTW: Messages = {
     failed: "無法取得：{{message}}",
   },
   password: {
+    requiredTitle: "設定您自己的密碼",
+    requiredIntro: "您剛才使用的是管理員設定的密碼。請先設定您自己的密碼再繼續，此密碼只有您知道。",
     open: "密碼",
     title: "變更密碼",
     current: "目前密碼",
