@@ -11,7 +11,7 @@ export const en = {
     cancel: "Cancel",
   },
   login: {
-    sessionRevoked: "This session was ended: by a supervisor or an admin (shift change, lost device), or by a password change. Log in again to continue.",
+    sessionRevoked: "This session was ended by a supervisor or an admin (shift change, lost device), or by a password change. Log in again to continue.",
     sessionExpired: "Your session has expired. Log in again to continue.",
     title: "119 Fire-Rescue Dispatch",
     username: "Username",

@@ -12,7 +12,7 @@ export const zhCN: Messages = {
     cancel: "取消",
   },
   login: {
-    sessionRevoked: "此会话已结束：被值班长或管理员结束（交接班、设备丢失），或因密码已修改。请重新登录。",
+    sessionRevoked: "此会话已被值班长或管理员结束（交接班、设备丢失），或因密码已修改而结束。请重新登录。",
     sessionExpired: "会话已过期，请重新登录。",
     title: "119 消防救援接处警",
     username: "用户名",

@@ -12,7 +12,7 @@ export const zhTW: Messages = {
     cancel: "取消",
   },
   login: {
-    sessionRevoked: "此工作階段已結束：被值班主管或管理員結束（交接班、裝置遺失），或因密碼已變更。請重新登入。",
+    sessionRevoked: "此工作階段已被值班主管或管理員結束（交接班、裝置遺失），或因密碼已變更而結束。請重新登入。",
     sessionExpired: "工作階段已逾時，請重新登入。",
     title: "119 消防救災受理派遣",
     username: "使用者名稱",
