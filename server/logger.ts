@@ -19,7 +19,7 @@ export interface Logger {
  * Field names whose values must never reach a log, wherever they appear one level deep: tokens and passwords.
  * A last line of defence; callers should not pass them in the first place.
  */
-const REDACTED_PATHS = ["token", "password", "authorization", "*.token", "*.password", "*.authorization"];
+const REDACTED_PATHS = ["token", "password", "currentPassword", "newPassword", "authorization"].flatMap((field) => [field, `*.${field}`]);
 
 const logContext = new AsyncLocalStorage<Record<string, unknown>>();
 

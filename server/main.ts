@@ -41,7 +41,7 @@ export async function startServer(
   const lateRealtime: Realtime = {
     committed: (change) => realtime?.committed(change),
     endSession: (tokenHash) => realtime?.endSession(tokenHash),
-    endUserSessions: (userId) => realtime?.endUserSessions(userId),
+    endUserSessions: (userId, exceptSession) => realtime?.endUserSessions(userId, exceptSession),
   };
   const context: ServiceContext = {
     store,

@@ -11,6 +11,20 @@ export interface UserView {
   role: Role;
   unitId?: string;
   displayName?: string;
+  /** An admin chose this account's password and asked the person to choose their own: the client asks first. */
+  mustChangePassword?: true;
+}
+
+/** `POST /auth/password`: the password changed; every other session of the user was ended. */
+export interface PasswordChangeResult {
+  /** How many other sessions were ended. */
+  revokedSessions: number;
+}
+
+/** `POST /users/:id/password`: the password was set; every session of that user was ended. */
+export interface PasswordResetResult {
+  userId: string;
+  revokedSessions: number;
 }
 
 export interface LoginResult {

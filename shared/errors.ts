@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   malformed_path: 400,
   /** A new password fails the password policy (length, the username, a common password, one repeated character). */
   weak_password: 400,
+  /** A password change whose new password is the current one. */
+  password_unchanged: 400,
   payload_too_large: 413,
   unauthenticated: 401,
   invalid_credentials: 401,

@@ -73,6 +73,15 @@ export const ROLE_PERMISSIONS = {
   /** Supervisors list accounts to end a user's sessions (shift change, lost tablet); only admins create them. */
   listAccounts: ["admin", "supervisor"],
   endOtherUsersSessions: ["supervisor", "admin"],
+  /**
+   * Change one's own password with the current one. Every account a person signs in to; not integration accounts:
+   * a machine's password is part of the link an admin configured (a CAD feed, an importer), so an admin rotates it
+   * with a reset and the link's configuration at the same time. A machine that changed its own secret, or a stolen
+   * integration token that did, would silently stop the feed at its next login.
+   */
+  changeOwnPassword: ["dispatcher", "supervisor", "crew", "pr", "caseworker", "admin"],
+  /** Set a new password for another account (forgotten password, a machine's rotated secret); see `can.resetPasswordOf`. */
+  resetPasswords: ["admin"],
   /** Take another center's NENA EIDO document as a transfer (`POST /transfers/eido`). */
   receiveEidoTransfers: OPERATORS,
   /** Send an incident as a NENA EIDO document (`GET /incidents/:id/eido`): it carries callers' personal data. */
@@ -157,6 +166,15 @@ export const can = {
   /** A reviewer approves or returns a draft only if they wrote none of it: four eyes before anything is public. */
   approveExplanation(actor: PolicyActor, explanation: PolicyExplanation): boolean {
     return allows(actor.role, "reviewExplanations") && !explanation.authors.includes(actor.userId);
+  },
+
+  /**
+   * An admin resets any other account's password, another admin's included (a locked-out admin). Never their own:
+   * that is a change with the current password (`changeOwnPassword`), so a stolen admin token cannot take the
+   * admin's own account over without the password.
+   */
+  resetPasswordOf(actor: PolicyActor, target: { id: string }): boolean {
+    return allows(actor.role, "resetPasswords") && target.id !== actor.userId;
   },
 
   endSessionsOf(actor: PolicyActor, target: { role: Role; id: string }): boolean {

@@ -144,14 +144,35 @@ export const CreateUserBody = z
     role: Role,
     unitId: Id.optional(),
     displayName: trimmed(LIMITS.shortText).optional(),
+    /** The person must choose their own password at the first login (the admin chose this one). */
+    mustChangePassword: z.boolean().optional(),
   })
   .refine((user) => (user.role === "crew") === (user.unitId !== undefined), {
     message: "a crew account needs a unitId, and only a crew account may have one",
     path: ["unitId"],
+  })
+  .refine((user) => !(user.mustChangePassword && user.role === "integration"), {
+    message: "an integration account never changes its own password (it has no screen); an admin rotates it",
+    path: ["mustChangePassword"],
   });
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
 
 export const RevokeBody = z.strictObject({ userId: Id });
+
+/** A user's own change: the current password proves it is the user at the keyboard, not a stolen token. */
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: text({ min: 1, max: 200, trim: false }),
+  newPassword: text({ min: 1, max: 200, trim: false }),
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+/** An admin sets another account's password (a forgotten password, a machine's rotated secret). */
+export const ResetPasswordBody = z.strictObject({
+  newPassword: text({ min: 1, max: 200, trim: false }),
+  /** The person must choose their own password at the next login (the admin chose this one). */
+  mustChangePassword: z.boolean().optional(),
+});
+export type ResetPasswordBody = z.infer<typeof ResetPasswordBody>;
 
 // ---- calls ----
 /**

@@ -23,6 +23,7 @@ const PublicCaseApp = lazy(() => import("./features/cases/PublicCaseApp"));
 /** /cases/new and /cases/<case number>: residents' pages, no login (see features/cases/PublicCaseApp). */
 const PUBLIC_CASE_PATH = /^\/cases\/[^/]+\/?$/;
 const ReviewApp = lazy(() => import("./features/explanations/ReviewApp"));
+const ChangePasswordDialog = lazy(() => import("./features/auth/ChangePasswordDialog"));
 
 function loadConfig() {
   api
@@ -78,6 +79,23 @@ function SignedInShell() {
   }, [session?.token]);
 
   if (!session) return <LoginScreen />;
+  // An admin chose this password and asked for the person's own: that comes before anything else.
+  if (session.user.mustChangePassword) {
+    return (
+      <Suspense fallback={<Loading />}>
+        <ChangePasswordDialog
+          layout={layout === "tablet" ? "tablet" : "console"}
+          required
+          onClose={() => {
+            // The server cleared the request with the change; /auth/me says the same at the next start.
+            const user = { ...session.user };
+            delete user.mustChangePassword;
+            authStore.getState().updateUser(user);
+          }}
+        />
+      </Suspense>
+    );
+  }
   // Supervisors review explanations at /explanations (linked from the console); PR staff have them in their screen.
   const reviewing =
     layout === "console" && window.location.pathname.startsWith("/explanations") && can.readExplanations({ role: session.user.role, userId: session.user.id });

@@ -1,12 +1,15 @@
 // Login rate limits with express-rate-limit: failed logins are counted per client address (one address trying one
 // password against many usernames) and per account (many addresses trying one username), independently. With
-// REDIS_URL the counters live in Redis, so every app instance sees the same counts.
+// REDIS_URL the counters live in Redis, so every app instance sees the same counts. A password change checks the
+// current password through the same limiters (the same counters), so a stolen token cannot guess the password
+// faster than a login could.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ipKeyGenerator, rateLimit, type Options, type Store as RateLimitStore } from "express-rate-limit";
 import { RedisStore, type RedisReply } from "rate-limit-redis";
 import type { AppConfig } from "../config";
 import { AppError } from "../core/errors";
 import type { Logger } from "../logger";
+import type { AuthenticatedSession } from "../services/auth";
 
 /** What the limiters need of a Redis connection: raw commands, and closing it on shutdown. */
 export interface RedisConnection {
@@ -53,23 +56,32 @@ export function sharedLimitStore(redis: RedisConnection, prefix: string): RateLi
   return new RedisStore({ prefix, sendCommand: (...args: string[]) => redis.sendCommand(args) as Promise<RedisReply> });
 }
 
-function accountKey(req: Request): string | null {
-  const username = (req.body as { username?: unknown } | undefined)?.username;
+/** The account a password is tried against: the login's username, or the signed-in user of a password change. */
+function accountKey(req: Request, res: Response): string | null {
+  const signedIn = (res.locals.session as AuthenticatedSession | undefined)?.actor.username;
+  const username = signedIn ?? (req.body as { username?: unknown } | undefined)?.username;
   return typeof username === "string" && username.trim() ? username.trim().toLowerCase() : null;
 }
 
 function refuse(req: Request, _res: Response, next: NextFunction, options: Options): void {
   const info = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit;
   const seconds = info?.resetTime ? Math.max(1, Math.ceil((info.resetTime.getTime() - Date.now()) / 1000)) : options.windowMs / 1000;
-  next(new AppError("rate_limited", `Too many failed logins; try again in ${seconds} s.`));
+  next(new AppError("rate_limited", `Too many wrong passwords; try again in ${seconds} s.`));
 }
 
-/** Both limiters for POST /auth/login, address first; a successful login is not counted. */
+/**
+ * Both limiters, address first, for POST /auth/login and (after authentication) POST /auth/password: the same
+ * instances on both routes, so both count in the same buckets. A login counts when refused for any reason (as it
+ * always did); a password change only for a wrong current password (401) or past the limit (429), as a refused new
+ * password (weak, unchanged) came with the right current one, and a forbidden or malformed one checked none.
+ */
 export function loginLimiters(config: AppConfig, logger: Logger, redis?: RedisConnection): RequestHandler[] {
   const store = (prefix: string): { store?: RateLimitStore } => (redis ? { store: sharedLimitStore(redis, prefix) } : {});
   const common: Partial<Options> = {
     windowMs: config.loginWindowSeconds * 1000,
     skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) =>
+      res.locals.session === undefined ? res.statusCode < 400 : res.statusCode !== 401 && res.statusCode !== 429,
     standardHeaders: "draft-8",
     legacyHeaders: false,
     handler: refuse,
@@ -90,9 +102,9 @@ export function loginLimiters(config: AppConfig, logger: Logger, redis?: RedisCo
   const perAccount = rateLimit({
     ...common,
     limit: config.loginAttemptsPerWindow,
-    keyGenerator: (req) => accountKey(req) ?? "",
+    keyGenerator: (req, res) => accountKey(req, res) ?? "",
     // Without a username the body is refused by validation anyway; there is no account to protect.
-    skip: (req) => accountKey(req) === null,
+    skip: (req, res) => accountKey(req, res) === null,
     ...store("login-account:"),
   });
   return [perAddress, perAccount].map((limiter) => failClosed(limiter, logger));
@@ -104,6 +116,6 @@ function failClosed(limiter: RequestHandler, logger: Logger): RequestHandler {
     limiter(req, res, (error?: unknown) => {
       if (!error || error instanceof AppError) return next(error); // passed, or refused as rate_limited
       logger.warn("login limiter unavailable", { error: error instanceof Error ? error.message : String(error) });
-      next(new AppError("store_unavailable", "Logins cannot be checked right now; try again shortly."));
+      next(new AppError("store_unavailable", "Passwords cannot be checked right now; try again shortly."));
     });
 }

@@ -526,16 +526,18 @@ export async function attachRealtime(
     : undefined;
   presenceSweep?.unref();
 
-  function disconnectRoom(room: string): void {
-    io.to(room).emit("session.revoked");
-    io.in(room).disconnectSockets(true);
+  function disconnectRoom(room: string, exceptRoom?: string): void {
+    const sockets = exceptRoom === undefined ? io.in(room) : io.in(room).except(exceptRoom);
+    sockets.emit("session.revoked");
+    sockets.disconnectSockets(true);
   }
 
   return {
     io,
     committed,
     endSession: (tokenHash) => disconnectRoom(sessionRoom(tokenHash)),
-    endUserSessions: (userId) => disconnectRoom(userRoom(userId)),
+    endUserSessions: (userId, exceptSession) =>
+      disconnectRoom(userRoom(userId), exceptSession === undefined ? undefined : sessionRoom(exceptSession)),
     close: async () => {
       clearInterval(presenceSweep);
       await sweeping;

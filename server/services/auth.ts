@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 import bcrypt from "bcryptjs";
-import type { LoginResult, UserView } from "../../shared/api";
+import type { LoginResult, PasswordChangeResult, PasswordResetResult, UserView } from "../../shared/api";
 import type { Actor } from "../../shared/events";
 import { passwordProblem } from "../../shared/passwordPolicy";
-import type { CreateUserBody, LoginBody } from "../../shared/schemas";
+import type { ChangePasswordBody, CreateUserBody, LoginBody, ResetPasswordBody } from "../../shared/schemas";
 import { AppError, errors } from "../core/errors";
 import { sha256 } from "../core/hashChain";
 import { can } from "../../shared/policy";
@@ -52,9 +52,9 @@ function isCommonPassword(candidate: string): boolean {
 }
 
 /** Refuses a password the policy does not accept (shared/passwordPolicy.ts), with `weak_password`. */
-export function checkPasswordPolicy(password: string, username: string): void {
+export function checkPasswordPolicy(password: string, username: string, field = "password"): void {
   const problem = passwordProblem(password, username, isCommonPassword);
-  if (problem) throw new AppError("weak_password", `Choose another password: ${problem}.`, [{ path: "password", message: problem }]);
+  if (problem) throw new AppError("weak_password", `Choose another password: ${problem}.`, [{ path: field, message: problem }]);
 }
 
 export interface AuthenticatedSession {
@@ -142,6 +142,7 @@ export async function createUser(context: ServiceContext, actor: Actor | null, b
     unitId: body.unitId ?? null,
     displayName: body.displayName ?? null,
     createdAt: context.clock().toISOString(),
+    passwordChangeRequiredAt: body.mustChangePassword ? context.clock().toISOString() : null,
   };
   try {
     await context.store.createUser(user);
@@ -157,4 +158,84 @@ export async function createUser(context: ServiceContext, actor: Actor | null, b
 export async function listUsers(context: ServiceContext, actor: Actor): Promise<UserView[]> {
   authorize(actor, "listAccounts", "list accounts");
   return (await context.store.listUsers()).map(presentUser);
+}
+
+/**
+ * A user changes their own password. The current password is checked with the same code as a login, and the route
+ * counts a wrong one against the login limits (loginLimits.ts), so a stolen token is no way to guess the password.
+ * The new one goes through the password policy. The password and the end of every other session of the user are
+ * one write; the session that made the change keeps working.
+ */
+export async function changeOwnPassword(
+  context: ServiceContext,
+  session: AuthenticatedSession,
+  body: ChangePasswordBody,
+): Promise<PasswordChangeResult> {
+  const { actor } = session;
+  authorize(actor, "changeOwnPassword", "change its own password; an admin sets a new one (POST /users/:id/password)");
+  const user = await context.store.getUser(actor.userId);
+  if (!user) throw errors.unauthenticated("This account no longer exists.");
+  if (!(await passwordMatches(body.currentPassword, user.passwordHash))) {
+    throw new AppError("invalid_credentials", "The current password is wrong.", [{ path: "currentPassword", message: "wrong password" }]);
+  }
+  if (body.newPassword === body.currentPassword) {
+    throw new AppError("password_unchanged", "The new password is the current one; choose a different one.", [
+      { path: "newPassword", message: "same as the current password" },
+    ]);
+  }
+  checkPasswordPolicy(body.newPassword, user.username, "newPassword");
+  const revoked = await context.store.replacePassword({
+    userId: user.id,
+    expectedHash: user.passwordHash,
+    newHash: await hashPassword(body.newPassword),
+    at: context.clock().toISOString(),
+    keepSession: session.tokenHash,
+    // The person chose it: whatever an admin asked is done.
+    passwordChangeRequiredAt: null,
+  });
+  // Another change (another session of the user, or an admin's reset) landed since the current password was checked.
+  if (revoked === null) throw new AppError("invalid_credentials", "The password was changed meanwhile; log in again with the new one.");
+  context.logger.info("password changed by its user", { userId: user.id, revokedSessions: revoked });
+  return { revokedSessions: revoked };
+}
+
+/** An admin sets another account's password; every session of that account ends in the same write. */
+export async function resetPassword(
+  context: ServiceContext,
+  actor: Actor,
+  userId: string,
+  body: ResetPasswordBody,
+): Promise<PasswordResetResult> {
+  authorize(actor, "resetPasswords", "set other accounts' passwords");
+  let newHash: string | undefined;
+  // The admin's decision stands over a change that races it: read again and replace what is stored now.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const target = await context.store.getUser(userId);
+    if (!target) throw errors.notFound(`User ${userId}`);
+    if (!can.resetPasswordOf(actor, target)) {
+      throw new AppError("protected_account", "Change your own password with POST /auth/password: it asks for the current one.");
+    }
+    if (body.mustChangePassword && target.role === "integration") {
+      throw errors.validation("An integration account never changes its own password (it has no screen).", [
+        { path: "mustChangePassword", message: "not for an integration account" },
+      ]);
+    }
+    if (newHash === undefined) {
+      checkPasswordPolicy(body.newPassword, target.username, "newPassword");
+      newHash = await hashPassword(body.newPassword);
+    }
+    const revoked = await context.store.replacePassword({
+      userId: target.id,
+      expectedHash: target.passwordHash,
+      newHash,
+      at: context.clock().toISOString(),
+      keepSession: null,
+      passwordChangeRequiredAt: body.mustChangePassword ? context.clock().toISOString() : null,
+    });
+    if (revoked !== null) {
+      context.logger.info("password reset by an admin", { userId: target.id, by: actor.userId, revokedSessions: revoked });
+      return { userId: target.id, revokedSessions: revoked };
+    }
+  }
+  throw new AppError("store_unavailable", "The password kept changing while it was being set; nothing was saved. Try again.");
 }

@@ -133,6 +133,7 @@ export function presentUser(user: UserRecord): UserView {
     role: user.role,
     ...(user.unitId ? { unitId: user.unitId } : {}),
     ...(user.displayName ? { displayName: user.displayName } : {}),
+    ...(user.passwordChangeRequiredAt !== null ? { mustChangePassword: true as const } : {}),
   };
 }
 

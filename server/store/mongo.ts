@@ -21,6 +21,7 @@ import {
   type KnownAddress,
   type LeaseRecord,
   type OpRecord,
+  type PasswordChange,
   type ScannedEvent,
   type SessionRecord,
   type Store,
@@ -737,6 +738,30 @@ export class MongoStore implements Store {
 
   async setUserPasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.m.users.updateOne({ _id: userId }, { $set: { passwordHash } });
+  }
+
+  async replacePassword(change: PasswordChange): Promise<number | null> {
+    const models = this.m;
+    // withTransaction may run the callback again on a transient error: it only reads and writes through `session`.
+    return this.conn.transaction(
+      async (session) => {
+        const replaced = await models.users
+          .updateOne(
+            { _id: change.userId, passwordHash: change.expectedHash },
+            { $set: { passwordHash: change.newHash, passwordChangeRequiredAt: change.passwordChangeRequiredAt } },
+            { session },
+          )
+          .exec();
+        if (replaced.modifiedCount !== 1) return null;
+        const sessions = change.keepSession === null ? { userId: change.userId } : { userId: change.userId, _id: { $ne: change.keepSession } };
+        const revoked = await models.sessions.updateMany({ ...sessions, revokedAt: null }, { $set: { revokedAt: change.at } }, { session }).exec();
+        return revoked.modifiedCount;
+      },
+      {
+        writeConcern: new mongoose.mongo.WriteConcern("majority", undefined, true),
+        readPreference: "primary",
+      },
+    );
   }
 
   async getUser(id: string): Promise<UserRecord | null> {

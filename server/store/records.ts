@@ -126,6 +126,7 @@ export const USERS: RecordMapping<UserRecord> = {
     unitId: text("unit_id"),
     displayName: text("display_name"),
     createdAt: text("created_at"),
+    passwordChangeRequiredAt: text("password_change_required_at"),
   },
 };
 

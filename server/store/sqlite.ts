@@ -20,6 +20,7 @@ import {
   type LeaseRecord,
   type OpRecord,
   type ScannedEvent,
+  type PasswordChange,
   type SessionRecord,
   type Store,
   type StreamRecord,
@@ -29,7 +30,7 @@ import {
 import { CELL_SQL, cellsCovering } from "./cells";
 import { CALLS, fromRow, INCIDENTS, insertSql, OPS, SESSIONS, STREAMS, toRow, UNITS, updateSql, upsertSql, USERS, type SqlValue } from "./records";
 
-const SCHEMA_VERSION = 7;
+const SCHEMA_VERSION = 8;
 
 const META = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -127,6 +128,10 @@ ALTER TABLE incidents ADD COLUMN cell INTEGER;
 UPDATE incidents SET cell = ${CELL_SQL} WHERE lat IS NOT NULL AND lng IS NOT NULL;
 ${CELL_INDEX}
 `,
+  // Version 8: an admin may ask a person to choose their own password at the next login (after a reset).
+  8: `
+ALTER TABLE users ADD COLUMN password_change_required_at TEXT;
+`,
 };
 
 /** The current schema, for a new file. */
@@ -182,7 +187,8 @@ CREATE TABLE users (
   role TEXT NOT NULL,
   unit_id TEXT,
   display_name TEXT,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  password_change_required_at TEXT
 );
 CREATE TABLE sessions (
   token_hash TEXT PRIMARY KEY,
@@ -454,6 +460,12 @@ function prepareStatements(db: Database.Database) {
     // The first revocation time stands: revoking twice does not move it.
     revokeSession: db.prepare<[at: string, tokenHash: string], void>(
       `UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL`,
+    ),
+    replacePasswordHash: db.prepare<[newHash: string, requiredAt: string | null, userId: string, expectedHash: string], void>(
+      `UPDATE users SET password_hash = ?, password_change_required_at = ? WHERE id = ? AND password_hash = ?`,
+    ),
+    revokeOtherSessions: db.prepare<[at: string, userId: string, keep: string], void>(
+      `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash <> ?`,
     ),
     revokeUserSessions: db.prepare<[at: string, userId: string], void>(
       `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`,
@@ -874,6 +886,19 @@ export class SqliteStore implements Store {
 
   async setUserPasswordHash(userId: string, passwordHash: string): Promise<void> {
     this.open().prepare(`UPDATE users SET password_hash = ? WHERE id = ?`).run(passwordHash, userId);
+  }
+
+  async replacePassword(change: PasswordChange): Promise<number | null> {
+    const statements = this.s;
+    // BEGIN IMMEDIATE: the compare-and-set and the revocation hold the write lock together.
+    const replace = this.open().transaction((): number | null => {
+      const replaced = statements.replacePasswordHash.run(change.newHash, change.passwordChangeRequiredAt, change.userId, change.expectedHash);
+      if (replaced.changes !== 1) return null;
+      return change.keepSession === null
+        ? statements.revokeUserSessions.run(change.at, change.userId).changes
+        : statements.revokeOtherSessions.run(change.at, change.userId, change.keepSession).changes;
+    });
+    return replace.immediate();
   }
 
   async getUser(id: string): Promise<UserRecord | null> {

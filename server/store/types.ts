@@ -80,6 +80,11 @@ export interface UserRecord {
   unitId: string | null;
   displayName: string | null;
   createdAt: string;
+  /**
+   * Set when an admin gave the account its password (at creation or by a reset) and asked the person to choose
+   * their own at the next login; cleared by the person's own change. Null: nothing asked.
+   */
+  passwordChangeRequiredAt: string | null;
 }
 
 export interface SessionRecord {
@@ -89,6 +94,20 @@ export interface SessionRecord {
   createdAt: string;
   expiresAt: string;
   revokedAt: string | null;
+}
+
+/** A password replaced and sessions ended together (a user's own change, or an admin's reset). */
+export interface PasswordChange {
+  userId: string;
+  /** Applied only while the stored hash is still this one: of two changes racing, one wins. */
+  expectedHash: string;
+  newHash: string;
+  /** When the other sessions are revoked. */
+  at: string;
+  /** The session that made the change and keeps working (the user's own change); null revokes every session. */
+  keepSession: string | null;
+  /** `UserRecord.passwordChangeRequiredAt` from now on: null for the user's own change. */
+  passwordChangeRequiredAt: string | null;
 }
 
 /** Result of an idempotent operation, so a retried opId returns the first answer. */
@@ -329,6 +348,12 @@ export interface UserRepository {
   listUsers(): Promise<UserRecord[]>;
   /** Replaces a user's password hash (re-hashing an old bcrypt hash with argon2id at login). */
   setUserPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Replaces a user's password and revokes their sessions (all, or all but `keepSession`) in one transaction, so a
+   * new password never stands while the sessions it was meant to end still work. Returns how many sessions were
+   * revoked, or null (nothing written) when the stored hash is no longer `expectedHash`.
+   */
+  replacePassword(change: PasswordChange): Promise<number | null>;
   countUsers(): Promise<number>;
 }
 

@@ -36,6 +36,17 @@ describe("typed fetch", () => {
     expect(loggedOut).toBe(1);
   });
 
+  it("keeps the session when a password change answers 401 invalid_credentials (a wrong current password)", async () => {
+    let loggedOut = 0;
+    const http = createHttpClient({
+      getToken: () => "tok",
+      onUnauthenticated: () => loggedOut++,
+      fetch: respond(401, { code: "invalid_credentials", message: "The current password is wrong." }),
+    });
+    await expect(http.post("/auth/password", {})).rejects.toMatchObject({ status: 401, code: "invalid_credentials" });
+    expect(loggedOut).toBe(0);
+  });
+
   it("turns 503 store_unavailable into a retryable error with its own message in every language", async () => {
     const http = createHttpClient({
       getToken: () => "tok",

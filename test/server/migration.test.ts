@@ -45,7 +45,7 @@ describe("migrating a schema-1 database", () => {
       before.map((event) => [event.position, "incident", event.incident_id, event.seq, event.type, event.hash]),
     );
     const db = new Database(path.join(dataDir, "dispatch.sqlite"), { readonly: true });
-    expect(db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get()?.value).toBe("7");
+    expect(db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get()?.value).toBe("8");
     db.close();
   });
 

@@ -46,6 +46,8 @@ const tokens: Record<Principal, string | null> = {
   caseworker: null,
   anonymous: null,
 };
+/** Each principal's password, for the row that changes it (and changes it back). */
+const passwords = new Map<string, string>();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -53,9 +55,12 @@ beforeAll(async () => {
   await server.createUnit(OTHER_UNIT);
   crew = await server.createAccount("crew", CREW_UNIT);
   tokens.crew = crew.token;
+  passwords.set(crew.token, crew.password);
+  passwords.set(server.adminToken, server.adminPassword);
   for (const role of ["dispatcher", "supervisor", "pr", "integration", "caseworker"] as const) {
     const account = await server.createAccount(role);
     tokens[role] = account.token;
+    passwords.set(account.token, account.password);
     if (role === "caseworker") caseworkerUserId = account.user.id;
   }
   tokens.admin = server.adminToken;
@@ -774,6 +779,45 @@ const operations: Operation[] = [
           const { users } = attempt.response.body as { users: UserView[] };
           expect(users.map((user) => user.username)).toContain(crew.username);
           expect(JSON.stringify(users)).not.toMatch(/passwordHash|\$2[aby]\$/);
+        },
+      };
+    },
+  },
+  {
+    name: "POST /auth/password (the caller's own, with the current one)",
+    allowed: can.changeOwnPassword,
+    async run(token) {
+      const current = (token && passwords.get(token)) ?? "no-password-known";
+      const me = token ? (await server.api<UserView>("GET", "/auth/me", { token })).body : null;
+      const changed = `${current}-changed`;
+      const attempt = await send(token, "POST", "/auth/password", { currentPassword: current, newPassword: changed });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          if (!me) return;
+          const logIn = (password: string) => server.api("POST", "/auth/login", { body: { username: me.username, password } });
+          expect((await logIn(changed)).status).toBe(allowed ? 200 : 401);
+          expect((await logIn(current)).status).toBe(allowed ? 401 : 200);
+          // Back to the password the other rows' logins use; this session stayed valid through both changes.
+          if (allowed) await must(server.api("POST", "/auth/password", { token, body: { currentPassword: changed, newPassword: current } }));
+        },
+      };
+    },
+  },
+  {
+    name: "POST /users/:id/password of a dispatcher",
+    allowed: (actor) => can.resetPasswordOf(actor, { id: "someone-else" }),
+    async run(token) {
+      const victim = await server.createAccount("dispatcher");
+      const newPassword = "Reset-by-an-admin-2026";
+      const attempt = await send(token, "POST", `/users/${victim.user.id}/password`, { newPassword });
+      return {
+        ...attempt,
+        check: async (allowed) => {
+          expect((await server.api("GET", "/auth/me", { token: victim.token })).status).toBe(allowed ? 401 : 200);
+          const logIn = (password: string) => server.api("POST", "/auth/login", { body: { username: victim.username, password } });
+          expect((await logIn(newPassword)).status).toBe(allowed ? 200 : 401);
+          expect((await logIn(victim.password)).status).toBe(allowed ? 401 : 200);
         },
       };
     },

@@ -10,7 +10,8 @@ const wasOnE1 = { assignments: [{ unitId: "E1", active: false }] };
 describe("policy", () => {
   it("never lets pr change an operational record or see callers' data", () => {
     // Public explanations are PR's own records, not operational ones; residents' cases are not pr's: see the next rule.
-    const prOwn = ["readUnits", "readReports", "readAllIncidents", "joinPrStream", "draftExplanations", "readExplanations"];
+    // The own password is the own account, not a record.
+    const prOwn = ["readUnits", "readReports", "readAllIncidents", "joinPrStream", "draftExplanations", "readExplanations", "changeOwnPassword"];
     const writes = ROLE_ACTIONS.filter((action) => !prOwn.includes(action));
     for (const action of writes) expect(can[action](actor("pr")), action).toBe(false);
     expect(seesPersonalData(audienceOf(actor("pr")))).toBe(false);
@@ -24,6 +25,16 @@ describe("policy", () => {
     // Caseworkers read incidents to answer residents, without callers' personal data.
     expect(can.readAllIncidents(actor("caseworker"))).toBe(true);
     expect(seesPersonalData(audienceOf(actor("caseworker")))).toBe(false);
+  });
+
+  it("lets every person change their own password but not a machine, and only an admin set another account's", () => {
+    expect(ROLES.filter((role) => !can.changeOwnPassword(actor(role, "E1")))).toEqual(["integration"]);
+    for (const role of ROLES) {
+      expect(can.resetPasswordOf(actor(role, "E1"), { id: "someone-else" }), role).toBe(role === "admin");
+    }
+    // Never the admin's own: that is a change with the current password.
+    const admin = actor("admin");
+    expect(can.resetPasswordOf(admin, { id: admin.userId })).toBe(false);
   });
 
   it("lets a supervisor approve an explanation only if they wrote none of it, and never pr", () => {

@@ -13,6 +13,8 @@ import type {
   IncidentSearchPage,
   IncidentView,
   LoginResult,
+  PasswordChangeResult,
+  PasswordResetResult,
   PublishResult,
   RecommendationsView,
   UnitStatusResult,
@@ -25,7 +27,9 @@ import type {
   AddressQuery,
   CallIntakeBody,
   CommandBody,
+  ChangePasswordBody,
   CreateUserBody,
+  ResetPasswordBody,
   DecisionBody,
   DispatchBody,
   DuplicateQuery,
@@ -62,8 +66,13 @@ export function createApi(http: HttpClient) {
     /** Ends every session of a user (lost tablet, shift change). */
     revoke: (userId: string) => http.post<{ revoked: number }>("/auth/revoke", { userId }),
     config: () => http.get<ClientConfigView>("/config"),
+    /** The user's own change; every other session of the user ends, this one stays. */
+    changePassword: (body: ChangePasswordBody) => http.post<PasswordChangeResult>("/auth/password", body),
     listUsers: () => http.get<{ users: UserView[] }>("/users"),
     createUser: (body: CreateUserBody) => http.post<UserView>("/users", body),
+    /** An admin sets another account's password; every session of that account ends. */
+    resetPassword: (userId: string, body: ResetPasswordBody) =>
+      http.post<PasswordResetResult>(`/users/${encodeURIComponent(userId)}/password`, body),
 
     intakeCall: (body: CallIntakeBody) => http.post<CallIntakeResult>("/calls", body),
     findDuplicates: (query: DuplicateQuery) =>

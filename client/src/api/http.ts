@@ -58,7 +58,7 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface HttpClientOptions {
   baseUrl?: string;
   getToken: () => string | null;
-  /** Called once for a 401 on an authenticated request (expired or revoked session). */
+  /** Called once for a 401 on an authenticated request that means the session is gone (expired or revoked). */
   onUnauthenticated?: (error: ApiError) => void;
   fetch?: FetchLike;
 }
@@ -110,7 +110,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     if (!response.ok) {
       const error = errorFromBody(response.status, parsed);
-      if (response.status === 401 && token) options.onUnauthenticated?.(error);
+      // A wrong current password in a password change is a 401 too (invalid_credentials), but the session stands.
+      if (response.status === 401 && token && error.code !== "invalid_credentials") options.onUnauthenticated?.(error);
       throw error;
     }
     return parsed as T;

@@ -16,6 +16,7 @@ import { MapView } from "../map/MapView";
 import { ConnectionIndicator } from "../ui/ConnectionIndicator";
 import { LanguageSelector } from "../ui/LanguageSelector";
 import { DigestButton } from "../features/evidence/EvidenceButtons";
+import { ChangePasswordButton } from "../features/auth/ChangePasswordButton";
 import { LogoutButton } from "../ui/LogoutButton";
 import { MuteToggle } from "../ui/MuteToggle";
 import { ThemeToggle } from "../ui/ThemeToggle";
@@ -149,6 +150,7 @@ export default function ConsoleApp({ session }: { session: AuthSession }) {
             {session.user.displayName ?? session.user.username} · {t(`role.${session.user.role}`)}
           </span>
           <DigestButton />
+          <ChangePasswordButton />
           <LogoutButton />
         </div>
       </header>

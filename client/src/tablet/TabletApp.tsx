@@ -18,6 +18,7 @@ import { formatLocation } from "../format/time";
 import { MapView } from "../map/MapView";
 import { ConnectionIndicator } from "../ui/ConnectionIndicator";
 import { LanguageSelector } from "../ui/LanguageSelector";
+import { ChangePasswordButton } from "../features/auth/ChangePasswordButton";
 import { LogoutButton } from "../ui/LogoutButton";
 import { ThemeToggle } from "../ui/ThemeToggle";
 import { describeQueued, FiregroundPanel } from "./Fireground";
@@ -272,6 +273,7 @@ export default function TabletApp({ session }: { session: AuthSession }) {
         <div className="tablet-bar-right">
           <LanguageSelector />
           <ThemeToggle layout="tablet" />
+          <ChangePasswordButton layout="tablet" />
           <LogoutButton />
         </div>
       </header>

@@ -225,6 +225,7 @@ function user(id: string, username: string): UserRecord {
     unitId: null,
     displayName: `User ${id}`,
     createdAt: iso(T0),
+    passwordChangeRequiredAt: null,
   };
 }
 
@@ -937,6 +938,53 @@ describe.each(legs)("store conformance: $name", ({ leg: makeLeg }) => {
       expect((await store.getSession("t4"))?.revokedAt).toBeNull();
       expect(await store.revokeUserSessions("user-1", iso(T0 + 30))).toBe(0);
     });
+
+    it("replaces a password and revokes the user's other sessions together, only while the hash read is still stored", async () => {
+      const session = (tokenHash: string, userId: string, revokedAt: string | null = null) => ({
+        tokenHash,
+        userId,
+        createdAt: iso(T0),
+        expiresAt: iso(T0 + 3_600_000),
+        revokedAt,
+      });
+      const kim = user("user-1", "kim");
+      await store.createUser(kim);
+      await store.createUser(user("user-2", "lee"));
+      for (const tokenHash of ["mine", "other-1", "other-2"]) await store.createSession(session(tokenHash, "user-1"));
+      await store.createSession(session("revoked-before", "user-1", iso(T0 + 5)));
+      await store.createSession(session("lee", "user-2"));
+
+      const change = {
+        userId: "user-1",
+        expectedHash: kim.passwordHash,
+        newHash: "$argon2id$v=19$changed",
+        at: iso(T0 + 10),
+        passwordChangeRequiredAt: null,
+      };
+      expect(await store.replacePassword({ ...change, keepSession: "mine" })).toBe(2);
+      expect((await store.getUser("user-1"))?.passwordHash).toBe("$argon2id$v=19$changed");
+      expect((await store.getSession("mine"))?.revokedAt).toBeNull();
+      expect((await store.getSession("other-1"))?.revokedAt).toBe(iso(T0 + 10));
+      expect((await store.getSession("other-2"))?.revokedAt).toBe(iso(T0 + 10));
+      expect((await store.getSession("revoked-before"))?.revokedAt).toBe(iso(T0 + 5));
+      expect((await store.getSession("lee"))?.revokedAt).toBeNull();
+
+      // A second change that read the old hash lost the race: nothing of it is written.
+      expect(await store.replacePassword({ ...change, newHash: "$argon2id$v=19$late", keepSession: null })).toBeNull();
+      expect((await store.getUser("user-1"))?.passwordHash).toBe("$argon2id$v=19$changed");
+      expect((await store.getSession("mine"))?.revokedAt).toBeNull();
+
+      // An admin's reset keeps no session, and may ask for the person's own password at the next login.
+      const reset = { ...change, expectedHash: "$argon2id$v=19$changed", newHash: "$argon2id$v=19$reset", at: iso(T0 + 20) };
+      expect(await store.replacePassword({ ...reset, keepSession: null, passwordChangeRequiredAt: iso(T0 + 20) })).toBe(1);
+      expect((await store.getSession("mine"))?.revokedAt).toBe(iso(T0 + 20));
+      expect(await store.getUser("user-1")).toEqual({ ...kim, passwordHash: "$argon2id$v=19$reset", passwordChangeRequiredAt: iso(T0 + 20) });
+      // The person's own change clears it.
+      const own = { ...change, expectedHash: "$argon2id$v=19$reset", newHash: "$argon2id$v=19$own", at: iso(T0 + 30) };
+      expect(await store.replacePassword({ ...own, keepSession: null })).toBe(0);
+      expect((await store.getUser("user-1"))?.passwordChangeRequiredAt).toBeNull();
+      expect((await store.getUser("user-2"))).toEqual(user("user-2", "lee"));
+    });
   });
 
   describe("maintenance", () => {
@@ -1183,9 +1231,15 @@ describe("sqlite schema upgrade", () => {
       const unplaced = { ...incident("new-1"), lat: null, lng: null };
       await store.commit({ incidents: [unplaced] });
       expect(await store.getIncident("new-1")).toEqual(unplaced);
+      // Accounts made before version 8 were asked nothing; accounts made after keep what they were asked.
+      const users = await store.listUsers();
+      expect(users.length).toBeGreaterThan(0);
+      for (const old of users) expect(old.passwordChangeRequiredAt).toBeNull();
+      await store.createUser({ ...user("user-new", "new-kim"), passwordChangeRequiredAt: iso(T0) });
+      expect((await store.getUser("user-new"))?.passwordChangeRequiredAt).toBe(iso(T0));
       await store.close();
       const reopened = new Database(file, { readonly: true });
-      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "7" });
+      expect(reopened.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: "8" });
       reopened.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

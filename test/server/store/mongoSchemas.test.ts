@@ -119,7 +119,7 @@ const stream: StreamRecord = {
   updatedAt: T0,
 };
 
-const user: UserRecord = { id: "user-1", username: "kim", passwordHash: "$argon2id$v=19$x", role: "dispatcher", unitId: null, displayName: "Kim", createdAt: T0 };
+const user: UserRecord = { id: "user-1", username: "kim", passwordHash: "$argon2id$v=19$x", role: "dispatcher", unitId: null, displayName: "Kim", createdAt: T0, passwordChangeRequiredAt: null };
 const session: SessionRecord = { tokenHash: "ab".repeat(32), userId: "user-1", createdAt: T0, expiresAt: T0, revokedAt: null };
 const op: OpRecord = { opId: "op-1", kind: "intake", actorId: "user-1", requestHash: "req-1", result: { ok: true, nested: { empty: {} }, list: [] }, createdAt: T0 };
 

@@ -5,9 +5,11 @@ import { describeIssues } from "../../lib/validation";
 import { useStore } from "zustand";
 import type { UserView } from "../../../../shared/api";
 import { INCIDENT_TYPES, ROLES, UNIT_TYPES, type IncidentType, type Role, type UnitType } from "../../../../shared/domain";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../../../shared/passwordPolicy";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblemKind } from "../../../../shared/passwordPolicy";
 import { CreateUserBody, UnitUpsertBody, type RunCard } from "../../../../shared/schemas";
-import { api } from "../../api/client";
+import { can } from "../../../../shared/policy";
+import { api, authStore } from "../../api/client";
+import { describePasswordRefusal, describePolicyProblem } from "../auth/passwordMessages";
 import { unitStore } from "../../app/stores";
 import { ErrorText } from "../../ui/ErrorText";
 import { TranslatedOptions } from "../../ui/TranslatedOptions";
@@ -121,15 +123,86 @@ function UnitsAdmin() {
   );
 }
 
-/** Accounts: admins create them and end sessions; supervisors (`canCreate` false) only end sessions. */
+/**
+ * An admin sets another account's password (POST /users/:id/password): a row under the account's, one field. The
+ * account's sessions end with it; the admin tells the person the new password.
+ */
+function ResetPasswordRow({ user, onDone, onCancel }: { user: UserView; onDone: (count: number) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState("");
+  // An integration account has no screen to choose its own; a person should choose theirs.
+  const canAsk = user.role !== "integration";
+  const [mustChange, setMustChange] = useState(canAsk);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const kind = passwordProblemKind(password, user.username, () => false);
+    if (kind) {
+      setProblem(describePolicyProblem(t, kind));
+      return;
+    }
+    setBusy(true);
+    api
+      .resetPassword(user.id, { newPassword: password, ...(canAsk && mustChange ? { mustChangePassword: true } : {}) })
+      .then((result) => onDone(result.revokedSessions))
+      .catch((error: unknown) => setProblem(describePasswordRefusal(t, error, password, user.username)))
+      .finally(() => setBusy(false));
+  }
+
+  return (
+    <tr data-testid="reset-password-row">
+      <td colSpan={5}>
+        <form className="reset-password-form" onSubmit={submit} noValidate>
+          <label className="field">
+            <span>{t("admin.resetPasswordFor", { name: user.username })}</span>
+            <input
+              type="password"
+              autoComplete="new-password"
+              maxLength={PASSWORD_MAX_LENGTH}
+              value={password}
+              autoFocus
+              data-testid="reset-password-input"
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          </label>
+          {canAsk ? (
+            <label className="check">
+              <input type="checkbox" checked={mustChange} data-testid="reset-password-must-change" onChange={(e) => setMustChange(e.target.checked)} />
+              <span>{t("admin.mustChangePassword")}</span>
+            </label>
+          ) : null}
+          <button type="submit" className="button primary" disabled={busy} data-testid="reset-password-submit">
+            {t("admin.resetPasswordSubmit")}
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            {t("common.cancel")}
+          </button>
+          {problem ? (
+            <p className="error-text" role="alert" data-testid="reset-password-problem">
+              {problem}
+            </p>
+          ) : null}
+        </form>
+      </td>
+    </tr>
+  );
+}
+
+/** Accounts: admins create them, set their passwords and end sessions; supervisors (`canCreate` false) only end sessions. */
 function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
   const { t } = useTranslation();
   const units = useStore(unitStore, (state) => state.byId);
   const unitOptions = useMemo(() => Object.values(units).sort((a, b) => a.callSign.localeCompare(b.callSign, undefined, { numeric: true })), [units]);
   const [users, setUsers] = useState<UserView[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const [form, setForm] = useState({ username: "", password: "", role: "dispatcher" as Role, unitId: "", displayName: "" });
+  const [form, setForm] = useState({ username: "", password: "", role: "dispatcher" as Role, unitId: "", displayName: "", mustChange: true });
   const [created, setCreated] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [resetDone, setResetDone] = useState<string | null>(null);
+  const me = useStore(authStore, (state) => state.session?.user);
+  const mayReset = (user: UserView) => me !== undefined && can.resetPasswordOf({ role: me.role, userId: me.id }, user);
   const reload = () => api.listUsers().then((result) => setUsers(result.users)).catch(setError);
   useEffect(() => void reload(), []);
 
@@ -146,6 +219,7 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
       role: form.role,
       ...(form.role === "crew" ? { unitId: form.unitId } : {}),
       ...(form.displayName.trim() ? { displayName: form.displayName } : {}),
+      ...(form.mustChange && form.role !== "integration" ? { mustChangePassword: true } : {}),
     });
     if (!body.success) {
       setError(new Error(describeIssues(body.error)));
@@ -178,33 +252,66 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
           </tr>
         </thead>
         <tbody>
-          {users.map((user) => (
+          {users.map((user) => [
             <tr key={user.id} data-testid="account-row" data-username={user.username}>
               <td>{user.username}</td>
               <td>{t(`role.${user.role}`)}</td>
               <td>{user.unitId ?? ""}</td>
               <td>{user.displayName ?? ""}</td>
               <td>
-                <button
-                  type="button"
-                  className="button"
-                  data-testid="revoke"
-                  title={t("admin.revokeHint")}
-                  onClick={() => {
-                    if (!window.confirm(t("admin.revokeConfirm", { name: user.username }))) return;
-                    api
-                      .revoke(user.id)
-                      .then((result) => setCreated(t("admin.revoked", { name: user.username, count: result.revoked })))
-                      .catch(setError);
-                  }}
-                >
-                  {t("admin.revoke")}
-                </button>
+                <div className="account-actions">
+                  <button
+                    type="button"
+                    className="button"
+                    data-testid="revoke"
+                    title={t("admin.revokeHint")}
+                    onClick={() => {
+                      if (!window.confirm(t("admin.revokeConfirm", { name: user.username }))) return;
+                      api
+                        .revoke(user.id)
+                        .then((result) => setCreated(t("admin.revoked", { name: user.username, count: result.revoked })))
+                        .catch(setError);
+                    }}
+                  >
+                    {t("admin.revoke")}
+                  </button>
+                  {mayReset(user) ? (
+                    <button
+                      type="button"
+                      className="button"
+                      data-testid="reset-password"
+                      title={t("admin.resetPasswordHint")}
+                      aria-expanded={resetting === user.id}
+                      onClick={() => {
+                        setResetDone(null);
+                        setResetting(resetting === user.id ? null : user.id);
+                      }}
+                    >
+                      {t("admin.resetPassword")}
+                    </button>
+                  ) : null}
+                </div>
               </td>
-            </tr>
-          ))}
+            </tr>,
+            resetting === user.id ? (
+              <ResetPasswordRow
+                key={`${user.id}-reset`}
+                user={user}
+                onCancel={() => setResetting(null)}
+                onDone={(count) => {
+                  setResetting(null);
+                  setResetDone(t("admin.passwordReset", { name: user.username, count }));
+                }}
+              />
+            ) : null,
+          ])}
         </tbody>
       </table>
+      {resetDone ? (
+        <p role="status" data-testid="reset-password-done">
+          {resetDone}
+        </p>
+      ) : null}
       {canCreate ? null : <ErrorText error={error} />}
       {!canCreate && created ? <p role="status" data-testid="accounts-status">{created}</p> : null}
       {canCreate ? (
@@ -248,6 +355,12 @@ function AccountsAdmin({ canCreate }: { canCreate: boolean }) {
             <span>{t("admin.displayName")}</span>
             <input value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} />
           </label>
+          {form.role !== "integration" ? (
+            <label className="check">
+              <input type="checkbox" checked={form.mustChange} data-testid="account-must-change" onChange={(e) => setForm({ ...form, mustChange: e.target.checked })} />
+              <span>{t("admin.mustChangePassword")}</span>
+            </label>
+          ) : null}
           <button type="submit" className="button primary" data-testid="create-account-submit">
             {t("admin.create")}
           </button>
