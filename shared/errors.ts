@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   forbidden: 403,
   /** The target account is outside what the actor may manage (e.g. a supervisor ending an admin's sessions). */
   protected_account: 403,
+  /** An admin set this account's password and asked for the person's own: nothing else until they choose it. */
+  password_change_required: 403,
   not_found: 404,
   idempotency_conflict: 409,
   unit_unavailable: 409,

@@ -16,10 +16,13 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** Sets res.locals.session or answers 401; every route but login, health and config sits behind it. */
-export function requireAuth(context: ServiceContext) {
+/**
+ * Sets res.locals.session or answers 401; every route but login, health and config sits behind it. Only the routes
+ * a user needs to choose their own password (who am I, change it, log out) pass `duringPasswordChange`.
+ */
+export function requireAuth(context: ServiceContext, options: { duringPasswordChange?: boolean } = {}) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    res.locals.session = await authenticate(context, bearerToken(req.get("authorization")));
+    res.locals.session = await authenticate(context, bearerToken(req.get("authorization")), options);
     next();
   };
 }

@@ -94,7 +94,16 @@ export async function login(context: ServiceContext, body: LoginBody): Promise<L
   return { token, user: presentUser(user), expiresAt };
 }
 
-export async function authenticate(context: ServiceContext, token: string | undefined): Promise<AuthenticatedSession> {
+/**
+ * The session a token stands for. A user whose password an admin set with "ask for their own" gets
+ * `password_change_required` for everything but the few routes that let them choose it (`duringPasswordChange`),
+ * so the request is enforced here and not only by the screens.
+ */
+export async function authenticate(
+  context: ServiceContext,
+  token: string | undefined,
+  options: { duringPasswordChange?: boolean } = {},
+): Promise<AuthenticatedSession> {
   if (!token) throw errors.unauthenticated();
   const tokenHash = sha256(token);
   const session = await context.store.getSession(tokenHash);
@@ -105,6 +114,9 @@ export async function authenticate(context: ServiceContext, token: string | unde
   }
   const user = await context.store.getUser(session.userId);
   if (!user) throw errors.unauthenticated("This account no longer exists.");
+  if (user.passwordChangeRequiredAt !== null && !options.duringPasswordChange) {
+    throw new AppError("password_change_required", "Choose your own password first (POST /auth/password); an admin set this one.");
+  }
   return { actor: actorOf(user), tokenHash, expiresAt: session.expiresAt };
 }
 

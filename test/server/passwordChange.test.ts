@@ -268,9 +268,15 @@ describe("an admin resets another account's password", () => {
     const first = await login(server, account.username, "Chosen-by-the-admin-1");
     expect(first.body.user.mustChangePassword).toBe(true);
     expect((await server.api<UserView>("GET", "/auth/me", { token: first.body.token })).body.mustChangePassword).toBe(true);
+    // The server holds to it, not only the screens: nothing else answers, no socket connects.
+    const early = await server.api<ErrorBody>("GET", "/units", { token: first.body.token });
+    expect([early.status, early.body.code]).toEqual([403, "password_change_required"]);
+    await expect(waitForConnect(server.connect(first.body.token))).rejects.toThrow("password_change_required");
 
     expect((await changePassword(server, first.body.token, "Chosen-by-the-admin-1", "Chosen-by-the-person-2")).status).toBe(200);
     expect((await server.api<UserView>("GET", "/auth/me", { token: first.body.token })).body.mustChangePassword).toBeUndefined();
+    expect((await server.api("GET", "/units", { token: first.body.token })).status).toBe(200);
+    await waitForConnect(server.connect(first.body.token));
     expect((await login(server, account.username, "Chosen-by-the-person-2")).body.user.mustChangePassword).toBeUndefined();
   });
 

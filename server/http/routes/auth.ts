@@ -22,18 +22,19 @@ import { actorOf, param, parse, requireAuth, sessionOf } from "../helpers";
 export function authRoutes(context: ServiceContext, realtime: Realtime, loginLimits: RequestHandler[]): Router {
   const router = Router();
   const auth = requireAuth(context);
+  const authDuringPasswordChange = requireAuth(context, { duringPasswordChange: true });
 
   router.post("/auth/login", ...loginLimits, async (req, res) => {
     const body = parse(LoginBody, req.body, "body");
     res.json(await login(context, body));
   });
-  router.post("/auth/logout", auth, async (_req, res) => {
+  router.post("/auth/logout", authDuringPasswordChange, async (_req, res) => {
     const session = sessionOf(res);
     await logout(context, session.tokenHash);
     realtime.endSession(session.tokenHash);
     res.status(204).end();
   });
-  router.get("/auth/me", auth, async (_req, res) => {
+  router.get("/auth/me", authDuringPasswordChange, async (_req, res) => {
     const user = await context.store.getUser(actorOf(res).userId);
     if (!user) throw errors.unauthenticated("This account no longer exists.");
     res.json(presentUser(user));
@@ -44,7 +45,7 @@ export function authRoutes(context: ServiceContext, realtime: Realtime, loginLim
     realtime.endUserSessions(userId);
     res.json({ revoked });
   });
-  router.post("/auth/password", auth, ...loginLimits, async (req, res) => {
+  router.post("/auth/password", authDuringPasswordChange, ...loginLimits, async (req, res) => {
     const session = sessionOf(res);
     const result = await changeOwnPassword(context, session, parse(ChangePasswordBody, req.body, "body"));
     // Sockets of the other sessions go now, on every instance; this session's stay.

@@ -734,6 +734,7 @@ export const en = {
     weak_password: "The password is too weak",
     password_unchanged: "The new password is the current one",
     protected_account: "You may not manage this account",
+    password_change_required: "Choose your own password first: an admin set this one.",
   },
 };
 

@@ -735,5 +735,6 @@ export const zhCN: Messages = {
     weak_password: "密码强度不足",
     password_unchanged: "新密码与当前密码相同",
     protected_account: "您无权管理此账户",
+    password_change_required: "请先设置您自己的密码：当前密码由管理员设置。",
   },
 };

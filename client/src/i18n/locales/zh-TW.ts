@@ -735,5 +735,6 @@ export const zhTW: Messages = {
     weak_password: "密碼強度不足",
     password_unchanged: "新密碼與目前密碼相同",
     protected_account: "您無權管理此帳戶",
+    password_change_required: "請先設定您自己的密碼：目前密碼由管理員設定。",
   },
 };
