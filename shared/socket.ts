@@ -74,6 +74,12 @@ export interface SyncResult {
 export interface ServerToClientEvents {
   /** Every appended incident event, once, in log order, to everyone allowed to see it. */
   "incident.event": (event: IncidentEvent) => void;
+  /**
+   * A console's or pr's replay after `sync`: the missed events in log order, as many as one read of the log gave
+   * (up to 500), in one message rather than one each, so a thousand consoles reconnecting at once cost a
+   * thousand messages, not forty thousand. Apply them in order, as if each came as `incident.event`.
+   */
+  "incident.events": (events: IncidentEvent[]) => void;
   "dispatch.alert": (alert: DispatchAlert) => void;
   "dispatch.overdue": (overdue: DispatchOverdue) => void;
   /** A unit's record changed (status, incident, configuration). */

@@ -347,10 +347,11 @@ export async function attachRealtime(
       }
       return personal;
     };
-    const send = async (event: IncidentEvent, audience: IncidentAudience) => {
+    const present = async (event: IncidentEvent, audience: IncidentAudience) =>
       // A console sees personal data: no need to read the incident (a reconnect storm does this per socket).
-      const personal = seesPersonalData(audience) ? NO_PERSONAL_DATA : await personalOf(event.streamId);
-      socket.emit("incident.event", presentEvent(event, audience, personal));
+      presentEvent(event, audience, seesPersonalData(audience) ? NO_PERSONAL_DATA : await personalOf(event.streamId));
+    const send = async (event: IncidentEvent, audience: IncidentAudience) => {
+      socket.emit("incident.event", await present(event, audience));
       replayed += 1;
     };
     const stream = liveStreamOf(actor);
@@ -361,7 +362,11 @@ export async function attachRealtime(
         sendBatch: async (events) => {
           // Writes land between batches (a new caller's name to scrub): read what the incidents know afresh.
           personalByIncident.clear();
-          for (const event of events) if (isIncidentEvent(event)) await send(event, stream.audience);
+          const presented: IncidentEvent[] = [];
+          for (const event of events) if (isIncidentEvent(event)) presented.push(await present(event, stream.audience));
+          // One message per read of the log (see "incident.events" in shared/socket.ts).
+          if (presented.length > 0) socket.emit("incident.events", presented);
+          replayed += presented.length;
         },
         leaveLive: () => {
           gates.close(socket.id);

@@ -67,6 +67,15 @@ describe("console realtime", () => {
     realtime.stop();
   });
 
+  it("applies a replay batch after sync in order, as if each event came alone", async () => {
+    await loadConsoleData();
+    const realtime = startConsoleRealtime("tok", me);
+    socket.serverEmit("incident.events", [createdEvent("i2", "2026-00002"), dispatchedEvent("i2", 2, "E1", "2026-11-22T06:00:30.000Z")]);
+    expect(incidentStore.getState().byId.i2?.assignments.map((a) => a.unitId)).toEqual(["E1"]);
+    expect(incidentStore.getState().position).toBe(12);
+    realtime.stop();
+  });
+
   it("announces a call created by someone else, not one this dispatcher took", async () => {
     await loadConsoleData();
     const realtime = startConsoleRealtime("tok", me);

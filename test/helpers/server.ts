@@ -7,6 +7,7 @@ import path from "node:path";
 import { io as connectSocket, type Socket } from "socket.io-client";
 import type { LoginResult, UserView } from "../../shared/api";
 import type { Role } from "../../shared/domain";
+import type { IncidentEvent } from "../../shared/events";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/socket";
 import { createApi, type Api } from "../../client/src/api/endpoints";
 import { createHttpClient } from "../../client/src/api/http";
@@ -156,6 +157,15 @@ export async function must<T>(pending: Promise<ApiResponse<T>>, status = 200): P
     throw new Error(`set-up request answered ${response.status}, expected ${status}: ${JSON.stringify(response.body)}`);
   }
   return response.body;
+}
+
+/**
+ * Calls `listener` for every incident event the socket receives, live (`incident.event`) or in a replay batch
+ * (`incident.events`), in the order they arrive.
+ */
+export function onIncidentEvents(socket: ClientSocket, listener: (event: IncidentEvent) => void): void {
+  socket.on("incident.event", listener);
+  socket.on("incident.events", (events) => events.forEach((event) => listener(event)));
 }
 
 /** Resolves with the next `event` the socket receives (or rejects after `timeoutMs`). */

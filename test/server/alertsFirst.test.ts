@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult } from "../../shared/api";
 import { phoneCall } from "../helpers/factories";
-import { emitWithAck, startTestServer, waitForConnect, type ClientSocket, type TestServer } from "../helpers/server";
+import { emitWithAck, onIncidentEvents, startTestServer, waitForConnect, type ClientSocket, type TestServer } from "../helpers/server";
 import { opId } from "../helpers/factories";
 
 const CONSOLES = 300;
@@ -42,7 +42,7 @@ describe("alerts first", () => {
     let consolesReached = 0;
     const allReached = new Promise<void>((resolve) => {
       for (const socket of consoles) {
-        socket.on("incident.event", (event) => {
+        onIncidentEvents(socket, (event) => {
           if (event.type !== "unit.dispatched" || event.streamId !== incidentId) return;
           arrivals.push("console");
           consolesReached += 1;
@@ -56,7 +56,7 @@ describe("alerts first", () => {
         arrivals.push("alert");
         resolve();
       });
-      tablet.on("incident.event", (event) => {
+      onIncidentEvents(tablet, (event) => {
         if (event.type === "unit.dispatched" && event.streamId === incidentId) arrivals.push("crew event");
       });
     });

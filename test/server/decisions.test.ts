@@ -8,7 +8,7 @@ import type { CallIntakeResult, FiregroundResult, IncidentDetailView, IncidentEv
 import type { IncidentEvent } from "../../shared/events";
 import { applyIncidentEvent, type IncidentState } from "../../shared/incident";
 import type { AckResult } from "../../shared/errors";
-import { emitWithAck, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
+import { emitWithAck, onIncidentEvents, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
 import { north, opId, phoneCall } from "../helpers/factories";
 
 let server: TestServer;
@@ -55,12 +55,12 @@ beforeAll(async () => {
   await server.api("POST", `/incidents/${otherIncidentId}/dispatch`, { token: dispatcher.token, body: { unitIds: ["FE2"], opId: opId() } });
 
   consoleSocket = server.connect(dispatcher.token);
-  consoleSocket.on("incident.event", (event) => consoleSeen.push(event));
+  onIncidentEvents(consoleSocket, (event) => consoleSeen.push(event));
   await waitForConnect(consoleSocket);
   ok(await emitWithAck(consoleSocket, "sync", {}));
 
   tablet = server.connect(crew.token);
-  tablet.on("incident.event", (event) => tabletSeen.push(event));
+  onIncidentEvents(tablet, (event) => tabletSeen.push(event));
   await waitForConnect(tablet);
   ok(await emitWithAck(tablet, "sync", {}));
   for (const status of ["acknowledged", "en_route", "on_scene"] as const) {
@@ -370,7 +370,7 @@ describe("reconnect and the log", () => {
 
     const again = server.connect(crew.token);
     const missed: IncidentEvent[] = [];
-    again.on("incident.event", (event) => missed.push(event));
+    onIncidentEvents(again, (event) => missed.push(event));
     await waitForConnect(again);
     const ack = ok(await emitWithAck(again, "sync", { incidents: { [incidentId]: lastSeq } }));
     expect(ack.replayed).toBe(2);

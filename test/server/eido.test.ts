@@ -4,7 +4,7 @@ import type { ErrorBody } from "../../shared/errors";
 import type { IncidentEvent } from "../../shared/events";
 import { civicCallTransfer, geodeticIncident } from "../helpers/eidoFixtures";
 import { opId, phoneCall } from "../helpers/factories";
-import { emitWithAck, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
+import { emitWithAck, onIncidentEvents, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 let integration: Account;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   dispatcher = await server.createAccount("dispatcher");
   await server.createUnit("E1", { home: { lat: 31.235, lng: 121.48 } });
   console_ = server.connect(dispatcher.token);
-  console_.on("incident.event", (event) => received.push(event));
+  onIncidentEvents(console_, (event) => received.push(event));
   await waitForConnect(console_);
   const position = (await server.api<{ position: number }>("GET", "/events?after=0&limit=1", { token: dispatcher.token })).body.position;
   await emitWithAck(console_, "sync", { position });
@@ -191,7 +191,7 @@ describe("receiving an EIDO", () => {
     expect((await postEido(civicCallTransfer(), pr.token)).status).toBe(403);
     const prSocket = server.connect(pr.token);
     const prEvents: IncidentEvent[] = [];
-    prSocket.on("incident.event", (event) => prEvents.push(event));
+    onIncidentEvents(prSocket, (event) => prEvents.push(event));
     await waitForConnect(prSocket);
     await emitWithAck(prSocket, "sync", { position: (await lastPosition()).position });
     const created = await postEido(civicCallTransfer({ notes: [{ id: "n", text: "Chen Jie next door called too" }] }));

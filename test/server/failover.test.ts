@@ -19,6 +19,7 @@ import { Cluster, haveRedis, REDIS_SERVER, sleep, waitFor, type AppProcess } fro
 import { north, opId, phoneCall } from "../helpers/factories";
 import { callApi } from "../helpers/process";
 import type { ClientSocket } from "../helpers/server";
+import { onIncidentEvents } from "../helpers/server";
 
 const ADMIN_PASSWORD = "failover-test-password";
 const LEASE_SECONDS = 3;
@@ -85,7 +86,7 @@ class Client {
       reconnection: false,
       forceNew: true,
     });
-    socket.on("incident.event", (event) => {
+    onIncidentEvents(socket, (event) => {
       this.received.push(event);
       this.position = Math.max(this.position, event.position);
       this.lastSeq.set(event.streamId, Math.max(this.lastSeq.get(event.streamId) ?? 0, event.seq));

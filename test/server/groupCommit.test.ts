@@ -9,7 +9,7 @@ import type { CallIntakeResult } from "../../shared/api";
 import type { IncidentEvent } from "../../shared/events";
 import { verifyStoreLog } from "../../server/scripts/verifyLog";
 import { north, opId, phoneCall } from "../helpers/factories";
-import { emitWithAck, startTestServer, waitForConnect, type TestServer } from "../helpers/server";
+import { emitWithAck, onIncidentEvents, startTestServer, waitForConnect, type TestServer } from "../helpers/server";
 
 const BURST = 48;
 
@@ -30,7 +30,7 @@ describe("group commit", () => {
     await waitForConnect(consoleSocket);
     await emitWithAck(consoleSocket, "sync", {});
     const received: IncidentEvent[] = [];
-    consoleSocket.on("incident.event", (event) => received.push(event));
+    onIncidentEvents(consoleSocket, (event) => received.push(event));
 
     const base = { lat: 37.7, lng: -122.45 };
     const bodies = Array.from({ length: BURST }, (_, i) => phoneCall({ location: north(base, i * 5_000) }));

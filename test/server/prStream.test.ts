@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncidentEvent } from "../../shared/events";
-import { emitWithAck, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
+import { emitWithAck, onIncidentEvents, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
 
 const CALLER_NAME = "Ouyang Xiaoming";
 const CALLER_NUMBER = "138 1234 5678";
@@ -33,7 +33,7 @@ function leaks(payloads: unknown[]): string[] {
 
 function collect(socket: ClientSocket): IncidentEvent[] {
   const received: IncidentEvent[] = [];
-  socket.on("incident.event", (event) => received.push(event));
+  onIncidentEvents(socket, (event) => received.push(event));
   return received;
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult, IncidentDetailView, IncidentView } from "../../shared/api";
 import type { IncidentEvent } from "../../shared/events";
 import { applyIncidentEvent, type IncidentState } from "../../shared/incident";
-import { emitWithAck, nextEvent, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
+import { emitWithAck, nextEvent, onIncidentEvents, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
 import { north, opId, phoneCall } from "../helpers/factories";
 
 let server: TestServer;
@@ -31,7 +31,7 @@ class ConsoleMirror {
   }
 
   attach(socket: ClientSocket) {
-    socket.on("incident.event", (event) => {
+    onIncidentEvents(socket, (event) => {
       this.received.push(event);
       this.incidents.set(event.streamId, applyIncidentEvent(this.incidents.get(event.streamId), event));
       this.position = event.position;
@@ -101,12 +101,32 @@ describe("reconnecting clients", () => {
     for (const id of ids) expect(mirror.incidents.get(id)).toEqual(expected.get(id));
   });
 
+  it("replays what a console missed in one message per read of the log, not one message per event", async () => {
+    const start = await server.api<{ position: number }>("GET", "/incidents", { token: dispatcher.token });
+    const missed = [];
+    for (let index = 0; index < 6; index++) missed.push(await call(north(base, 20_000 + index * 1000)));
+    const socket = server.connect(dispatcher.token);
+    await waitForConnect(socket);
+    const batches: IncidentEvent[][] = [];
+    const singles: IncidentEvent[] = [];
+    socket.on("incident.events", (events) => batches.push(events));
+    socket.on("incident.event", (event) => singles.push(event));
+    const ack = await emitWithAck(socket, "sync", { position: start.body.position });
+    const log = await server.api<{ events: IncidentEvent[] }>("GET", `/events?after=${start.body.position}&limit=100`, { token: dispatcher.token });
+    expect(log.body.events.filter((event) => event.type === "incident.created")).toHaveLength(missed.length);
+    expect(ack.ok && ack.data.replayed).toBe(log.body.events.length);
+    expect(singles).toEqual([]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.map((event) => event.position)).toEqual(log.body.events.map((event) => event.position));
+    socket.disconnect();
+  });
+
   it("gives a reconnecting tablet the events of its incident after the sequence it had", async () => {
     const crew = await server.createAccount("crew", "R3");
     const incident = await call(north(base, 20_000));
     const tablet = server.connect(crew.token);
     const seen: IncidentEvent[] = [];
-    tablet.on("incident.event", (event) => seen.push(event));
+    onIncidentEvents(tablet, (event) => seen.push(event));
     await waitForConnect(tablet);
     await emitWithAck(tablet, "sync", {});
     await server.api("POST", `/incidents/${incident.body.incident.id}/dispatch`, { token: dispatcher.token, body: { unitIds: ["R3"], opId: opId() } });
@@ -120,7 +140,7 @@ describe("reconnecting clients", () => {
 
     const again = server.connect(crew.token);
     const missed: IncidentEvent[] = [];
-    again.on("incident.event", (event) => missed.push(event));
+    onIncidentEvents(again, (event) => missed.push(event));
     await waitForConnect(again);
     const ack = await emitWithAck(again, "sync", { incidents: { [incident.body.incident.id]: lastSeq } });
     expect(ack.ok && ack.data.replayed).toBe(2);
@@ -137,7 +157,7 @@ describe("reconnecting clients", () => {
     const crew = await server.createAccount("crew", "R3");
     const tablet = server.connect(crew.token);
     const seen: IncidentEvent[] = [];
-    tablet.on("incident.event", (event) => seen.push(event));
+    onIncidentEvents(tablet, (event) => seen.push(event));
     await waitForConnect(tablet);
     await emitWithAck(tablet, "sync", {});
     const other = await call(north(base, 30_000));
@@ -162,7 +182,7 @@ describe("position reports", () => {
     await Promise.all([waitForConnect(tablet), waitForConnect(consoleSocket)]);
     await emitWithAck(consoleSocket, "sync", {});
     const events: IncidentEvent[] = [];
-    consoleSocket.on("incident.event", (event) => events.push(event));
+    onIncidentEvents(consoleSocket, (event) => events.push(event));
     const seen = nextEvent(consoleSocket, "unit.position", (update) => update.unitId === "R1");
     const ack = await emitWithAck(tablet, "unit.position", { unitId: "R1", lat: 31.01, lng: 121.02, heading: 90 });
     expect(ack).toEqual({ ok: true, data: { received: true } });

@@ -11,7 +11,7 @@ import type { SyncResult, UnitPositionUpdate } from "../../shared/socket";
 import type { Actor } from "../../shared/events";
 import { CommitBuilder } from "../../server/core/commitBuilder";
 import { north, opId, phoneCall } from "../helpers/factories";
-import { emitWithAck, startTestServer, waitForConnect, type ClientSocket, type TestServer } from "../helpers/server";
+import { emitWithAck, onIncidentEvents, startTestServer, waitForConnect, type ClientSocket, type TestServer } from "../helpers/server";
 
 const base = { lat: 31.2, lng: 121.4 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,7 +53,7 @@ describe("session expiry", () => {
     const loginAt = Date.now();
     const listener = running.connect(dispatcher.token);
     const received: IncidentEvent[] = [];
-    listener.on("incident.event", (event) => received.push(event));
+    onIncidentEvents(listener, (event) => received.push(event));
     let toldExpired = false;
     listener.on("session.expired", () => (toldExpired = true));
     await waitForConnect(listener);
@@ -73,7 +73,7 @@ describe("session expiry", () => {
     });
     const control = running.connect(admin.body.token);
     const controlSaw: IncidentEvent[] = [];
-    control.on("incident.event", (event) => controlSaw.push(event));
+    onIncidentEvents(control, (event) => controlSaw.push(event));
     await waitForConnect(control);
     await emitWithAck(control, "sync", {});
     const after = await running.api<CallIntakeResult>("POST", "/calls", {
@@ -174,7 +174,7 @@ describe("sync", () => {
       consoles.map(
         (socket, index) =>
           new Promise<void>((resolve) =>
-            socket.on("incident.event", (event) => {
+            onIncidentEvents(socket, (event) => {
               received[index]!.push(event);
               resolve();
             }),
@@ -244,7 +244,7 @@ describe("sync", () => {
     await seedCalls(running, dispatcher.token, 60);
     const socket: ClientSocket = running.connect(dispatcher.token);
     const received: IncidentEvent[] = [];
-    socket.on("incident.event", (event) => received.push(event));
+    onIncidentEvents(socket, (event) => received.push(event));
     await waitForConnect(socket);
 
     const rounds: { replayed: number; more: boolean | undefined }[] = [];

@@ -1,6 +1,7 @@
 // Feeds the console's stores: first load, then live socket events, and a resync after every reconnect
 // (replay from the last applied log position) so the screen ends up exactly at the server's state.
 import type { UserView } from "../../../shared/api";
+import type { IncidentEvent } from "../../../shared/events";
 import { api, authStore } from "../api/client";
 import { ApiError } from "../api/http";
 import { ACK_TIMEOUT_MS, createSocket, type AppSocket } from "../api/socket";
@@ -76,7 +77,12 @@ export function startConsoleRealtime(token: string, me: UserView): ConsoleRealti
   });
   socket.io.on("reconnect_attempt", () => connectionStore.getState().disconnected());
 
-  socket.on("incident.event", (event) => {
+  socket.on("incident.event", (event) => applyLive(event));
+  // A replay after sync: the same events, several in one message.
+  socket.on("incident.events", (events) => {
+    for (const event of events) applyLive(event);
+  });
+  function applyLive(event: IncidentEvent): void {
     const outcome = incidentStore.getState().applyEvent(event);
     if (outcome === "gap") refetch(event.streamId);
     if (outcome !== "applied") return;
@@ -87,7 +93,7 @@ export function startConsoleRealtime(token: string, me: UserView): ConsoleRealti
         sound("newCall");
       }
     }
-  });
+  }
   socket.on("dispatch.overdue", (overdue) => {
     alertStore.getState().reportOverdue(overdue);
     alertStore.getState().raise({

@@ -1,6 +1,7 @@
 // Feeds the PR screen: the incident list once, then the pr room's live events (presented by the server without
 // any caller's data), and a replay from the last applied position after every reconnect.
 import { useEffect, useState } from "react";
+import type { IncidentEvent } from "../../../../shared/events";
 import { api, authStore } from "../../api/client";
 import { ACK_TIMEOUT_MS, createSocket, type AppSocket } from "../../api/socket";
 import { connectionStore, incidentStore } from "../../app/stores";
@@ -38,9 +39,12 @@ export function usePrRealtime(token: string): unknown {
         live.on("disconnect", () => {
           if (!stopped) connectionStore.getState().disconnected();
         });
-        live.on("incident.event", (event) => {
+        const apply = (event: IncidentEvent) => {
           if (incidentStore.getState().applyEvent(event) === "gap") refetch(event.streamId);
-        });
+        };
+        live.on("incident.event", apply);
+        // A replay after sync: the same events, several in one message.
+        live.on("incident.events", (events) => events.forEach(apply));
         live.on("session.revoked", () => authStore.getState().logout());
       })
       .catch((error: unknown) => {
