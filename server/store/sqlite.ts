@@ -72,6 +72,14 @@ CREATE INDEX incidents_number ON incidents (number);`;
 
 const CELL_INDEX = `CREATE INDEX incidents_cell ON incidents (cell, received_at_ms);`;
 
+/** The duplicate lookup's conditions, newest first, whichever index finds the candidates (WindowParams). */
+const IN_WINDOW = `received_at_ms BETWEEN @fromMs AND @toMs
+         AND lat BETWEEN @minLat AND @maxLat
+         AND lng BETWEEN @minLng AND @maxLng
+         AND status IN (SELECT value FROM json_each(@statuses))
+       ORDER BY received_at_ms DESC, id DESC
+       LIMIT @limit`;
+
 /**
  * Migrations by the version they lead to, each run in one transaction with the version bump. Version 2: the
  * incident log becomes a log of streams (positions, seqs and hashes kept as they were), units get a version,
@@ -371,25 +379,13 @@ function prepareStatements(db: Database.Database) {
     // arrays so the statement is prepared once whatever their number.
     findIncidentsInCells: db.prepare<[WindowParams & { cells: string }], Row>(
       `SELECT * FROM incidents INDEXED BY incidents_cell
-       WHERE cell IN (SELECT value FROM json_each(@cells))
-         AND received_at_ms BETWEEN @fromMs AND @toMs
-         AND lat BETWEEN @minLat AND @maxLat
-         AND lng BETWEEN @minLng AND @maxLng
-         AND status IN (SELECT value FROM json_each(@statuses))
-       ORDER BY received_at_ms DESC, id DESC
-       LIMIT @limit`,
+       WHERE cell IN (SELECT value FROM json_each(@cells)) AND ${IN_WINDOW}`,
     ),
     // A box too wide for cells (a wildland fire's kilometres): a range on the (received_at_ms, lat) index walked
     // newest first, lat checked in the index, the rest on the rows it yields. INDEXED BY because the planner would
     // otherwise take (status, received_at_ms) and sort every match before the LIMIT.
     findIncidentsInWindow: db.prepare<[WindowParams], Row>(
-      `SELECT * FROM incidents INDEXED BY incidents_window
-       WHERE received_at_ms BETWEEN @fromMs AND @toMs
-         AND lat BETWEEN @minLat AND @maxLat
-         AND lng BETWEEN @minLng AND @maxLng
-         AND status IN (SELECT value FROM json_each(@statuses))
-       ORDER BY received_at_ms DESC, id DESC
-       LIMIT @limit`,
+      `SELECT * FROM incidents INDEXED BY incidents_window WHERE ${IN_WINDOW}`,
     ),
     findIncidentsByAddressKey: db.prepare<[addressKey: string, fromMs: number, toMs: number, limit: number], Row>(
       `SELECT * FROM incidents

@@ -2,14 +2,13 @@
 // redis-server, started here on a free loopback port and stopped afterwards.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ErrorBody } from "../../shared/errors";
 import { createLogger } from "../../server/logger";
+import { freePort, REDIS_SERVER } from "../helpers/cluster";
 import { startTestServer, type TestServer } from "../helpers/server";
 
-const REDIS_SERVER = "/usr/bin/redis-server";
 const describeRedis = fs.existsSync(REDIS_SERVER) ? describe : describe.skip;
 if (!fs.existsSync(REDIS_SERVER)) {
   const message = `Redis rate-limit test SKIPPED: no ${REDIS_SERVER} (apt-get install redis-server)`;
@@ -18,16 +17,6 @@ if (!fs.existsSync(REDIS_SERVER)) {
   console.warn(message);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();

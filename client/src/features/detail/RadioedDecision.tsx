@@ -8,6 +8,7 @@ import { LIMITS } from "../../../../shared/limits";
 import { ErrorText } from "../../ui/ErrorText";
 import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { recordRadioedDecision } from "../incidents/incidentActions";
+import { RadioedByField, useSave } from "./RadioedFireground";
 
 export function RadioedDecision({ incident }: { incident: IncidentState }) {
   const { t } = useTranslation();
@@ -20,8 +21,7 @@ export function RadioedDecision({ incident }: { incident: IncidentState }) {
   const [owner, setOwner] = useState("");
   const [publicCandidate, setPublicCandidate] = useState(false);
   const [radioedBy, setRadioedBy] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSave();
   if (incident.status !== "open") return null;
 
   const radiusMetres = Number.parseInt(radius, 10);
@@ -29,19 +29,19 @@ export function RadioedDecision({ incident }: { incident: IncidentState }) {
 
   function submit() {
     if (!ready) return;
-    setBusy(true);
-    setError(null);
-    recordRadioedDecision(incident.id, {
-      decisionType,
-      reason: reason.trim(),
-      factors,
-      publicCandidate,
-      ...(legalBasis ? { legalBasis } : {}),
-      ...(property.trim() ? { propertyAffected: { description: property.trim(), ...(owner.trim() ? { owner: owner.trim() } : {}) } } : {}),
-      ...(decisionType === "evacuation" ? { evacuationRadiusM: radiusMetres } : {}),
-      ...(radioedBy.trim() ? { recordedFor: { name: radioedBy.trim() } } : {}),
-    })
-      .then(() => {
+    run(
+      () =>
+        recordRadioedDecision(incident.id, {
+          decisionType,
+          reason: reason.trim(),
+          factors,
+          publicCandidate,
+          ...(legalBasis ? { legalBasis } : {}),
+          ...(property.trim() ? { propertyAffected: { description: property.trim(), ...(owner.trim() ? { owner: owner.trim() } : {}) } } : {}),
+          ...(decisionType === "evacuation" ? { evacuationRadiusM: radiusMetres } : {}),
+          ...(radioedBy.trim() ? { recordedFor: { name: radioedBy.trim() } } : {}),
+        }),
+      () => {
         setDecisionType("");
         setFactors([]);
         setReason("");
@@ -50,9 +50,8 @@ export function RadioedDecision({ incident }: { incident: IncidentState }) {
         setProperty("");
         setOwner("");
         setPublicCandidate(false);
-      })
-      .catch(setError)
-      .finally(() => setBusy(false));
+      },
+    );
   }
 
   return (
@@ -81,16 +80,7 @@ export function RadioedDecision({ incident }: { incident: IncidentState }) {
               <TranslatedOptions values={DECISION_TYPES} prefix="decisionType" />
             </select>
           </label>
-          <label className="field">
-            <span>{t("radioedDecision.radioedBy")}</span>
-            <input
-              data-testid="radioed-by"
-              value={radioedBy}
-              maxLength={LIMITS.shortText}
-              placeholder={incident.command ? incident.command.name : ""}
-              onChange={(event) => setRadioedBy(event.target.value)}
-            />
-          </label>
+          <RadioedByField incident={incident} value={radioedBy} onChange={setRadioedBy} testId="radioed-by" />
         </div>
         <fieldset className="factor-checks">
           <legend>{t("decisionForm.factors")}</legend>

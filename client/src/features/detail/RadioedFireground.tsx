@@ -11,8 +11,25 @@ import { ErrorText } from "../../ui/ErrorText";
 import { TranslatedOptions } from "../../ui/TranslatedOptions";
 import { recordRadioedCommand, recordRadioedWaterUse } from "../incidents/incidentActions";
 
+/** Who radioed it in; empty means whoever is in command (the server names them). */
+export function RadioedByField({ incident, value, onChange, testId }: { incident: IncidentState; value: string; onChange: (name: string) => void; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <label className="field">
+      <span>{t("radioedDecision.radioedBy")}</span>
+      <input
+        data-testid={testId}
+        value={value}
+        maxLength={LIMITS.shortText}
+        placeholder={incident.command ? incident.command.name : ""}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </label>
+  );
+}
+
 /** Runs one save at a time and keeps its error for the form. */
-function useSave() {
+export function useSave() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const run = (save: () => Promise<unknown>, done: () => void) => {
@@ -174,16 +191,7 @@ export function RadioedWaterUse({ incident }: { incident: IncidentState }) {
             <input inputMode="numeric" value={estimate} onChange={(event) => setEstimate(event.target.value.replace(/\D/g, "").slice(0, 8))} />
           </label>
         </div>
-        <label className="field">
-          <span>{t("radioedDecision.radioedBy")}</span>
-          <input
-            data-testid="radioed-water-by"
-            value={radioedBy}
-            maxLength={LIMITS.shortText}
-            placeholder={incident.command ? incident.command.name : ""}
-            onChange={(event) => setRadioedBy(event.target.value)}
-          />
-        </label>
+        <RadioedByField incident={incident} value={radioedBy} onChange={setRadioedBy} testId="radioed-water-by" />
         {flagged ? (
           <div className="water-warning" role="alert" data-testid="radioed-water-warning">
             <p>⚠ {t("waterForm.warning", { concerns: concerns.map((concern) => t(`waterConcern.${concern}`)).join("; ") })}</p>
