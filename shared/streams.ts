@@ -3,7 +3,7 @@
 // check those projections; a new workflow adds its stream type here and in events.ts / eventSchemas.ts.
 import type { NewStreamEvent, RunCardEventPayloads, StreamType } from "./events";
 import { applyExplanationEvent, type ExplanationState } from "./explanation";
-import { applyIncidentEvent, FoldError, type IncidentState } from "./incident";
+import { applyIncidentEvent, FoldError, foldIncident, type IncidentState } from "./incident";
 import { applyCaseEvent, type CaseState } from "./cases";
 
 /** What every folded state carries: where its stream's chain ends, so the next event can be appended. */
@@ -52,6 +52,9 @@ export function lookupKeyOf<S extends Exclude<StreamType, "incident">>(streamTyp
 
 /** Folds a whole stream, oldest first. */
 export function foldStream<S extends StreamType>(streamType: S, events: readonly NewStreamEvent<S>[]): StreamStates[S] {
+  if (events.length === 0) throw new FoldError(`${streamType}: no events to fold`);
+  // An incident can run to thousands of events: its fold changes one state in place (see foldIncident).
+  if (streamType === "incident") return foldIncident(events as readonly NewStreamEvent<"incident">[]) as StreamStates[S];
   const apply = STREAM_FOLDS[streamType] as StreamFold<S>;
   let state: StreamStates[S] | undefined;
   for (const event of events) state = apply(state, event);

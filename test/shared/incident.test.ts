@@ -73,6 +73,23 @@ describe("foldIncident", () => {
     expect(before).toEqual(snapshot);
   });
 
+  it("folds a whole stream to what applying its events one by one gives, and leaves the events as they were", () => {
+    const { events, add } = log();
+    add("incident.created", { number: "2026-00001", incidentType: "structure_fire", location: { lat: 1, lng: 2 }, receivedAt: at(0), alarmLevel: 1 }, 0);
+    for (let index = 0; index < 300; index++) add("incident.note", { text: `note ${index}` }, index + 1);
+    add("unit.dispatched", { unitId: "E1", callSign: "E1", unitType: "engine" }, 400);
+    const untouched = structuredClone(events);
+    let stepwise: ReturnType<typeof foldIncident> | undefined;
+    for (const event of events) stepwise = applyIncidentEvent(stepwise, event);
+    const folded = foldIncident(events);
+    expect(folded).toEqual(stepwise);
+    expect(folded.notes).toHaveLength(300);
+    expect(events).toEqual(untouched);
+    // The same refusals as one by one: a second creation, a gap.
+    expect(() => foldIncident([...events, { ...events[0]!, seq: events.length + 1 }])).toThrow(/created twice/);
+    expect(() => foldIncident([events[0]!, events[2]!])).toThrow(/expected seq 2, got 3/);
+  });
+
   it("refuses an event out of sequence and a status for a unit that is not assigned", () => {
     const events = fire();
     const state = foldIncident(events.slice(0, 3));
