@@ -375,4 +375,14 @@ describe("the public routes under abuse", () => {
     expect(after.status).toBe(200);
     expect(after.body.caseNumber).toBe(filed.caseNumber);
   });
+
+  it("does not count a resident's reading of published explanations against their tries at a case", async () => {
+    clock.advance(61_000);
+    const filed = (await server.api<CaseFiledResult>("POST", "/public/cases", { body: filing() })).body;
+    for (let page = 0; page < 20; page++) {
+      expect((await server.api("GET", `/public/explanations/${randomUUID().replaceAll("-", "")}`)).status).toBe(404);
+    }
+    const read = await server.api<PublicCaseView>("GET", `/public/cases/${filed.caseNumber}`, { headers: { "x-access-code": filed.accessCode } });
+    expect(read.status).toBe(200);
+  });
 });

@@ -86,11 +86,10 @@ export function publicCaseRoutes(context: ServiceContext, redis?: RedisConnectio
     limiter(req, res, (error?: unknown) => {
       if (!error || error instanceof AppError) return next(error);
       context.logger.warn("public case limiter unavailable", { error: error instanceof Error ? error.message : String(error) });
-      // The other public routes (published explanations) have their own limiter, which lets them through meanwhile.
-      if (!/\/public\/cases(\/|$)/.test(`${req.baseUrl}${req.path}`)) return next();
       next(new AppError("store_unavailable", "Cases cannot be looked up right now; try again shortly."));
     });
-  router.use("/public", failClosed, express.json({ limit: PUBLIC_BODY_LIMIT, strict: true, type: () => true }));
+  // Only the case routes: published explanations have their own limiter and must not use up a resident's tries.
+  router.use("/public/cases", failClosed, express.json({ limit: PUBLIC_BODY_LIMIT, strict: true, type: () => true }));
 
   router.post("/public/cases", async (req, res) => {
     res.status(201).json(await fileCaseOnline(context, parse(PublicCaseBody, req.body, "body")));
