@@ -244,7 +244,8 @@ function leaseFromRow(row: LeaseRow): LeaseRecord {
   return { name: row.name, holder: row.holder, expiresAtMs: row.expires_at_ms, renewedAtMs: row.renewed_at_ms };
 }
 
-interface EventRow {
+/** A row of the events table, as stored. */
+export interface EventRow {
   position: number;
   stream_type: string;
   stream_id: string;

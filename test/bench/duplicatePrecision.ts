@@ -14,6 +14,7 @@ import { toIncidentRecord } from "../../server/core/commitBuilder";
 import { mapIncidentType, readSfFile } from "../../server/scripts/sf/rows";
 import { findDuplicates } from "../../server/services/duplicates";
 import { SqliteStore } from "../../server/store/sqlite";
+import { bareIncidentState } from "./seed";
 
 export interface PrecisionResult {
   newCalls: number;
@@ -81,24 +82,13 @@ function readCalls(csvPath: string): SampleCall[] {
 }
 
 function stateOf(call: SampleCall, status: "open" | "closed"): IncidentState {
-  const receivedAt = new Date(call.receivedAt).toISOString();
-  return {
+  return bareIncidentState({
     id: call.callNumber,
-    number: call.callNumber,
     status,
     incidentType: call.incidentType,
-    alarmLevel: 1,
     location: { lat: call.lat, lng: call.lng, ...(call.address !== undefined ? { address: call.address } : {}) },
-    receivedAt,
-    createdAt: { occurredAt: receivedAt, recordedAt: receivedAt },
-    calls: [],
-    assignments: [],
-    phases: {},
-    notes: [],
-    mergedFrom: [],
-    lastSeq: 1,
-    lastHash: "",
-  };
+    receivedAt: new Date(call.receivedAt).toISOString(),
+  });
 }
 
 type Step =

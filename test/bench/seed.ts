@@ -3,21 +3,13 @@ import type { IncidentState } from "../../shared/incident";
 import { toIncidentRecord } from "../../server/core/commitBuilder";
 import type { IncidentRecord } from "../../server/store/types";
 
-/** `days` of incidents from `start`, spread over a 40 km square; a third still open. */
-export function syntheticIncident(index: number, start: number, days: number): IncidentRecord {
-  const lat = 31.0 + Math.random() * 0.36;
-  const lng = 121.2 + Math.random() * 0.42;
-  const receivedAt = new Date(start + Math.random() * days * 86_400_000).toISOString();
-  const number = `B-${String(index).padStart(6, "0")}`;
-  const state: IncidentState = {
-    id: number,
-    number,
-    status: index % 3 === 0 ? "open" : "closed",
-    incidentType: index % 2 === 0 ? "structure_fire" : "medical",
+/** An incident as one call creates it, with nothing since: what the bench figures put on record directly. */
+export function bareIncidentState(fields: Pick<IncidentState, "id" | "status" | "incidentType" | "location" | "receivedAt">): IncidentState {
+  return {
+    ...fields,
+    number: fields.id,
     alarmLevel: 1,
-    location: { lat, lng, address: `${index % 500} Bench Rd` },
-    receivedAt,
-    createdAt: { occurredAt: receivedAt, recordedAt: receivedAt },
+    createdAt: { occurredAt: fields.receivedAt, recordedAt: fields.receivedAt },
     calls: [],
     assignments: [],
     phases: {},
@@ -26,5 +18,20 @@ export function syntheticIncident(index: number, start: number, days: number): I
     lastSeq: 1,
     lastHash: "",
   };
-  return toIncidentRecord(state);
+}
+
+/** `days` of incidents from `start`, spread over a 40 km square; a third still open. */
+export function syntheticIncident(index: number, start: number, days: number): IncidentRecord {
+  const lat = 31.0 + Math.random() * 0.36;
+  const lng = 121.2 + Math.random() * 0.42;
+  const receivedAt = new Date(start + Math.random() * days * 86_400_000).toISOString();
+  return toIncidentRecord(
+    bareIncidentState({
+      id: `B-${String(index).padStart(6, "0")}`,
+      status: index % 3 === 0 ? "open" : "closed",
+      incidentType: index % 2 === 0 ? "structure_fire" : "medical",
+      location: { lat, lng, address: `${index % 500} Bench Rd` },
+      receivedAt,
+    }),
+  );
 }

@@ -14,6 +14,7 @@ import { foldStream } from "../../shared/streams";
 import { signCheckpoint, toSigningKey, bodyOf, type CheckpointFile } from "../../server/core/checkpoints";
 import { toIncidentRecord } from "../../server/core/commitBuilder";
 import { hashEvent } from "../../server/core/hashChain";
+import type { EventRow } from "../../server/store/sqlite";
 import { north, opId, phoneCall } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -65,24 +66,9 @@ function openDb(dir: string): Database.Database {
   return new Database(path.join(dir, "dispatch.sqlite"));
 }
 
-interface Row {
-  position: number;
-  stream_type: string;
-  stream_id: string;
-  seq: number;
-  type: string;
-  occurred_at: string;
-  recorded_at: string;
-  source: string;
-  actor: string;
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
-
 function eventsOf(db: Database.Database, incidentId: string): IncidentEvent[] {
   return db
-    .prepare<[string], Row>("SELECT * FROM events WHERE stream_type = 'incident' AND stream_id = ? ORDER BY seq")
+    .prepare<[string], EventRow>("SELECT * FROM events WHERE stream_type = 'incident' AND stream_id = ? ORDER BY seq")
     .all(incidentId)
     .map((row) => ({
       position: row.position,
