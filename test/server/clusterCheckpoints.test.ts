@@ -2,7 +2,6 @@
 // half second here) and evidence-bundle checkpoints while calls go through both; then one is killed with SIGKILL and
 // the other goes on and shuts down cleanly. Their files must form one chain that `npm run verify-log` accepts; a
 // checkpoint removed from the middle or edited after signing must still fail it.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult } from "../../shared/api";
 import { Cluster, api, haveRedis, login, REDIS_SERVER, sleep } from "../helpers/cluster";
 import { north, phoneCall } from "../helpers/factories";
+import { runScript } from "../helpers/process";
 
 const ADMIN_PASSWORD = "cluster-checkpoints-password";
 const base = { lat: 30.5, lng: 114.3 };
@@ -20,17 +20,7 @@ afterAll(() => {
   for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
 });
 
-async function verifyLog(dataDir: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/scripts/verifyLog.ts"], {
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return { code, output };
-}
+const verifyLog = (dataDir: string) => runScript("verifyLog", [], { PATH: process.env.PATH ?? "", DATA_DIR: dataDir });
 
 function copyOf(dataDir: string): string {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-checkpoints-copy-"));

@@ -1,13 +1,13 @@
 // Kills the real server process with SIGKILL right after acknowledged writes, restarts it on the same data
 // directory, and checks that everything acknowledged is there and every hash chain verifies.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult, IncidentDetailView, LoginResult, UnitView } from "../../shared/api";
 import { north, opId, phoneCall } from "../helpers/factories";
-import { callApi, startServerProcess } from "../helpers/process";
+import { callApi, runScript, startServerProcess } from "../helpers/process";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-crash-"));
 const env = {
@@ -80,10 +80,7 @@ describe("crash safety", () => {
     second.child.kill("SIGTERM");
     await stopped;
 
-    const verify = spawn(process.execPath, ["--import", "tsx", "server/scripts/verifyLog.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    verify.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise((resolve) => verify.once("exit", resolve));
+    const { code, output } = await runScript("verifyLog", [], env);
     expect(output).toMatch(/OK: \d+ events in streams \(\d+ incident[^)]*\); every hash chain verifies and every record equals its fold/);
     expect(code).toBe(0);
   }, 90_000);

@@ -2,7 +2,6 @@
 // decisions with reasons and water use through the water-use guard; the console sees each live; corrections keep
 // both entries; other units, pr and bad input are refused with nothing written; a reconnecting tablet gets it all
 // again and the hash chains verify.
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallIntakeResult, FiregroundResult, IncidentDetailView, IncidentEventsView, IncidentView } from "../../shared/api";
 import type { IncidentEvent } from "../../shared/events";
@@ -10,6 +9,7 @@ import { applyIncidentEvent, type IncidentState } from "../../shared/incident";
 import type { AckResult } from "../../shared/errors";
 import { emitWithAck, onIncidentEvents, startTestServer, waitForConnect, type Account, type ClientSocket, type TestServer } from "../helpers/server";
 import { north, opId, phoneCall } from "../helpers/factories";
+import { runScript } from "../helpers/process";
 
 let server: TestServer;
 let dispatcher: Account;
@@ -383,13 +383,7 @@ describe("reconnect and the log", () => {
     await expect.poll(() => missed.map((event) => event.seq)).toEqual([lastSeq + 1, lastSeq + 2, live.lastSeq]);
     again.disconnect();
 
-    const verify = spawn(process.execPath, ["--import", "tsx", "server/scripts/verifyLog.ts"], {
-      env: { ...process.env, DATA_DIR: server.dataDir, LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    verify.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise((resolve) => verify.once("exit", resolve));
+    const { code, output } = await runScript("verifyLog", [], { ...process.env, DATA_DIR: server.dataDir, LOG_LEVEL: "warn" });
     expect(output).toMatch(/OK: \d+ events in streams .*every hash chain verifies and every record equals its fold/);
     expect(code).toBe(0);
   });

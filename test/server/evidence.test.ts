@@ -1,6 +1,5 @@
 // Evidence bundles and checkpoint digests through the real server, and the bundle checked by the real
 // `verify-bundle` CLI with the server stopped and its data directory gone.
-import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -12,6 +11,7 @@ import type { EvidenceBundle } from "../../server/services/evidence";
 import { verifyBundle } from "../../server/scripts/verifyBundle";
 import { opId, phoneCall } from "../helpers/factories";
 import { startTestServer, type Account, type TestServer } from "../helpers/server";
+import { runScript } from "../helpers/process";
 
 let server: TestServer;
 let serverRunning = false;
@@ -46,17 +46,7 @@ async function fetchBundle(token: string, id = incidentId) {
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
-async function verifyBundleCli(file: string, extra: string[] = []): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/scripts/verifyBundle.ts", file, ...extra], {
-    env: { PATH: process.env.PATH ?? "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return { code, output };
-}
+const verifyBundleCli = (file: string, extra: string[] = []) => runScript("verifyBundle", [file, ...extra], { PATH: process.env.PATH ?? "" });
 
 /** Replaces the one character at the first occurrence of `anchor` + offset. */
 function changeOneByte(text: string, anchor: string, offset = 0): string {

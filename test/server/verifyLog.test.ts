@@ -17,6 +17,7 @@ import { hashEvent } from "../../server/core/hashChain";
 import type { EventRow } from "../../server/store/sqlite";
 import { north, opId, phoneCall } from "../helpers/factories";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { runScript } from "../helpers/process";
 
 const roots: string[] = [];
 let original = "";
@@ -104,16 +105,9 @@ function checkpointNames(dir: string): string[] {
 }
 
 async function verifyLog(dataDir: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/scripts/verifyLog.ts"], {
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (process.env.SHOW_VERIFY_OUTPUT) console.log(output);
-  return { code, output };
+  const result = await runScript("verifyLog", [], { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, ...env });
+  if (process.env.SHOW_VERIFY_OUTPUT) console.log(result.output);
+  return result;
 }
 
 describe("npm run verify-log on a copy of a real database", () => {
