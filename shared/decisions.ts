@@ -136,6 +136,50 @@ export function waterUseConcerns(use: { agent: Agent; fireClass: FireClass; flam
   return concerns;
 }
 
+/** A decision form as typed, on the tablet or at the console. */
+export interface DecisionForm {
+  decisionType: DecisionType | null;
+  reason: string;
+  factors: DecisionFactor[];
+  publicCandidate: boolean;
+  legalBasis: LegalBasis | null;
+  property: string;
+  owner: string;
+  /** The evacuation radius in metres, as typed. */
+  radius: string;
+}
+
+/** What a decision form sends: trimmed, empty fields left out; null until it holds a whole decision. */
+export interface DecisionFormBody {
+  decisionType: DecisionType;
+  reason: string;
+  factors: DecisionFactor[];
+  publicCandidate: boolean;
+  legalBasis?: LegalBasis;
+  propertyAffected?: { description: string; owner?: string };
+  evacuationRadiusM?: number;
+}
+
+/** The form's body, with the server's rules for a whole decision (a reason; an evacuation's radius, 1-100,000 m). */
+export function decisionFromForm(form: DecisionForm): DecisionFormBody | null {
+  const reason = form.reason.trim();
+  const radiusM = Number.parseInt(form.radius, 10);
+  if (form.decisionType === null || reason === "") return null;
+  const evacuation = form.decisionType === "evacuation";
+  if (evacuation && !(Number.isInteger(radiusM) && radiusM >= 1 && radiusM <= 100_000)) return null;
+  const property = form.property.trim();
+  const owner = form.owner.trim();
+  return {
+    decisionType: form.decisionType,
+    reason,
+    factors: form.factors,
+    publicCandidate: form.publicCandidate,
+    ...(form.legalBasis ? { legalBasis: form.legalBasis } : {}),
+    ...(property ? { propertyAffected: { description: property, ...(owner ? { owner } : {}) } } : {}),
+    ...(evacuation ? { evacuationRadiusM: radiusM } : {}),
+  };
+}
+
 /** Who was in command when something was decided, as the log had it. */
 export interface CommanderRef {
   unitId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DECISION_TYPES, FIRE_CLASSES, NERIS_ACTION_TACTIC, waterUseConcerns } from "../../shared/decisions";
+import { decisionFromForm, DECISION_TYPES, FIRE_CLASSES, NERIS_ACTION_TACTIC, waterUseConcerns } from "../../shared/decisions";
 import type { Actor, IncidentEvent, IncidentEventPayloads, IncidentEventType } from "../../shared/events";
 import { applyIncidentEvent, commanderAt, foldIncident, FoldError, type IncidentState } from "../../shared/incident";
 import { DecisionBody, WaterUseBody } from "../../shared/schemas";
@@ -86,5 +86,27 @@ describe("folding the fireground record", () => {
     const next = applyIncidentEvent(state, { ...events[1]!, seq: 3, type: "incident.decision", payload: decision(), hash: "h3" } as IncidentEvent);
     expect(next.decisions).toHaveLength(1);
     expect(next).not.toHaveProperty("waterUses");
+  });
+});
+
+describe("decisionFromForm", () => {
+  const form = { decisionType: "evacuation" as const, reason: "  Gas leak  ", factors: [], publicCandidate: true, legalBasis: null, property: " ", owner: "Mr. X", radius: "200" };
+
+  it("trims, leaves empty fields out, and keeps the radius only for an evacuation", () => {
+    expect(decisionFromForm(form)).toEqual({ decisionType: "evacuation", reason: "Gas leak", factors: [], publicCandidate: true, evacuationRadiusM: 200 });
+    expect(decisionFromForm({ ...form, decisionType: "ventilation", property: "Shed", legalBasis: "art45_demolish_or_breach" })).toEqual({
+      decisionType: "ventilation",
+      reason: "Gas leak",
+      factors: [],
+      publicCandidate: true,
+      legalBasis: "art45_demolish_or_breach",
+      propertyAffected: { description: "Shed", owner: "Mr. X" },
+    });
+  });
+
+  it("is null until the form holds a whole decision: a type, a reason, an evacuation's radius in range", () => {
+    expect(decisionFromForm({ ...form, decisionType: null })).toBeNull();
+    expect(decisionFromForm({ ...form, reason: "   " })).toBeNull();
+    for (const radius of ["", "0", "100001"]) expect(decisionFromForm({ ...form, radius })).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import {
   AGENTS,
   DECISION_FACTORS,
   DECISION_TYPES,
+  decisionFromForm,
   FIRE_CLASSES,
   ICS_ROLES,
   LEGAL_BASES,
@@ -130,9 +131,7 @@ export function DecisionScreen({ incidentId, correcting, onClose }: { incidentId
   const [owner, setOwner] = useState(correcting?.propertyAffected?.owner ?? "");
   const [publicCandidate, setPublicCandidate] = useState(correcting?.publicCandidate ?? false);
 
-  const radiusMetres = Number.parseInt(radius, 10);
-  const radiusOk = decisionType !== "evacuation" || (Number.isInteger(radiusMetres) && radiusMetres >= 1 && radiusMetres <= 100_000);
-  const ready = decisionType !== null && reason.trim().length > 0 && radiusOk;
+  const decision = decisionFromForm({ decisionType, reason, factors, publicCandidate, legalBasis, property, owner, radius });
 
   function chooseType(type: DecisionType) {
     setDecisionType(type);
@@ -141,22 +140,8 @@ export function DecisionScreen({ incidentId, correcting, onClose }: { incidentId
   }
 
   function save() {
-    if (!decisionType || !ready) return;
-    enqueue({
-      kind: "incident.decision",
-      payload: {
-        ...opened,
-        incidentId,
-        decisionType,
-        reason: reason.trim(),
-        factors,
-        publicCandidate,
-        ...(legalBasis ? { legalBasis } : {}),
-        ...(property.trim() ? { propertyAffected: { description: property.trim(), ...(owner.trim() ? { owner: owner.trim() } : {}) } } : {}),
-        ...(decisionType === "evacuation" ? { evacuationRadiusM: radiusMetres } : {}),
-        ...(correcting ? { corrects: correcting.seq } : {}),
-      },
-    });
+    if (!decision) return;
+    enqueue({ kind: "incident.decision", payload: { ...opened, incidentId, ...decision, ...(correcting ? { corrects: correcting.seq } : {}) } });
     onClose();
   }
 
@@ -230,7 +215,7 @@ export function DecisionScreen({ incidentId, correcting, onClose }: { incidentId
         <span>{t("decisionForm.publicCandidate")}</span>
       </label>
       <div className="sheet-actions">
-        <button type="button" className="big-button primary-action" data-testid="decision-save" disabled={!ready} onClick={save}>
+        <button type="button" className="big-button primary-action" data-testid="decision-save" disabled={!decision} onClick={save}>
           {t("decisionForm.save")}
         </button>
         {!reason.trim() && decisionType ? <span className="field-error">{t("decisionForm.reasonMissing")}</span> : null}

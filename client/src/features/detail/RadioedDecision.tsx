@@ -2,7 +2,7 @@
 // (the named person, or whoever is in command), so it is never mistaken for the commander's own entry.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { DECISION_FACTORS, DECISION_TYPES, LEGAL_BASES, SUGGESTED_LEGAL_BASIS, type DecisionFactor, type DecisionType, type LegalBasis } from "../../../../shared/decisions";
+import { DECISION_FACTORS, DECISION_TYPES, decisionFromForm, LEGAL_BASES, SUGGESTED_LEGAL_BASIS, type DecisionFactor, type DecisionType, type LegalBasis } from "../../../../shared/decisions";
 import type { IncidentState } from "../../../../shared/incident";
 import { LIMITS } from "../../../../shared/limits";
 import { ErrorText } from "../../ui/ErrorText";
@@ -24,23 +24,13 @@ export function RadioedDecision({ incident }: { incident: IncidentState }) {
   const { error, busy, run } = useSave();
   if (incident.status !== "open") return null;
 
-  const radiusMetres = Number.parseInt(radius, 10);
-  const ready = decisionType !== "" && reason.trim() !== "" && (decisionType !== "evacuation" || radiusMetres > 0) && (incident.command !== undefined || radioedBy.trim() !== "");
+  const decision = decisionFromForm({ decisionType: decisionType || null, reason, factors, publicCandidate, legalBasis: legalBasis || null, property, owner, radius });
+  const ready = decision !== null && (incident.command !== undefined || radioedBy.trim() !== "");
 
   function submit() {
-    if (!ready) return;
+    if (!ready || !decision) return;
     run(
-      () =>
-        recordRadioedDecision(incident.id, {
-          decisionType,
-          reason: reason.trim(),
-          factors,
-          publicCandidate,
-          ...(legalBasis ? { legalBasis } : {}),
-          ...(property.trim() ? { propertyAffected: { description: property.trim(), ...(owner.trim() ? { owner: owner.trim() } : {}) } } : {}),
-          ...(decisionType === "evacuation" ? { evacuationRadiusM: radiusMetres } : {}),
-          ...(radioedBy.trim() ? { recordedFor: { name: radioedBy.trim() } } : {}),
-        }),
+      () => recordRadioedDecision(incident.id, { ...decision, ...(radioedBy.trim() ? { recordedFor: { name: radioedBy.trim() } } : {}) }),
       () => {
         setDecisionType("");
         setFactors([]);
